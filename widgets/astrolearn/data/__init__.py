@@ -1,0 +1,38 @@
+"""Real survey datasets bundled with astrolearn, usable with no network.
+
+Every dataset is an astropy Table with a unit and a description on each physical
+column, and its provenance and citation in ``meta``.
+
+Examples
+--------
+>>> from astrolearn import data
+>>> pleiades = data.load("gaia_pleiades")
+>>> pleiades["parallax"].unit
+Unit("mas")
+>>> print(data.cite("gaia_pleiades"))  # doctest: +ELLIPSIS
+This work has made use of data from the European Space Agency (ESA) mission Gaia...
+"""
+
+from __future__ import annotations
+
+from astrolearn.data.catalog import (
+    CorruptDataError,
+    UnknownDatasetError,
+    cite,
+    datasets,
+    describe,
+    load,
+    load_image,
+    path,
+)
+
+__all__ = [
+    "CorruptDataError",
+    "UnknownDatasetError",
+    "cite",
+    "datasets",
+    "describe",
+    "load",
+    "load_image",
+    "path",
+]

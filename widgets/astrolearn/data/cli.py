@@ -1,0 +1,27 @@
+"""``astrolearn data``: list, describe and cite the bundled datasets."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["list", "cite", "describe"], nargs="?", default="list")
+    parser.add_argument("name", nargs="?", help="dataset name (for cite and describe)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from astrolearn import data
+
+    if args.action == "list":
+        data.datasets()["name", "rows", "size_kb", "survey", "description"].pprint_all()
+        return 0
+    if not args.name:
+        print(f"astrolearn data {args.action} needs a dataset name; see `astrolearn data list`")
+        return 2
+    try:
+        print(data.cite(args.name) if args.action == "cite" else data.describe(args.name))
+    except data.UnknownDatasetError as error:
+        print(error)
+        return 2
+    return 0
