@@ -18,7 +18,7 @@ venv: $(STAMP)
 
 ## Serve the lessons and apps locally on bundled data (no network needed).
 serve: $(STAMP)
-	$(BIN)/astrolearn serve
+	$(BIN)/astrolearn serve $(SERVE_ARGS)
 
 ## Install the system parts the tests need when root, then run the whole test suite.
 test: $(STAMP)
