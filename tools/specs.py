@@ -849,13 +849,18 @@ IMAGES = [
         name="dss_ngc6819",
         folder="dss_ngc6819",
         files=["ngc6819_dss_r.fits"],
-        description="DSS red-plate image of the open cluster NGC 6819 (1024x1024, TAN WCS)",
+        description="DSS2 near-infrared image of the open cluster NGC 6819 (1024x1024, TAN WCS)",
         survey="Digitized Sky Survey",
-        release="DSS red",
+        release="DSS2 NIR (CDS HiPS P/DSS2/NIR, cut out by hips2fits)",
         licence="STScI DSS terms (credit line required)",
         provenance="NGC6819-DSS-r.fits of the LSSTC Data Science Fellowship Program.",
-        notes=["Stored gzip-compressed, values unchanged."],
-        acknowledgement=DSS_ACK,
+        notes=[
+            "Stored gzip-compressed, values unchanged.",
+            "The source folder calls it a red-plate image; its FITS header says CDS hips2fits "
+            "made it from the HiPS CDS/P/DSS2/NIR, so it is described as near-infrared here.",
+        ],
+        acknowledgement=DSS_ACK
+        + " This research has made use of the hips2fits service of CDS, Strasbourg, France.",
         references=[],
     )
 ]
