@@ -1,0 +1,34 @@
+"""The disk cache: identical queries hit it; prefill and clear work."""
+
+import astropy.units as u
+from astrolearn.vo import cache
+from astropy.table import Table
+
+
+def test_put_get_keeps_units_and_provenance():
+    table = Table({"ra": [1.0, 2.0] * u.deg}, meta={"source": "live", "fetched_at": "2026-01-01"})
+    key = cache.key("http://example.invalid/tap", "SELECT ra FROM t", 10)
+    cache.put(key, table)
+    again = cache.get(key)
+    assert again["ra"].unit == u.deg and list(again["ra"]) == [1.0, 2.0]
+    assert again.meta["source"] == "live" and again.meta["cached"] is True
+
+
+def test_key_ignores_whitespace_but_not_maxrec():
+    assert cache.key("u", "SELECT  1\n", 5) == cache.key("u", "SELECT 1", 5)
+    assert cache.key("u", "SELECT 1", 5) != cache.key("u", "SELECT 1", 6)
+
+
+def test_prefill_runs_each_call_and_clear_empties():
+    table = Table({"x": [1]})
+    calls = [lambda i=i: cache.put(cache.key("u", f"q{i}", 1), table) for i in range(3)]
+    assert cache.prefill(calls) == 3
+    assert cache.clear() == 3
+    assert cache.get(cache.key("u", "q0", 1)) is None
+
+
+def test_damaged_file_is_a_miss():
+    key = cache.key("u", "broken", 1)
+    cache.directory().mkdir(parents=True, exist_ok=True)
+    (cache.directory() / f"{key}.ecsv").write_text("not ecsv at all")
+    assert cache.get(key) is None

@@ -1,0 +1,87 @@
+"""`astrolearn mirror start|stop|status` against the real DaCHS."""
+
+import os
+import subprocess
+import sys
+import time
+
+import astropy.units as u
+import pytest
+from astrolearn import vo
+
+from tests.vo.conftest import mirror_command
+
+pytestmark = pytest.mark.mirror
+
+
+def test_start_is_idempotent_when_running(mirror):
+    again = mirror_command("start")
+    assert again.returncode == 0
+    assert "already running" in again.stdout
+    assert "importing" not in again.stdout  # unchanged data are not imported again
+
+
+def test_status_lists_endpoints(mirror):
+    status = mirror_command("status")
+    assert status.returncode == 0
+    assert "http://127.0.0.1:8080/tap" in status.stdout
+    assert "/gaiadr3/q/scs/scs.xml" in status.stdout
+
+
+def test_published_columns_mimic_the_gaia_archive(mirror):
+    columns = vo.tap(f"{mirror}/tap").run(
+        "SELECT column_name, unit FROM tap_schema.columns WHERE table_name = 'gaiadr3.gaia_source'"
+    )
+    units = dict(zip(columns["column_name"], columns["unit"], strict=True))
+    # Names and units of the ESA Gaia archive's gaiadr3.gaia_source.
+    expected = {
+        "source_id": "",
+        "ra": "deg",
+        "dec": "deg",
+        "parallax": "mas",
+        "pmra": "mas/yr",
+        "pmdec": "mas/yr",
+        "phot_g_mean_mag": "mag",
+        "bp_rp": "mag",
+    }
+    for name, unit in expected.items():
+        assert name in units
+        assert (units[name] or "") == unit
+
+
+def test_missing_dachs_gives_the_install_hint(tmp_path):
+    env = dict(os.environ, PATH=str(tmp_path))  # no dachs on this PATH
+    done = subprocess.run(
+        [sys.executable, "-m", "astrolearn.cli", "mirror", "start"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 3
+    assert "GAVO DaCHS is not installed" in done.stderr
+    assert "install-system.sh" in done.stderr
+
+
+@pytest.mark.slow
+def test_dachs_stopped_in_the_middle_of_a_session(mirror):
+    vo.config.settings.timeout = 2.0
+    vo.config.settings.retries = 1
+    vo.config.settings.backoff = 0.1
+    service = vo.tap("gaia_dr3", backend="mirror")
+    assert len(service.run("SELECT TOP 3 source_id FROM gaiadr3.gaia_source")) == 3
+    try:
+        stopped = mirror_command("stop")
+        assert stopped.returncode == 0 and "stopped" in stopped.stdout
+        assert mirror_command("status").returncode == 1
+        began = time.monotonic()
+        with pytest.raises(vo.ServiceUnavailableError, match="unreachable"):
+            service.run("SELECT TOP 4 source_id FROM gaiadr3.gaia_source")
+        assert time.monotonic() - began < 5
+        # A lesson on the auto backend carries on from the offline snapshot.
+        vo.config.settings.live_urls["gaia_dr3"] = f"{mirror}/nothing-here/tap"
+        found = vo.cone_search("gaia_dr3", "Pleiades", 5 * u.arcmin)
+        assert found.meta["source"] == "offline snapshot"
+    finally:
+        assert mirror_command("start").returncode == 0
+    assert len(service.run("SELECT TOP 5 source_id FROM gaiadr3.gaia_source")) == 5

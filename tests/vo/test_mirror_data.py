@@ -1,0 +1,43 @@
+"""The mirror's tables are the bundled data in the live services' shape and photometric system."""
+
+import numpy as np
+import pytest
+from astrolearn import data
+from astrolearn.vo import mirror_data
+
+
+def test_gaia_source_holds_every_positioned_bundled_star():
+    table = mirror_data.gaia_source()
+    fields = {"pleiades": "gaia_pleiades", "ngc188": "gaia_ngc188", "cosmos": "gaia_cosmos"}
+    for field, dataset in fields.items():
+        bundled = data.load(dataset)
+        positioned = np.isfinite(np.asarray(bundled["ra"], float)).sum()
+        assert (table["field"] == field).sum() == positioned
+    assert len(np.unique(table["source_id"])) == len(table)
+
+
+def test_cosmos_magnitudes_are_converted_from_ab_to_gaia_vega():
+    table = mirror_data.gaia_source()
+    cosmos = data.load("gaia_cosmos")
+    cosmos = cosmos[np.isfinite(np.asarray(cosmos["ra"], float))]
+    row = table[table["field"] == "cosmos"][0]
+    source = cosmos[cosmos["source_id"] == row["source_id"]][0]
+    # Riello et al. 2021: G_AB - G_Vega = 25.8010 - 25.6874 = 0.1136 mag.
+    assert row["phot_g_mean_mag"] == pytest.approx(source["phot_g_mean_mag"] - 0.1136, abs=1e-5)
+
+
+def test_bp_rp_is_bp_minus_rp_where_only_magnitudes_are_given():
+    table = mirror_data.gaia_source()
+    ngc188 = table[table["field"] == "ngc188"]
+    known = ~np.ma.getmaskarray(ngc188["bp_rp"])
+    colour = np.asarray(ngc188["phot_bp_mean_mag"] - ngc188["phot_rp_mean_mag"])[known]
+    assert np.allclose(np.asarray(ngc188["bp_rp"])[known], colour)
+    # NGC 188 is an old cluster: its main-sequence turn-off is near BP-RP ~ 0.9-1.0.
+    assert 0.6 < np.median(colour) < 1.6
+
+
+def test_specphoto_ids_are_unique_and_write_fits(tmp_path):
+    table = mirror_data.sdss_specphoto()
+    assert len(np.unique(table["specid"])) == len(table) == 10_000
+    written = mirror_data.write_fits(tmp_path, ["sdss"])
+    assert [p.name for p in written] == ["specphoto.fits"]

@@ -1,0 +1,122 @@
+"""Settings shared by every VO call: backend, timeouts, retries, MAXREC, mirror URL.
+
+Settings are plain attributes of :data:`settings`; change them for a whole session or
+pass ``backend=``/``timeout=`` per call. Environment variables set the start values, so
+a classroom can be configured without touching notebooks:
+``ASTROLEARN_VO_BACKEND``, ``ASTROLEARN_MIRROR_URL``, ``ASTROLEARN_VO_TIMEOUT``.
+
+Examples
+--------
+>>> from astrolearn.vo import config
+>>> config.settings.backend in config.BACKENDS
+True
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+
+from astrolearn.vo.errors import InvalidInputError
+
+BACKENDS = ("auto", "live", "mirror", "offline")
+DEFAULT_MIRROR_URL = "http://127.0.0.1:8080"
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass
+class Settings:
+    """Session-wide VO settings.
+
+    Attributes
+    ----------
+    backend : str
+        One of ``auto``, ``live``, ``mirror``, ``offline``.
+    mirror_url : str
+        Base URL of the local mirror (DaCHS); its TAP endpoint is ``<mirror_url>/tap``.
+    timeout : float
+        Seconds allowed for one HTTP exchange with a mirror or an explicit service.
+    auto_live_timeout : float
+        Shorter timeout for the live attempt in ``auto`` mode, so a dead WiFi costs
+        seconds, not minutes, before the mirror or the offline snapshot answers.
+    live_pause : float
+        After a live service fails in ``auto`` mode, skip it for this many seconds, so
+        that a lesson with twenty queries on a dead WiFi waits once, not twenty times.
+    retries : int
+        Extra attempts after a failure that may be transient (timeout, HTTP 5xx).
+    backoff : float
+        First wait between attempts in seconds, doubled each time.
+    maxrec : int
+        Default row limit asked of TAP services.
+    live_urls : dict
+        Overrides of the live TAP URLs of the named services (service name -> URL).
+    endpoints : dict
+        Overrides of the other live endpoints: ``"sesame"``, ``"xmatch"``,
+        ``"hips2fits"``, ``"registry"`` (a RegTAP service), e.g. a workshop proxy.
+    """
+
+    backend: str = os.environ.get("ASTROLEARN_VO_BACKEND", "auto")
+    mirror_url: str = os.environ.get("ASTROLEARN_MIRROR_URL", DEFAULT_MIRROR_URL)
+    timeout: float = _env_float("ASTROLEARN_VO_TIMEOUT", 30.0)
+    auto_live_timeout: float = 5.0
+    live_pause: float = 60.0
+    retries: int = 2
+    backoff: float = 0.5
+    maxrec: int = 10_000
+    live_urls: dict = field(default_factory=dict)
+    endpoints: dict = field(default_factory=dict)
+
+
+settings = Settings()
+_paused_until: dict[str, float] = {}
+
+
+def live_paused(endpoint: str) -> bool:
+    """True while ``endpoint`` rests after a failure in ``auto`` mode."""
+    return time.monotonic() < _paused_until.get(endpoint, 0.0)
+
+
+def pause_live(endpoint: str) -> None:
+    """Skip ``endpoint`` in ``auto`` mode for ``settings.live_pause`` seconds."""
+    _paused_until[endpoint] = time.monotonic() + settings.live_pause
+
+
+def resume_live() -> None:
+    """Forget every pause (the network is back)."""
+    _paused_until.clear()
+
+
+def check_backend(backend: str | None) -> str:
+    """Return a valid backend name (the session default when ``backend`` is None)."""
+    chosen = settings.backend if backend is None else backend
+    if chosen not in BACKENDS:
+        raise InvalidInputError(f"backend={chosen!r} is not one of {', '.join(BACKENDS)}")
+    return chosen
+
+
+def check_timeout(timeout: float | None, default: float | None = None) -> float:
+    """Return a positive timeout in seconds."""
+    value = (settings.timeout if default is None else default) if timeout is None else timeout
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise InvalidInputError(f"timeout={timeout!r} must be a positive number of seconds")
+    return float(value)
+
+
+def check_maxrec(maxrec: int | None) -> int:
+    """Return a positive integer row limit."""
+    value = settings.maxrec if maxrec is None else maxrec
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidInputError(f"maxrec={maxrec!r} must be a positive integer")
+    return value
+
+
+def mirror_tap_url() -> str:
+    """TAP endpoint of the local mirror."""
+    return settings.mirror_url.rstrip("/") + "/tap"

@@ -1,0 +1,64 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!-- astrolearn local mirror: the bundled Gaia fields (Pleiades, NGC 188, COSMOS) under
+the schema and column names of the ESA Gaia archive, so the same ADQL runs on both.
+The FITS input is written by `astrolearn mirror start` from astrolearn.data. -->
+<resource schema="gaiadr3">
+  <meta name="title">astrolearn mirror: Gaia DR3 fields (Pleiades, NGC 188, COSMOS)</meta>
+  <meta name="description">Gaia sources in three small fields bundled with astrolearn,
+    served under the names of gaiadr3.gaia_source of the ESA Gaia archive.</meta>
+  <meta name="creationDate">2026-11-24T00:00:00Z</meta>
+  <meta name="subject">astrometry</meta>
+  <meta name="creator.name">Gaia Collaboration</meta>
+  <meta name="source">2023A&amp;A...674A...1G</meta>
+  <meta name="rights">CC BY-SA 3.0 IGO (ESA/Gaia/DPAC)</meta>
+
+  <table id="gaia_source" onDisk="True" adql="True" primary="source_id"
+      mixin="//scs#q3cindex">
+    <meta name="description">Gaia sources of the bundled fields.</meta>
+    <column name="source_id" type="bigint" ucd="meta.id;meta.main" required="True"
+      description="Unique source identifier (unique within a particular Data Release)"/>
+    <column name="field" type="text" ucd="meta.id;obs.field"
+      description="astrolearn bundled field this row comes from (pleiades, ngc188, cosmos)"/>
+    <column name="ra" type="double precision" unit="deg" ucd="pos.eq.ra;meta.main"
+      description="Right ascension (ICRS)"/>
+    <column name="dec" type="double precision" unit="deg" ucd="pos.eq.dec;meta.main"
+      description="Declination (ICRS)"/>
+    <column name="parallax" type="double precision" unit="mas" ucd="pos.parallax.trig"
+      description="Parallax"/>
+    <column name="parallax_error" type="real" unit="mas"
+      ucd="stat.error;pos.parallax.trig" description="Standard error of parallax"/>
+    <column name="pmra" type="double precision" unit="mas/yr"
+      ucd="pos.pm;pos.eq.ra" description="Proper motion in right ascension (times cos dec)"/>
+    <column name="pmdec" type="double precision" unit="mas/yr"
+      ucd="pos.pm;pos.eq.dec" description="Proper motion in declination"/>
+    <column name="phot_g_mean_mag" type="real" unit="mag" ucd="phot.mag;em.opt"
+      description="G-band mean magnitude (Vega)"/>
+    <column name="phot_bp_mean_mag" type="real" unit="mag" ucd="phot.mag;em.opt.B"
+      description="Integrated BP mean magnitude (Vega)"/>
+    <column name="phot_rp_mean_mag" type="real" unit="mag" ucd="phot.mag;em.opt.R"
+      description="Integrated RP mean magnitude (Vega)"/>
+    <column name="bp_rp" type="real" unit="mag" ucd="phot.color;em.opt.B;em.opt.R"
+      description="BP - RP colour"/>
+    <column name="radial_velocity" type="real" unit="km/s" ucd="spect.dopplerVeloc.opt"
+      description="Radial velocity"/>
+  </table>
+
+  <data id="import">
+    <sources pattern="data/gaia_source.fits"/>
+    <fitsTableGrammar nanIsNULL="True"/>
+    <make table="gaia_source">
+      <rowmaker idmaps="*"/>
+    </make>
+  </data>
+
+  <service id="scs" allowed="scs.xml,form">
+    <meta name="title">astrolearn mirror: Gaia cone search</meta>
+    <meta name="shortName">al gaia scs</meta>
+    <meta name="testQuery.ra">56.75</meta>
+    <meta name="testQuery.dec">24.12</meta>
+    <meta name="testQuery.sr">0.1</meta>
+    <scsCore queriedTable="gaia_source">
+      <FEED source="//scs#coreDescs"/>
+    </scsCore>
+  </service>
+</resource>

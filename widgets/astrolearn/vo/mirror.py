@@ -1,0 +1,213 @@
+"""``astrolearn mirror start|stop|status``: the local VO mirror (GAVO DaCHS on loopback).
+
+The mirror publishes the bundled Gaia and SDSS tables as ``gaiadr3.gaia_source`` and
+``sdss.specphoto`` through TAP and Simple Cone Search on http://127.0.0.1:8080, so the
+ADQL of a lesson runs unchanged against the live Gaia archive or the mirror.
+Starting is idempotent: data are imported only when the bundled tables or the resource
+descriptors changed, and a running server is left alone. Only the standard library is
+imported at top level (the CLI builds its parser from this module).
+
+Examples
+--------
+>>> import argparse
+>>> parser = argparse.ArgumentParser()
+>>> configure(parser)
+>>> parser.parse_args(["status"]).action
+'status'
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+MIRROR_URL = os.environ.get("ASTROLEARN_MIRROR_URL", "http://127.0.0.1:8080").rstrip("/")
+RD_DIR = Path(__file__).resolve().parent / "dachs"
+SCHEMAS = ("gaiadr3", "sdss")
+STAMP = ".astrolearn-stamp"
+OWNED = ".astrolearn-owned"
+INSTALL_HINT = (
+    "GAVO DaCHS is not installed. On Debian/Ubuntu (as root): "
+    "`bash tools/install-system.sh` from the astrolearn repository, or "
+    "`apt-get install postgresql gavodachs2-server` (see the astrolearn.vo README)."
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the mirror sub-commands to ``parser``."""
+    parser.add_argument("action", choices=("start", "stop", "status"), help="what to do")
+    parser.add_argument(
+        "--reimport", action="store_true", help="start: import the tables again even if unchanged"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=90.0, help="seconds to wait for the server (default 90)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one mirror action; return the process exit code (0 = success/running)."""
+    if args.action == "status":
+        return status()
+    if shutil.which("dachs") is None:
+        print(INSTALL_HINT, file=sys.stderr)
+        return 3
+    inputs = _inputs_dir()
+    if not os.access(inputs, os.W_OK):
+        print(
+            f"cannot write {inputs}: run `astrolearn mirror {args.action}` as root",
+            file=sys.stderr,
+        )
+        return 4
+    with _locked(inputs):  # two starts at once (tests, a second terminal) must not race
+        if args.action == "stop":
+            return stop(args.timeout)
+        return start(args.timeout, reimport=args.reimport, inputs=inputs)
+
+
+def is_running(timeout: float = 2.0) -> bool:
+    """True when the mirror's TAP service answers its availability endpoint."""
+    try:
+        with urllib.request.urlopen(f"{MIRROR_URL}/tap/availability", timeout=timeout) as answer:
+            return answer.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def status() -> int:
+    """Print whether the mirror runs, and its endpoints; exit code 0 when running."""
+    if is_running():
+        print(f"mirror running: TAP {MIRROR_URL}/tap")
+        for schema in SCHEMAS:
+            print(f"  cone search: {MIRROR_URL}/{schema}/q/scs/scs.xml")
+        return 0
+    installed = shutil.which("dachs") is not None
+    print("mirror not running" + ("" if installed else f" ({INSTALL_HINT})"))
+    return 1
+
+
+def start(timeout: float = 90.0, reimport: bool = False, inputs: Path | None = None) -> int:
+    """Start PostgreSQL and DaCHS, importing the tables when they changed."""
+    inputs = inputs or _inputs_dir()
+    _start_postgresql()
+    stale = [s for s in SCHEMAS if reimport or not _up_to_date(inputs / s)]
+    running = is_running()
+    if stale:
+        if running:  # DaCHS caches resource descriptors: restart after an import.
+            _dachs("serve", "stop")
+            running = False
+        _import(inputs, stale)
+    if running:
+        print("mirror already running")
+    else:
+        _dachs("serve", "start")
+        if not _wait(is_running, timeout):
+            print(f"DaCHS did not answer at {MIRROR_URL} within {timeout:.0f} s", file=sys.stderr)
+            return 5
+    return status()
+
+
+def stop(timeout: float = 30.0) -> int:
+    """Stop the DaCHS server (PostgreSQL keeps running: other programs may use it)."""
+    if not is_running():
+        print("mirror not running")
+        return 0
+    _dachs("serve", "stop")
+    if not _wait(lambda: not is_running(0.5), timeout):
+        print("DaCHS is still answering after `dachs serve stop`", file=sys.stderr)
+        return 5
+    print("mirror stopped")
+    return 0
+
+
+@contextlib.contextmanager
+def _locked(inputs: Path):
+    with open(inputs / ".astrolearn-mirror.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _inputs_dir() -> Path:
+    """DaCHS's inputs directory (where resource descriptors live)."""
+    answer = subprocess.run(
+        ["dachs", "config", "inputsDir"], capture_output=True, text=True, timeout=60
+    )
+    text = answer.stdout.strip()
+    return Path(text) if answer.returncode == 0 and text else Path("/var/gavo/inputs")
+
+
+def _fingerprint(schema: str) -> str:
+    """Hash of the resource descriptor and of the bundled files the schema is built from."""
+    from astrolearn import data
+    from astrolearn.vo import mirror_data
+
+    digest = hashlib.sha256((RD_DIR / schema / "q.rd").read_bytes())
+    for qualified, datasets in mirror_data.DATASETS.items():
+        if qualified.startswith(schema + "."):
+            for name in datasets:
+                digest.update(data.path(name).read_bytes())
+    digest.update(Path(mirror_data.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def _up_to_date(target: Path) -> bool:
+    stamp = target / STAMP
+    return stamp.exists() and stamp.read_text().strip() == _fingerprint(target.name)
+
+
+def _import(inputs: Path, schemas: list[str]) -> None:
+    """Copy resource descriptors, write the tables as FITS and run ``dachs imp``."""
+    from astrolearn.vo import mirror_data
+
+    for schema in schemas:
+        target = inputs / schema
+        if target.exists() and not (target / OWNED).exists() and any(target.iterdir()):
+            raise SystemExit(f"{target} exists and was not made by astrolearn; not touching it")
+        target.mkdir(parents=True, exist_ok=True)
+        (target / OWNED).write_text("made by `astrolearn mirror start`\n")
+        shutil.copy(RD_DIR / schema / "q.rd", target / "q.rd")
+    mirror_data.write_fits(inputs, schemas)
+    for schema in schemas:
+        target = inputs / schema
+        for path in [target, *target.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)  # DaCHS runs as user gavo
+        print(f"importing {schema} into DaCHS ...", flush=True)
+        _dachs("imp", f"{schema}/q")
+        (target / STAMP).write_text(_fingerprint(schema) + "\n")
+
+
+def _start_postgresql() -> None:
+    """Start any stopped Debian PostgreSQL cluster (nothing else starts it without systemd)."""
+    if shutil.which("pg_lsclusters") is None:
+        return
+    listing = subprocess.run(
+        ["pg_lsclusters", "--no-header"], capture_output=True, text=True, timeout=30
+    )
+    for line in listing.stdout.splitlines():
+        version, cluster, _port, state, *_ = line.split()
+        if state == "down":
+            subprocess.run(["pg_ctlcluster", version, cluster, "start"], check=True, timeout=60)
+
+
+def _dachs(*args: str) -> None:
+    answer = subprocess.run(["dachs", *args], capture_output=True, text=True, timeout=300)
+    if answer.returncode != 0:
+        raise SystemExit(f"`dachs {' '.join(args)}` failed:\n{answer.stdout}{answer.stderr}")
+
+
+def _wait(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.3)
+    return False
