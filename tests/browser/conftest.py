@@ -1,0 +1,257 @@
+"""Shared browser-test fixtures: a Voila server and Debian's Chromium, network cut.
+
+Usage in a test::
+
+    def test_page(render_notebook):
+        page = render_notebook("import ipywidgets\\nipywidgets.IntSlider()", name="slider")
+        page.wait_for_selector(".widget-slider")
+        assert page.console_errors == []
+
+When run as root, Voila (and its kernel) and Chromium run together in a fresh network
+namespace that has only the loopback interface, so nothing can reach the internet and a
+CDN dependency shows up as a failure. Without root, Chromium alone is kept off the
+network (a dead proxy and a host-resolver rule), and Voila runs normally.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+
+
+def _root_conftest():
+    """tests/conftest.py as pytest imported it (both conftests are named `conftest`)."""
+    import importlib.util
+
+    path = str(Path(__file__).resolve().parents[1] / "conftest.py")
+    for module in list(sys.modules.values()):
+        if getattr(module, "__file__", None) == path:
+            return module
+    spec = importlib.util.spec_from_file_location("astrolearn_tests_conftest", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+require = _root_conftest().require
+can_cut_network = _root_conftest().can_cut_network
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Belt and braces: even outside a network namespace, only loopback is reachable.
+    "--proxy-server=http://127.0.0.1:9",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+VOILA_START_TIMEOUT = 60
+# Known messages that come from Voila's own page, not from astrolearn: JupyterLab
+# extensions installed in the environment (jupytext, notebook, nbgrader) that cannot
+# load outside JupyterLab, and Font Awesome, which Voila's page asks of a CDN (the
+# request fails offline; icons still show from the bundled font).
+FOREIGN_ERRORS = re.compile(
+    r"labextensions/(jupyterlab-jupytext|@jupyter-notebook|@jupyter/nbgrader)/|"
+    r"shared module|Failed to load resource"
+)
+FOREIGN_REQUESTS = re.compile(r"/@fortawesome/fontawesome-free")
+
+
+def our_errors(page) -> list[str]:
+    """Console errors and failed requests of a page that are not known foreign noise."""
+    errors = [e for e in page.console_errors if not FOREIGN_ERRORS.search(e)]
+    requests = [u for u in page.failed_requests if not FOREIGN_REQUESTS.search(u)]
+    return errors + [f"request failed: {url}" for url in requests]
+
+
+def free_port() -> int:
+    """A TCP port free on loopback now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def offline_namespace(tmp_path_factory) -> Iterator[list[str]]:
+    """Command prefix that runs a program in a shared loopback-only network namespace.
+
+    Yields ``["nsenter", "-t", PID, "-n"]`` (root) or ``[]`` when the network cannot
+    be cut (then only Chromium is kept offline, by its flags).
+    """
+    if not (can_cut_network() and shutil.which("nsenter")):
+        yield []
+        return
+    holder = subprocess.Popen(
+        ["unshare", "-n", "sh", "-c", "ip link set lo up && exec sleep 36000"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(0.3)
+    try:
+        yield ["nsenter", "-t", str(holder.pid), "-n"]
+    finally:
+        holder.terminate()
+        holder.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium_executable(offline_namespace, tmp_path_factory) -> str:
+    """Path of Chromium (a wrapper entering the offline namespace when there is one)."""
+    require(Path(CHROMIUM).exists(), "Chromium", "apt-get install -y chromium")
+    if not offline_namespace:
+        return CHROMIUM
+    wrapper = tmp_path_factory.mktemp("chromium") / "chromium-offline"
+    wrapper.write_text("#!/bin/sh\nexec " + " ".join(offline_namespace) + f' {CHROMIUM} "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable) -> Iterator[object]:
+    """A headless Debian Chromium driven by Playwright (never `playwright install`)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_executable, args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+class VoilaServer:
+    """A Voila server on loopback serving one folder of notebooks."""
+
+    def __init__(self, root: Path, prefix: list[str]) -> None:
+        self.root, self.port = root, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = (root / "voila.log").open("w")
+        command = [
+            sys.executable,
+            "-m",
+            "voila",
+            "--no-browser",
+            f"--port={self.port}",
+            "--Voila.ip=127.0.0.1",
+            "--ServerApp.port_retries=0",
+            "--MappingKernelManager.cull_idle_timeout=120",
+            str(root),
+        ]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            prefix + command, stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=root
+        )
+
+    def wait_ready(self, prefix: list[str]) -> None:
+        deadline = time.monotonic() + VOILA_START_TIMEOUT
+        probe = [
+            sys.executable,
+            "-c",
+            f"import urllib.request; urllib.request.urlopen('{self.url}/', timeout=2)",
+        ]
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"Voila exited: {(self.root / 'voila.log').read_text()[-2000:]}"
+                )
+            # The probe runs where Voila runs (inside the namespace when there is one).
+            if prefix:
+                ok = (
+                    subprocess.run(prefix + probe, capture_output=True, timeout=10).returncode == 0
+                )
+            else:
+                try:
+                    urllib.request.urlopen(self.url + "/", timeout=2)
+                    ok = True
+                except OSError:
+                    ok = False
+            if ok:
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"Voila did not answer within {VOILA_START_TIMEOUT} s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def notebook_dir(tmp_path_factory) -> Path:
+    """Folder served by the session's Voila server; write notebooks here."""
+    return tmp_path_factory.mktemp("voila-notebooks")
+
+
+@pytest.fixture(scope="session")
+def voila_server(notebook_dir, offline_namespace) -> Iterator[VoilaServer]:
+    """One Voila server for the session, offline when the namespace exists."""
+    server = VoilaServer(notebook_dir, offline_namespace)
+    try:
+        server.wait_ready(offline_namespace)
+        yield server
+    finally:
+        server.stop()
+
+
+def write_notebook(folder: Path, name: str, *cells: str) -> Path:
+    """Write a notebook of code cells to ``folder/name.ipynb``."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = folder / f"{name}.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+@pytest.fixture
+def render_notebook(browser, voila_server, notebook_dir, artifacts_dir, request) -> Callable:
+    """Render code cells as a Voila page; returns the Playwright page.
+
+    The page has ``console_errors`` (console errors and uncaught exceptions, as text)
+    and ``failed_requests`` (URLs); ``our_errors(page)`` filters out Voila's own noise.
+    A screenshot is saved in the artifacts folder when
+    the test ends.
+    """
+    pages = []
+
+    def render(*cells: str, name: str | None = None, timeout: float = 90):
+        name = name or request.node.name.replace("[", "_").replace("]", "")
+        write_notebook(notebook_dir, name, *cells)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.console_errors, page.failed_requests = [], []
+        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+        page.on("pageerror", lambda e: page.console_errors.append(f"uncaught: {e}"))
+        page.on("requestfailed", lambda r: page.failed_requests.append(r.url))
+        page.goto(f"{voila_server.url}/voila/render/{name}.ipynb", timeout=timeout * 1000)
+        # Voila replaces its spinner by the outputs when every cell has run.
+        page.wait_for_selector(".jp-OutputArea-output", timeout=timeout * 1000)
+        pages.append((name, page))
+        return page
+
+    yield render
+    for name, page in pages:
+        page.screenshot(path=str(artifacts_dir / f"browser-{name}.png"), full_page=True)
+        page.context.close()

@@ -1,0 +1,28 @@
+"""astrolearn widgets: sky viewer, VO query panel and parameter-space explorer.
+
+Every view observes one shared :class:`Selection` (a catalog and its selected rows), so
+a brush in a plot selects the same sources on the sky and in any lab linked to it::
+
+    from astrolearn.ui import ParameterSpaceExplorer, SkyViewer
+    explorer = ParameterSpaceExplorer("sdss_dr14")
+    sky = SkyViewer(explorer.selection)
+"""
+
+from __future__ import annotations
+
+from ._selection import Selection
+from .explorer import ParameterSpaceExplorer, as_selection
+from .palette import OKABE_ITO, class_colours
+from .query import QueryPanel
+from .sky import OfflineAladin, SkyViewer
+
+__all__ = [
+    "OKABE_ITO",
+    "OfflineAladin",
+    "ParameterSpaceExplorer",
+    "QueryPanel",
+    "Selection",
+    "SkyViewer",
+    "as_selection",
+    "class_colours",
+]

@@ -1,0 +1,126 @@
+"""A small scatter matrix: histograms on the diagonal, linked to a Selection."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+from bqplot import Axis, Bars, Figure, LinearScale, OrdinalScale
+from bqplot_gl import ScatterGL
+
+from . import _quantities as q
+from ._scatter import SELECTED_STYLE, UNSELECTED_STYLE, plot_array
+from ._selection import Selection
+from .palette import DEFAULT_COLOUR, SELECTION_COLOUR
+
+BINS = 30
+
+
+class ScatterMatrix(widgets.GridBox):
+    """Pairwise scatter plots of a few quantities, histograms of each on the diagonal.
+
+    The histograms draw all rows and, on top, the selected rows, so a brush in any
+    view shows where the selection falls in every quantity.
+
+    Parameters
+    ----------
+    selection : Selection
+        The shared catalog and selection.
+    names : list of str
+        2 to 4 quantities (columns, colours ``"a-b"`` or derived).
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> matrix = ScatterMatrix(Selection(Table({"a": [1.0, 2.0], "b": [3.0, 1.0]})), ["a", "b"])
+    >>> len(matrix.children)
+    4
+    """
+
+    def __init__(self, selection: Selection, names: list[str], derived=None, **kwargs) -> None:
+        if not 2 <= len(names) <= 4:
+            raise ValueError(f"names must list 2 to 4 quantities, got {len(names)}")
+        self.selection, self.names, self.derived = selection, list(names), derived or {}
+        self.values = {}
+        self.labels = {}
+        for name in self.names:
+            self.values[name], self.labels[name] = q.evaluate(selection.table, name, self.derived)
+        self.histograms: dict[str, tuple[Bars, Bars]] = {}
+        self.scatters: dict[tuple[str, str], ScatterGL] = {}
+        cells = [self._cell(row, col) for row in self.names for col in self.names]
+        size = len(self.names)
+        super().__init__(
+            cells,
+            layout=widgets.Layout(grid_template_columns=f"repeat({size}, 1fr)", width="100%"),
+            **kwargs,
+        )
+        selection.observe(self._show_selection, "indices")
+        self._show_selection()
+
+    def _cell(self, row: str, col: str) -> Figure:
+        margin = {"top": 10, "bottom": 45, "left": 50, "right": 10}
+        layout = widgets.Layout(width="auto", height="220px")
+        if row == col:
+            x_scale, y_scale = OrdinalScale(), LinearScale(min=0)
+            edges = self._edges(col)
+            centres = plot_array(0.5 * (edges[1:] + edges[:-1]))
+            everything = Bars(
+                x=centres,
+                y=self._counts(col, None),
+                colors=["#BBBBBB"],
+                scales={"x": x_scale, "y": y_scale},
+                padding=0.05,
+            )
+            chosen = Bars(
+                x=centres,
+                y=self._counts(col, None) * 0,
+                colors=[SELECTION_COLOUR],
+                scales={"x": x_scale, "y": y_scale},
+                padding=0.05,
+            )
+            self.histograms[col] = (everything, chosen)
+            axes = [
+                Axis(scale=x_scale, label=self.labels[col], tick_format=".2f", num_ticks=4),
+                Axis(scale=y_scale, side="left", label="rows"),
+            ]
+            return Figure(marks=[everything, chosen], axes=axes, fig_margin=margin, layout=layout)
+        # Same robust range as the histograms: a few wild values must not hide the bulk.
+        (x_low, *_, x_high), (y_low, *_, y_high) = self._edges(col), self._edges(row)
+        x_scale = LinearScale(min=float(x_low), max=float(x_high))
+        y_scale = LinearScale(min=float(y_low), max=float(y_high))
+        mark = ScatterGL(
+            x=plot_array(self.values[col]),
+            y=plot_array(self.values[row]),
+            colors=[DEFAULT_COLOUR],
+            default_size=4,
+            scales={"x": x_scale, "y": y_scale},
+            selected_style=SELECTED_STYLE,
+            unselected_style=UNSELECTED_STYLE,
+        )
+        self.scatters[(row, col)] = mark
+        axes = [
+            Axis(scale=x_scale, label=self.labels[col], num_ticks=4),
+            Axis(scale=y_scale, side="left", label=self.labels[row], num_ticks=4),
+        ]
+        return Figure(marks=[mark], axes=axes, fig_margin=margin, layout=layout)
+
+    def _edges(self, name: str) -> np.ndarray:
+        finite = self.values[name][np.isfinite(self.values[name])]
+        # 0.5–99.5 percentiles: a few wild outliers must not squash the histogram.
+        low, high = np.percentile(finite, [0.5, 99.5]) if finite.size else (0.0, 1.0)
+        return np.linspace(low, high if high > low else low + 1, BINS + 1)
+
+    def _counts(self, name: str, indices: np.ndarray | None) -> np.ndarray:
+        values = self.values[name] if indices is None else self.values[name][indices]
+        counts, _ = np.histogram(values[np.isfinite(values)], bins=self._edges(name))
+        return counts.astype(np.float32)
+
+    def selected_counts(self, name: str) -> np.ndarray:
+        """Histogram counts of the selected rows for quantity ``name``."""
+        return np.asarray(self.histograms[name][1].y, dtype=int)
+
+    def _show_selection(self, change=None) -> None:
+        indices = self.selection.indices
+        for name, (_, chosen) in self.histograms.items():
+            chosen.y = self._counts(name, indices)
+        for mark in self.scatters.values():
+            mark.selected = indices.astype(np.int32) if indices.size else None

@@ -1,0 +1,220 @@
+"""One linked scatter plot (bqplot-gl ScatterGL) with brush, lasso and keyboard selection."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+import traitlets
+from bqplot import Axis, ColorScale, Figure, LinearScale
+from bqplot.interacts import BrushSelector, LassoSelector, PanZoom
+from bqplot_gl import ScatterGL
+
+from . import _quantities as q
+from ._selection import Selection
+from .palette import DEFAULT_COLOUR, OKABE_ITO, SEQUENTIAL_SCHEME
+
+#: Unselected points turn light grey and faint, so the selection stands out in any colouring.
+SELECTED_STYLE = {"opacity": 1.0}
+UNSELECTED_STYLE = {"fill": "#C8C8C8", "stroke": "#C8C8C8", "opacity": 0.35}
+TOOLS = {"Box select": "brush", "Lasso": "lasso", "Pan/zoom": "panzoom"}
+
+
+def plot_array(values: np.ndarray) -> np.ndarray:
+    """float32 copy for the browser: sent as a binary buffer, half the bytes of float64."""
+    return np.ascontiguousarray(values, dtype=np.float32)
+
+
+class ScatterView(widgets.VBox):
+    """A scatter plot of two quantities of a Selection's table, linked to its selection.
+
+    Parameters
+    ----------
+    selection : Selection
+        The shared catalog and selection.
+    x, y : str
+        Quantities: a column, a colour ``"a-b"`` or a key of ``derived``.
+    derived : dict, optional
+        Extra quantities ``{name: (function(table) -> array, unit)}``.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> view = ScatterView(Selection(Table({"a": [1.0, 2.0], "b": [3.0, 4.0]})), "a", "b")
+    >>> view.select_box((0.5, 1.5), (0, 10)); view.selection.indices.tolist()
+    [0]
+    """
+
+    x = traitlets.Unicode()
+    y = traitlets.Unicode()
+    colour = traitlets.Unicode("")
+
+    def __init__(self, selection: Selection, x: str, y: str, derived=None, **kwargs) -> None:
+        self.selection = selection
+        self.derived = derived or {}
+        self._syncing = False
+        for name in (x, y):
+            q.evaluate(selection.table, name, self.derived)  # fail early, naming the quantity
+        options = list(dict.fromkeys([*q.quantities(selection.table, self.derived), x, y]))
+        self.x_scale, self.y_scale = LinearScale(), LinearScale()
+        self.colour_scale = ColorScale(scheme=SEQUENTIAL_SCHEME)
+        self.mark = ScatterGL(
+            x=np.zeros(0, np.float32),
+            y=np.zeros(0, np.float32),
+            scales={"x": self.x_scale, "y": self.y_scale, "color": self.colour_scale},
+            colors=[DEFAULT_COLOUR],
+            default_size=8,
+            selected_style=SELECTED_STYLE,
+            unselected_style=UNSELECTED_STYLE,
+        )
+        self.x_axis = Axis(scale=self.x_scale, label=x, grid_lines="none")
+        self.y_axis = Axis(scale=self.y_scale, label=y, side="left", grid_lines="none")
+        self.brush = BrushSelector(x_scale=self.x_scale, y_scale=self.y_scale, marks=[self.mark])
+        self.lasso = LassoSelector(marks=[self.mark])
+        self.panzoom = PanZoom(scales={"x": [self.x_scale], "y": [self.y_scale]})
+        self.figure = Figure(
+            marks=[self.mark],
+            axes=[self.x_axis, self.y_axis],
+            interaction=self.brush,
+            fig_margin={"top": 20, "bottom": 50, "left": 60, "right": 20},
+            layout=widgets.Layout(width="100%", height="380px"),
+        )
+        self.x_menu = widgets.Dropdown(options=options, value=x, description="x axis")
+        self.y_menu = widgets.Dropdown(options=options, value=y, description="y axis")
+        self.tool = widgets.ToggleButtons(options=list(TOOLS), description="Tool")
+        self.x_range = widgets.FloatRangeSlider(description="x range", continuous_update=False)
+        self.y_range = widgets.FloatRangeSlider(description="y range", continuous_update=False)
+        keyboard = widgets.Accordion(
+            children=[widgets.VBox([self.x_range, self.y_range])],
+            titles=("Select by range (keyboard)",),
+        )
+        super().__init__(
+            [widgets.HBox([self.x_menu, self.y_menu]), self.tool, self.figure, keyboard],
+            **kwargs,
+        )
+        self._syncing = True  # draw once, at the end of __init__
+        traitlets.link((self.x_menu, "value"), (self, "x"))
+        traitlets.link((self.y_menu, "value"), (self, "y"))
+        self._syncing = False
+        self.tool.observe(self._set_tool, "value")
+        self.brush.observe(self._brushed, ["selected_x", "selected_y"])
+        self.mark.observe(self._marked, "selected")
+        self.x_range.observe(self._keyboard_select, "value")
+        self.y_range.observe(self._keyboard_select, "value")
+        selection.observe(self._show_selection, "indices")
+        selection.observe(lambda change: self._redraw(), "table")
+        self._redraw()
+
+    # --- drawing -------------------------------------------------------------------
+    @traitlets.observe("x", "y", "colour")
+    def _axes_changed(self, change) -> None:
+        if not self._syncing:
+            self._redraw()
+
+    def _redraw(self) -> None:
+        table = self.selection.table
+        self.x_values, x_label = q.evaluate(table, self.x, self.derived)
+        self.y_values, y_label = q.evaluate(table, self.y, self.derived)
+        self.x_axis.label, self.y_axis.label = x_label, y_label
+        # Brighter is up on a magnitude axis, as astronomers draw CMDs.
+        self.y_scale.reverse = "mag" in y_label and " − " not in y_label
+        with self.mark.hold_sync():
+            self.mark.x = plot_array(self.x_values)
+            self.mark.y = plot_array(self.y_values)
+            self._set_colours(table)
+        self._set_range_sliders()
+        self._zoom_to_data()
+        self._show_selection()
+
+    def _set_colours(self, table) -> None:
+        if not self.colour:
+            self.mark.color = None
+            return
+        classes = q.categories(table, self.colour)
+        if classes is not None:
+            codes, labels = classes
+            # One Okabe–Ito colour per class: codes 0..n-1 map exactly onto the list.
+            self.colour_scale.scheme = ""
+            self.colour_scale.colors = list(OKABE_ITO[: max(len(labels), 2)])
+            self.colour_scale.min, self.colour_scale.max = 0.0, float(max(len(labels) - 1, 1))
+            self.mark.color = codes
+        else:
+            values, _ = q.evaluate(table, self.colour, self.derived)
+            self.colour_scale.colors = []
+            self.colour_scale.scheme = SEQUENTIAL_SCHEME
+            self.colour_scale.min = float(np.nanpercentile(values, 1))
+            self.colour_scale.max = float(np.nanpercentile(values, 99))
+            self.mark.color = plot_array(values)
+
+    def _zoom_to_data(self) -> None:
+        # 0.2–99.8 percentiles with a margin: a handful of wild values (bad photometry)
+        # must not squeeze the real data into a corner. Pan/zoom still reaches them.
+        for scale, values in ((self.x_scale, self.x_values), (self.y_scale, self.y_values)):
+            finite = values[np.isfinite(values)]
+            if finite.size == 0:
+                continue
+            low, high = np.percentile(finite, [0.2, 99.8])
+            margin = 0.05 * (high - low) or 0.5
+            scale.min, scale.max = float(low - margin), float(high + margin)
+
+    def _set_range_sliders(self) -> None:
+        for slider, values in ((self.x_range, self.x_values), (self.y_range, self.y_values)):
+            finite = values[np.isfinite(values)]
+            low, high = (float(finite.min()), float(finite.max())) if finite.size else (0, 1)
+            high = high if high > low else low + 1
+            with slider.hold_trait_notifications():
+                slider.min, slider.max = -1e300, 1e300  # widen first so any order is valid
+                slider.min, slider.max = low, high
+                slider.step = (high - low) / 200
+                slider.value = (low, high)
+
+    # --- selection -----------------------------------------------------------------
+    def select_box(self, x_range, y_range) -> None:
+        """Select the rows inside ``x_range`` × ``y_range`` (data units, inclusive)."""
+        x_low, x_high = sorted(map(float, x_range))
+        y_low, y_high = sorted(map(float, y_range))
+        inside = (self.x_values >= x_low) & (self.x_values <= x_high)
+        inside &= (self.y_values >= y_low) & (self.y_values <= y_high)
+        self.selection.indices = np.flatnonzero(inside)
+
+    def _brushed(self, change) -> None:
+        if self._syncing or self.brush.selected_x is None or self.brush.selected_y is None:
+            return
+        if len(self.brush.selected_x) == 2 and len(self.brush.selected_y) == 2:
+            self.select_box(self.brush.selected_x, self.brush.selected_y)
+
+    def _marked(self, change) -> None:
+        # The browser computes lasso selections and sets mark.selected.
+        if self._syncing:
+            return
+        if self.tool.value == "Lasso":
+            self.selection.indices = [] if change["new"] is None else change["new"]
+        else:
+            # A brush selection arrives as selected_x/selected_y (see _brushed); the
+            # browser also resets mark.selected when it creates the brush, which must
+            # not hide the shared selection: draw the shared one again.
+            self._show_selection()
+
+    def _keyboard_select(self, change) -> None:
+        if self._syncing:
+            return
+        full = (self.x_range.value == (self.x_range.min, self.x_range.max)) and (
+            self.y_range.value == (self.y_range.min, self.y_range.max)
+        )
+        if not full:
+            self.select_box(self.x_range.value, self.y_range.value)
+
+    def _show_selection(self, change=None) -> None:
+        indices = self.selection.indices
+        self._syncing = True
+        try:
+            # int32 on the wire: bqplot would cast int64 anyway, and it halves the bytes.
+            self.mark.selected = indices.astype(np.int32) if indices.size else None
+        finally:
+            self._syncing = False
+
+    def _set_tool(self, change) -> None:
+        self.figure.interaction = {
+            "brush": self.brush,
+            "lasso": self.lasso,
+            "panzoom": self.panzoom,
+        }[TOOLS[change["new"]]]
