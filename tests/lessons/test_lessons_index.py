@@ -1,0 +1,17 @@
+"""lessons/README.md: the curriculum index names all eleven lessons and its links work."""
+
+from __future__ import annotations
+
+import re
+
+from harness import LESSONS_DIR
+
+
+def test_index_lists_eleven_lessons_and_every_link_resolves():
+    index = (LESSONS_DIR / "README.md").read_text()
+    rows = re.findall(r"^\| (\d+) \|", index, flags=re.M)
+    assert [int(n) for n in rows] == list(range(1, 12))
+    links = re.findall(r"\]\((\d\d-[a-z0-9-]+/lesson\.md)\)", index)
+    assert len(links) >= 5
+    for link in links:
+        assert (LESSONS_DIR / link).is_file(), link
