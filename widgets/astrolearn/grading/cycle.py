@@ -1,0 +1,325 @@
+"""``astrolearn grade``: the nbgrader cycle of an assignment, step by step or all at once.
+
+Steps (each is a sub-command; ``cycle`` runs them in order)::
+
+    astrolearn grade generate-sources [ASSIGNMENT ...]   # lessons/*.md -> course/source/
+    astrolearn grade release ASSIGNMENT [--exchange]      # nbgrader generate_assignment
+    astrolearn grade students add ID [ID ...]             # nbgrader db student add
+    astrolearn grade collect ASSIGNMENT --from DIR        # DIR/<student>/<name>.ipynb
+    astrolearn grade check ASSIGNMENT                     # integrity report, no grading
+    astrolearn grade autograde ASSIGNMENT [--timeout S]   # check, then nbgrader autograde
+    astrolearn grade feedback ASSIGNMENT [--exchange]     # nbgrader generate_feedback
+    astrolearn grade export [--to grades.csv]             # nbgrader export (CSV)
+    astrolearn grade cycle ASSIGNMENT --from DIR          # all of the above
+
+nbgrader runs as a subprocess in the course folder (``--course``, default the repository's
+``course/``), so its ``nbgrader_config.py`` applies. Only the standard library is
+imported at module level (the ``astrolearn`` parser must stay fast).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+_CHECKSUM_WARNING = re.compile(r"Attribute 'checksum' for cell (\S+) has changed")
+_GRADING_LINE = re.compile(r"(?:Sanitizing|Autograding|Grading) .*?submitted[/\\]([^/\\]+)[/\\]")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the ``grade`` options and steps to ``parser``."""
+    from . import assignments
+
+    parser.add_argument(
+        "--course",
+        type=Path,
+        default=assignments.COURSE_DIR,
+        help="nbgrader course folder (default: the repository's course/)",
+    )
+    parser.add_argument(
+        "--lessons",
+        type=Path,
+        default=assignments.LESSONS_DIR,
+        help="folder of lessons/NN-slug/lesson.md sources",
+    )
+    steps = parser.add_subparsers(dest="step", metavar="STEP", required=True)
+    gen = steps.add_parser("generate-sources", help="write course/source/ from the lessons")
+    gen.add_argument("assignments", nargs="*", help="default: all graded lessons")
+    helps = {
+        "release": "generate the source and the student version (nbgrader generate_assignment)",
+        "check": "report deleted/edited test cells and suspicious code in submissions",
+        "autograde": "check, then autograde the submissions (nbgrader autograde)",
+        "feedback": "write feedback HTML for every student (nbgrader generate_feedback)",
+        "cycle": "release, collect, autograde, feedback and export in one go",
+    }
+    for name, text in helps.items():
+        step = steps.add_parser(name, help=text, description=text)
+        step.add_argument("assignment")
+        if name in ("release", "feedback", "cycle"):
+            step.add_argument(
+                "--exchange",
+                action="store_true",
+                help="also release through nbgrader's exchange (JupyterHub)",
+            )
+        if name in ("autograde", "cycle"):
+            step.add_argument("--timeout", type=int, help="seconds per cell (config: 60)")
+            if name == "autograde":
+                step.add_argument("--student", help="grade only this student")
+            step.add_argument(
+                "--strict",
+                action="store_true",
+                help="exit with status 3 when a test cell was deleted/edited",
+            )
+        if name == "cycle":
+            step.add_argument(
+                "--from",
+                dest="source_dir",
+                type=Path,
+                help="folder of submissions (default: nbgrader collect)",
+            )
+            step.add_argument("--to", type=Path, help="grades CSV (default: course/grades.csv)")
+    students = steps.add_parser("students", help="add students to the gradebook")
+    students.add_argument("action", choices=["add", "list"])
+    students.add_argument("ids", nargs="*")
+    collect = steps.add_parser("collect", help="copy submissions into submitted/")
+    collect.add_argument("assignment")
+    collect.add_argument(
+        "--from",
+        dest="source_dir",
+        type=Path,
+        help="folder with <student>/<assignment>.ipynb (default: exchange)",
+    )
+    export = steps.add_parser("export", help="export all grades to CSV")
+    export.add_argument("--to", type=Path, help="CSV path (default: course/grades.csv)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen step; returns the exit status."""
+    course = args.course.resolve()
+    if not (course / "nbgrader_config.py").exists():
+        print(f"--course {course}: no nbgrader_config.py there", file=sys.stderr)
+        return 2
+    step = args.step
+    if step == "generate-sources":
+        return generate_sources(course, args.lessons, args.assignments)
+    if step == "students":
+        if args.action == "list":
+            return nbgrader(course, "db", "student", "list")
+        return add_students(course, args.ids)
+    if step == "export":
+        return export(course, args.to)
+    if step == "collect":
+        return collect(course, args.assignment, args.source_dir)
+    if step == "check":
+        from .integrity import report
+
+        report(course, args.assignment)
+        return 0
+    if step == "release":
+        return release(course, args.lessons, args.assignment, args.exchange)
+    if step == "autograde":
+        return autograde(
+            course,
+            args.assignment,
+            args.timeout,
+            args.student,
+            args.strict,
+            hidden=(args.lessons,),
+        )
+    if step == "feedback":
+        return feedback(course, args.assignment, args.exchange)
+    return cycle(course, args)
+
+
+def cycle(course: Path, args: argparse.Namespace) -> int:
+    """Release, collect, autograde, feedback and export one assignment."""
+    for status in (
+        lambda: release(course, args.lessons, args.assignment, args.exchange),
+        lambda: collect(course, args.assignment, args.source_dir),
+        lambda: autograde(
+            course, args.assignment, args.timeout, None, args.strict, hidden=(args.lessons,)
+        ),
+        lambda: feedback(course, args.assignment, args.exchange),
+        lambda: export(course, args.to),
+    ):
+        code = status()
+        if code:
+            return code
+    return 0
+
+
+def nbgrader(course: Path, *arguments: str, echo=None, env: dict | None = None) -> int:
+    """Run ``nbgrader ARGUMENTS`` in the course folder, printing its log lines.
+
+    ``echo(line)`` may rewrite or drop (return None) each log line.
+    """
+    command = [sys.executable, "-m", "nbgrader", *arguments]
+    print("$", "nbgrader", *arguments, flush=True)
+    # nbgrader runs `alembic` (gradebook migrations) from PATH: use this environment's.
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    env = {**os.environ, "PATH": path, **(env or {})}
+    with subprocess.Popen(
+        command, cwd=course, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    ) as process:
+        for line in process.stdout:
+            line = echo(line) if echo else line
+            if line is not None:
+                print(line, end="", flush=True)
+    return process.returncode
+
+
+def generate_sources(course: Path, lessons: Path, names: list[str] | None = None) -> int:
+    """Write ``source/<name>/<name>.ipynb`` for the graded lessons (all by default)."""
+    from . import assignments
+
+    graded = assignments.graded_lessons(lessons, course)
+    unknown = sorted(set(names or ()) - set(graded))
+    if unknown:
+        print(
+            f"unknown assignment(s) {unknown}; graded lessons: {sorted(graded)}", file=sys.stderr
+        )
+        return 2
+    for name in names or sorted(graded):
+        assignments.write_source(graded[name], course, name)
+        print("wrote", course / "source" / name, "-", assignments.summarize(graded[name], name))
+    return 0
+
+
+def release(course: Path, lessons: Path, name: str, exchange: bool = False) -> int:
+    """Generate the source from the lesson, then the student version in release/."""
+    from . import assignments
+
+    if name in assignments.graded_lessons(lessons, course):
+        code = generate_sources(course, lessons, [name])
+        if code:
+            return code
+    elif not (course / "source" / name).is_dir():
+        print(f"no lesson and no source/{name}/ for assignment {name!r}", file=sys.stderr)
+        return 2
+    code = nbgrader(course, "generate_assignment", name, "--force")
+    if code or not exchange:
+        return code
+    return nbgrader(course, "release_assignment", name, "--force")
+
+
+def _gradebook(course: Path):
+    from nbgrader.api import Gradebook
+
+    # A new gradebook runs `alembic` from PATH: make it this environment's.
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
+    return Gradebook(f"sqlite:///{course / 'gradebook.db'}")
+
+
+def add_students(course: Path, ids: list[str]) -> int:
+    """Add students to the gradebook, as ``nbgrader db student add`` does.
+
+    nbgrader 0.9 ignores the old ``db_students`` option; this calls the same gradebook
+    method in-process (one nbgrader start-up per student would cost seconds each).
+    """
+    with _gradebook(course) as gradebook:
+        for student_id in ids:
+            gradebook.update_or_create_student(student_id)
+            print("added student", student_id)
+    return 0
+
+
+def collect(course: Path, name: str, source_dir: Path | None) -> int:
+    """Copy ``DIR/<student>/<name>.ipynb`` (or ``DIR/<student>/<name>/``) into submitted/.
+
+    Without a folder, collects from nbgrader's exchange. Students are added to the gradebook.
+    """
+    if source_dir is None:
+        return nbgrader(course, "collect", name, "--update")
+    source_dir = Path(source_dir)
+    if not source_dir.is_dir():
+        print(f"--from {source_dir}: not a folder", file=sys.stderr)
+        return 2
+    collected = []
+    for student_dir in sorted(p for p in source_dir.iterdir() if p.is_dir()):
+        files = [student_dir / f"{name}.ipynb"]
+        files = files if files[0].exists() else sorted((student_dir / name).glob("*.ipynb"))
+        if not files:
+            print(f"WARNING: no {name}.ipynb from {student_dir.name}", file=sys.stderr)
+            continue
+        target = course / "submitted" / student_dir.name / name
+        target.mkdir(parents=True, exist_ok=True)
+        for file in files:
+            shutil.copy2(file, target / f"{name}.ipynb" if len(files) == 1 else file.name)
+        stamp = student_dir / "timestamp.txt"
+        if stamp.exists():
+            shutil.copy2(stamp, target / "timestamp.txt")
+        collected.append(student_dir.name)
+    print(f"collected {len(collected)} submission(s) of {name}: {', '.join(collected)}")
+    return add_students(course, collected)
+
+
+def autograde(
+    course: Path,
+    name: str,
+    timeout: int | None = None,
+    student: str | None = None,
+    strict: bool = False,
+    hidden: tuple = (),
+) -> int:
+    """Report tampering, then autograde; nbgrader's false checksum alarms are explained."""
+    from .integrity import report
+
+    findings, expected = report(course, name, student)
+    arguments = ["autograde", name, "--force"]
+    arguments += [f"--ExecutePreprocessor.timeout={timeout}"] if timeout else []
+    arguments += ["--student", student] if student else []
+    state = {"student": "", "explained": 0}
+
+    def echo(line: str):
+        # sqlalchemy warnings from inside nbgrader and ipykernel's TCP notice are noise.
+        after_warning, state["sawarning"] = state.get("sawarning"), "SAWarning" in line
+        if state["sawarning"] or after_warning or "without encryption" in line:
+            return None
+        match = _GRADING_LINE.search(line)
+        state["student"] = match.group(1) if match else state["student"]
+        warning = _CHECKSUM_WARNING.search(line)
+        if warning and warning.group(1) in expected.get(state["student"], ()):
+            state["explained"] += 1
+            return None
+        return line
+
+    code = nbgrader(course, *arguments, echo=echo, env=sandbox_env(course, hidden))
+    if state["explained"]:
+        print(
+            f"note: {state['explained']} nbgrader 'checksum has changed' warning(s) hidden: "
+            "those test cells hold hidden tests, which the release omits; nbgrader restored "
+            "them as intended (the learners did not edit them)."
+        )
+    tampered = [f for f in findings if f.kind in ("deleted-test", "edited-test")]
+    return 3 if strict and tampered and not code else code
+
+
+def sandbox_env(course: Path, hidden: tuple = ()) -> dict:
+    """Environment for nbgrader: the sandboxed grading kernel when it is available."""
+    from . import sandbox
+
+    return sandbox.kernel_env(course, list(hidden))
+
+
+def feedback(course: Path, name: str, exchange: bool = False) -> int:
+    """Write feedback HTML for every graded student (and release it through the exchange)."""
+    code = nbgrader(course, "generate_feedback", name, "--force")
+    if code or not exchange:
+        return code
+    return nbgrader(course, "release_feedback", name)
+
+
+def export(course: Path, to: Path | None = None) -> int:
+    """Export the gradebook to CSV (one row per student and assignment)."""
+    target = (to or course / "grades.csv").resolve()
+    code = nbgrader(course, "export", f"--to={target}")
+    if not code:
+        print("grades:", target)
+    return code
