@@ -557,11 +557,20 @@ DATASETS = [
         licence="public (VizieR); tutorial BSD-3-Clause",
         provenance="Cantat-Gaudin-open-clusters.ecsv of the astropy coordinates tutorial.",
         rename={"ID": "name"},
+        notes=[
+            "The tutorial's 'distance' column is Cantat-Gaudin's dmode+01: the distance if "
+            "0.1 mas is added to the parallax (e.g. NGC 188: 1571 pc, while its members' "
+            "median parallax gives about 1.9 kpc). Use parallaxes for cluster distances.",
+        ],
         columns={
             "name": (None, "cluster name"),
             "ra": (DEG, "right ascension (ICRS)"),
             "dec": (DEG, "declination (ICRS)"),
-            "distance": (u.pc.to_string(), "distance as given in the tutorial's table"),
+            "distance": (
+                u.pc.to_string(),
+                "distance if 0.1 mas is added to the parallax (CG2018 column dmode+01), "
+                "NOT the most likely distance",
+            ),
             "pm_ra_cosdec": (MASYR, "mean proper motion in RA of the members (with cos dec)"),
             "pm_dec": (MASYR, "mean proper motion in Dec of the members"),
             "radial_velocity": (KMS, "mean radial velocity"),

@@ -1,0 +1,18 @@
+"""Exercise logic for the machine-learning labs: plain functions on astropy Tables/arrays.
+
+Every function validates its inputs, calls scikit-learn (or astropy.timeseries) and
+returns scikit-learn estimators/Pipelines or plain arrays and Tables. Nothing here
+imports a widget.
+
+Modules: ``features`` (colours, design matrices), ``classify``, ``regress``
+(photometric redshifts), ``cluster`` (incl. star clusters in Gaia astrometry),
+``outliers``, ``reduce`` (PCA, t-SNE, UMAP if installed), ``lightcurves``
+(Lomb-Scargle, folding, features), ``triage`` (real-time stream classification),
+``uncertainty`` (bootstrap, calibration, prediction intervals).
+
+Example
+-------
+>>> from astrolearn.ml import classify
+>>> classify.make_classifier("knn").named_steps["model"].n_neighbors
+15
+"""
