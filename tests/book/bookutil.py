@@ -1,0 +1,60 @@
+"""Helpers of the course-website tests: where things are, and building a book offline."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+BOOK = REPO / "jupyter-book"
+LESSONS = REPO / "lessons"
+# A cold build executes every lesson (budget: the whole book in ~5 min on 2 cores).
+BUILD_TIMEOUT = 1200
+
+
+def load_module(path: Path, name: str):
+    """Import a file by path under a unique module name (conftests share one name)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_root = load_module(REPO / "tests" / "conftest.py", "astrolearn_book_tests_root")
+require = _root.require
+run_offline = _root.run_offline
+
+
+def lesson_sources() -> list[Path]:
+    """Every lesson's MyST source, in course order."""
+    return sorted(LESSONS.glob("*/lesson.md"))
+
+
+@dataclass
+class Build:
+    """One run of ``astrolearn book``."""
+
+    returncode: int
+    log: str
+    html: Path
+    cache: Path
+
+
+def build_book(book: Path, output: Path | None = None, timeout: float = BUILD_TIMEOUT) -> Build:
+    """Run ``astrolearn book`` with the network cut and return what it did."""
+    args = [sys.executable, "-m", "astrolearn.cli", "book", "--book", str(book)]
+    if output is not None:
+        args += ["--output", str(output)]
+    completed = run_offline(args, timeout=timeout, env={**os.environ, "NO_COLOR": "1"})
+    build_dir = (output or book) / "_build"
+    return Build(
+        returncode=completed.returncode,
+        log=completed.stdout + completed.stderr,
+        html=build_dir / "html",
+        cache=build_dir / ".jupyter_cache",
+    )

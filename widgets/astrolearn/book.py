@@ -1,0 +1,274 @@
+"""``astrolearn book``: build the course website with Jupyter Book 1.
+
+Jupyter Book 1 builds offline, but on its own it has three traps this command closes:
+
+- it exits 0 when a notebook fails to execute (unless warnings are errors), so the
+  build runs with ``-W -n --keep-going`` and afterwards checks the execution cache:
+  every notebook page must have a successful, cached execution;
+- an incremental Sphinx build does not repeat the warnings of unchanged pages, so a
+  second build would pass with the same broken link: every build re-reads all pages
+  (``--all``), which is cheap because execution results come from the jupyter-cache;
+- only the notebooks whose code changed are executed again (jupyter-cache), so a
+  rebuild takes seconds. jupyter-cache only sees a notebook's own code, so when the
+  astrolearn package itself changed (its widgets, loaders, ...), the cache is emptied
+  first: the pages never show outputs of an older package.
+
+Only the standard library is imported at module level (the CLI imports this module to
+build its parser); Jupyter Book runs in a child process.
+
+Examples
+--------
+>>> from astrolearn import book
+>>> book.default_book_dir().name
+'jupyter-book'
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+# The backends of astrolearn.vo.config (not imported here: the CLI must stay light).
+VO_BACKENDS = ("auto", "live", "mirror", "offline")
+
+__all__ = [
+    "build",
+    "configure",
+    "default_book_dir",
+    "failed_notebooks",
+    "package_fingerprint",
+    "run",
+]
+
+
+def default_book_dir() -> Path:
+    """Return the ``jupyter-book/`` folder of this checkout.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<repository>/jupyter-book`` (``widgets/astrolearn`` is two levels below the root).
+
+    Examples
+    --------
+    >>> default_book_dir().joinpath("_config.yml").is_file()
+    True
+    """
+    return Path(__file__).resolve().parents[2] / "jupyter-book"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``astrolearn book`` to ``parser``."""
+    parser.add_argument(
+        "--book",
+        type=Path,
+        default=None,
+        help="book folder with _config.yml and _toc.yml (default: this checkout's jupyter-book/)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="folder that receives _build/ (default: the book folder); the HTML is in "
+        "OUTPUT/_build/html and the execution cache in OUTPUT/_build/.jupyter_cache",
+    )
+    parser.add_argument(
+        "--vo-backend",
+        choices=VO_BACKENDS,
+        default=os.environ.get("ASTROLEARN_VO_BACKEND", "offline"),
+        help="VO backend the lessons use while executing (default: offline, so the site "
+        "shows the bundled snapshots whatever the network does at build time)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=1800,
+        help="seconds before the whole build is stopped (default: 1800)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the book; return 0 on success, 1 on any warning or failed notebook."""
+    try:
+        html_dir = build(args.book, args.output, vo_backend=args.vo_backend, timeout=args.timeout)
+    except (FileNotFoundError, RuntimeError, ValueError) as error:
+        print(f"astrolearn book: {error}", file=sys.stderr)
+        return 1
+    print(f"astrolearn book: built {html_dir / 'index.html'}")
+    return 0
+
+
+def build(
+    book_dir: Path | str | None = None,
+    output_dir: Path | str | None = None,
+    *,
+    vo_backend: str = "offline",
+    timeout: float = 1800,
+) -> Path:
+    """Build the book with warnings as errors and check that every notebook executed.
+
+    Parameters
+    ----------
+    book_dir : path, optional
+        Folder with ``_config.yml`` and ``_toc.yml``; default :func:`default_book_dir`.
+    output_dir : path, optional
+        Folder that receives ``_build/``; default ``book_dir``.
+    vo_backend : str
+        ``ASTROLEARN_VO_BACKEND`` for the executing kernels: ``offline`` (default) makes
+        the pages reproducible, from the bundled snapshots.
+    timeout : float
+        Seconds before the build process is stopped.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder of the built HTML site.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``book_dir`` has no ``_config.yml``.
+    RuntimeError
+        If Jupyter Book is missing, the build reports a warning or error, or a notebook
+        failed to execute (the message names each notebook).
+
+    Examples
+    --------
+    >>> html = build()  # doctest: +SKIP
+    >>> (html / "index.html").is_file()  # doctest: +SKIP
+    True
+    """
+    book_dir = Path(book_dir) if book_dir is not None else default_book_dir()
+    if not (book_dir / "_config.yml").is_file():
+        raise FileNotFoundError(f"book_dir={str(book_dir)!r} has no _config.yml")
+    if not isinstance(timeout, int | float) or timeout <= 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    if vo_backend not in VO_BACKENDS:
+        raise ValueError(f"vo_backend must be one of {VO_BACKENDS}, got {vo_backend!r}")
+    if importlib.util.find_spec("jupyter_book") is None:
+        raise RuntimeError("Jupyter Book 1 is missing: pip install 'astrolearn[book]'")
+    output_dir = Path(output_dir) if output_dir is not None else book_dir
+    build_dir = output_dir / "_build"
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
+        "build",
+        str(book_dir),
+        "--path-output",
+        str(output_dir),
+        "--all",  # re-read every page so warnings of unchanged pages are reported again
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
+    started = time.perf_counter()
+    if _package_changed(build_dir):
+        print("astrolearn book: the astrolearn package changed: executing every notebook again")
+    try:
+        completed = subprocess.run(
+            command,
+            timeout=timeout,
+            check=False,
+            env={**os.environ, "ASTROLEARN_VO_BACKEND": vo_backend},
+        )
+    except subprocess.TimeoutExpired as error:
+        raise RuntimeError(f"the book build took longer than timeout={timeout} s") from error
+    failures = failed_notebooks(build_dir / ".jupyter_cache")
+    if failures:
+        listing = "\n".join(f"  {uri}:\n{_last_lines(tb)}" for uri, tb in failures.items())
+        raise RuntimeError(f"{len(failures)} notebook(s) failed to execute:\n{listing}")
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"jupyter-book exited with {completed.returncode} (warnings are errors; "
+            "see the messages above)"
+        )
+    print(f"astrolearn book: {time.perf_counter() - started:.1f} s")
+    return build_dir / "html"
+
+
+def failed_notebooks(cache_dir: Path | str) -> dict[str, str]:
+    """Return the notebooks of a jupyter-cache that have no successful execution.
+
+    Parameters
+    ----------
+    cache_dir : path
+        A jupyter-cache folder (``_build/.jupyter_cache``); a missing folder means no
+        notebook was executed, and gives an empty result.
+
+    Returns
+    -------
+    dict
+        Source path of each failed notebook mapped to its traceback (or to a note when
+        the cache holds no result for its current content). Notebooks whose source file
+        no longer exists are ignored.
+
+    Examples
+    --------
+    >>> failed_notebooks("/nonexistent/.jupyter_cache")
+    {}
+    """
+    cache_dir = Path(cache_dir)
+    if not (cache_dir / "global.db").is_file():
+        return {}
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_dir))
+    failures: dict[str, str] = {}
+    for record in cache.list_project_records():
+        if not Path(record.uri).is_file():
+            continue
+        if record.traceback:
+            failures[record.uri] = record.traceback
+            continue
+        if cache.get_cached_project_nb(record.uri) is None:
+            failures[record.uri] = "no cached execution for the current source"
+    return failures
+
+
+def package_fingerprint() -> str:
+    """A hash of the astrolearn package: its code, and the names and sizes of its data.
+
+    Examples
+    --------
+    >>> len(package_fingerprint())
+    64
+    """
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts:
+            continue
+        digest.update(path.relative_to(package).as_posix().encode())
+        if path.suffix in {".py", ".js", ".mjs", ".css", ".json", ".ecsv", ".rd"}:
+            digest.update(path.read_bytes())
+        else:  # bundled data files: large, and replaced whole, so the size tells
+            digest.update(str(path.stat().st_size).encode())
+    return digest.hexdigest()
+
+
+def _package_changed(build_dir: Path) -> bool:
+    """Empty the execution cache when the package changed since it was filled."""
+    stamp = build_dir / ".astrolearn-package"
+    cache = build_dir / ".jupyter_cache"
+    fingerprint = package_fingerprint()
+    previous = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
+    changed = previous is not None and previous != fingerprint
+    if changed or (previous is None and cache.exists()):
+        shutil.rmtree(cache, ignore_errors=True)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fingerprint + "\n", encoding="utf-8")
+    return changed
+
+
+def _last_lines(text: str, count: int = 12) -> str:
+    """The end of a traceback, indented, where the error message is."""
+    lines = text.rstrip().splitlines()[-count:]
+    return "\n".join("    " + line for line in lines)
