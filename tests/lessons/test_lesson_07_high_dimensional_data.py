@@ -1,0 +1,100 @@
+"""Lesson 7, high-dimensional data: the fundamental plane, PCA, t-SNE, the curse, gaps."""
+
+from __future__ import annotations
+
+import pytest
+from harness import lesson_path, prose_number, run_lesson
+from structure import structure_problems
+
+LESSON = lesson_path(7)
+
+
+@pytest.fixture(scope="module")
+def run():
+    return run_lesson(LESSON)
+
+
+def test_lesson_has_every_part():
+    assert structure_problems(LESSON) == []
+
+
+@pytest.mark.slow
+def test_fundamental_plane_is_thin_and_its_coefficients_match(run):
+    values = run.values
+    # Galaxies lie on a plane: the thinnest direction holds a few per cent of the variance.
+    assert values["fp_thinnest_fraction"] < 0.05
+    assert prose_number(LESSON, r"carries only \*\*([\d.]+)%\*\*") == round(
+        100 * values["fp_thinnest_fraction"], 1
+    )
+    # Data PROVENANCE: unweighted least squares gives log Re = 0.76 log s - 0.72 log Ie.
+    assert values["ols_a"] == pytest.approx(0.76, abs=0.01)
+    assert values["ols_b"] == pytest.approx(-0.72, abs=0.01)
+    # The orthogonal fit is steeper than least squares and closer to Magoulas et al.
+    # 2012 (a = 1.52, b = -0.89), as the prose explains.
+    assert values["ols_a"] < values["fp_a"] < 1.6
+    assert -0.95 < values["fp_b"] < -0.7
+    assert prose_number(LESSON, r"\$a = \$ \*\*([\d.]+)\*\*, \$b") == round(values["fp_a"], 2)
+    assert prose_number(LESSON, r"\$b = \$ \*\*−([\d.]+)\*\*") == round(-values["fp_b"], 2)
+    assert prose_number(LESSON, r"shallower \$a = \$ \*\*([\d.]+)\*\*") == round(
+        values["ols_a"], 2
+    )
+
+
+@pytest.mark.slow
+def test_photometry_pca_is_brightness_first(run):
+    values = run.values
+    assert values["mags_pc1_fraction"] > 0.7
+    assert prose_number(LESSON, r"first component holds \*\*(\d+)%\*\*") == round(
+        100 * values["mags_pc1_fraction"]
+    )
+    assert prose_number(LESSON, r"first two together hold \*\*(\d+)%\*\*") == round(
+        100 * values["mags_two_pc_fraction"]
+    )
+
+
+@pytest.mark.slow
+def test_curse_of_dimensionality_is_demonstrated(run):
+    values = run.values
+    contrast = values["distance_contrast"]
+    assert contrast["2"] > contrast["10"] > contrast["100"] > contrast["1000"]
+    assert contrast["1000"] < 0.2  # theory: contrast ~ 1/sqrt(d) for uniform points
+    accuracy = values["knn_accuracy"]
+    assert accuracy["0"] > 0.8
+    assert accuracy["0"] - accuracy["64"] > 0.1
+    assert prose_number(LESSON, r"k-NN classifies \*\*(\d+)%\*\*") == round(100 * accuracy["0"])
+    assert prose_number(LESSON, r"64 useless\ncolumns added, \*\*(\d+)%\*\*") == round(
+        100 * accuracy["64"]
+    )
+
+
+@pytest.mark.slow
+def test_missing_values_are_counted_as_in_the_data(run):
+    values = run.values
+    # Counted from SDSS_QSO.dat (PROVENANCE: about 22 zero magnitudes per band; FIRST -1
+    # outside the footprint): 23 zero u magnitudes, 1,942 / 5,957 / 364 FIRST codes.
+    assert values["n_zero_u"] == 23
+    assert (
+        values["n_not_in_first"],
+        values["n_first_undetected"],
+        values["n_first_detected"],
+    ) == (1942, 5957, 364)
+    assert (
+        prose_number(LESSON, r"\*\*([\d,]+)\*\* quasars are outside") == values["n_not_in_first"]
+    )
+    assert prose_number(LESSON, r"\*\*([\d,]+)\*\* were observed") == values["n_first_undetected"]
+    assert values["sentinel_pc1_fraction"] > values["clean_pc1_fraction"]
+    assert prose_number(LESSON, r"Dropping just \*\*(\d+)\*\* rows") == values["n_rows_dropped"]
+    assert prose_number(LESSON, r"variance from \*\*(\d+)%\*\*") == round(
+        100 * values["sentinel_pc1_fraction"]
+    )
+    assert prose_number(LESSON, r"to \*\*(\d+)%\*\*: a handful") == round(
+        100 * values["clean_pc1_fraction"]
+    )
+    assert run.figures_without_alt == []
+
+
+@pytest.mark.slow
+def test_student_version_runs_without_the_solutions(run):
+    student = run_lesson(LESSON, True)
+    assert "fp_thinnest_standardised" not in student.values
+    assert student.values["fp_a"] == pytest.approx(run.values["fp_a"])
