@@ -1,27 +1,303 @@
-"""``astrolearn lab``: JupyterLab on the lessons, on bundled data, bound to loopback.
+"""``astrolearn serve`` (public Voila apps) and ``astrolearn lab`` (JupyterLab on lessons).
 
-(``astrolearn serve`` opens the same until the public Voila gallery replaces it.)
+``serve`` builds the apps (MyST Markdown in ``apps/``) into notebooks in a temporary
+folder, writes the gallery page, and runs Voila on loopback with what a public server
+needs: no source cells, no tracebacks for visitors (Voila logs them for the operator),
+no file browsing (``/`` is the gallery; the tree and contents pages are gone),
+preheated kernels, and culling of idle kernels, which Voila otherwise leaks (a closed
+tab keeps its kernel). Everything runs on bundled data, so it works with no network.
+
+Examples
+--------
+.. code-block:: console
+
+    $ astrolearn serve --port 8866 --pool-size 2
+    $ astrolearn lab --no-browser
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+APPS = REPO / "apps"
+GALLERY = "gallery.ipynb"
+#: Voila template of the apps: "lab" without its CDN stylesheets (apps/template/).
+TEMPLATE = "astrolearn"
+#: Lab extensions a Voila page must not load: nbgrader's federated extension throws
+#: module-federation errors in Voila pages; the others are JupyterLab-only UI.
+DENIED_EXTENSIONS = [
+    "@jupyter/nbgrader",
+    "@jupyter-notebook/lab-extension",
+    "jupyterlab-jupytext",
+]
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
+def configure_serve(parser: argparse.ArgumentParser) -> None:
+    """Options of ``astrolearn serve``."""
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8866, help="port to listen on")
+    parser.add_argument(
+        "--pool-size",
+        type=int,
+        default=1,
+        help="preheated kernels kept ready per app (0 turns preheating off)",
+    )
+    parser.add_argument(
+        "--cull-idle-timeout",
+        type=int,
+        default=600,
+        help="seconds after which an idle visitor's kernel is shut down",
+    )
+    parser.add_argument(
+        "--cull-interval", type=int, default=60, help="seconds between idle-kernel checks"
+    )
+    parser.add_argument(
+        "--base-url", default="/", help="URL prefix when served behind a reverse proxy"
+    )
+    parser.add_argument(
+        "--apps", type=Path, default=APPS, help="folder of the app sources (MyST .md)"
+    )
+
+
+def configure_lab(parser: argparse.ArgumentParser) -> None:
+    """Options of ``astrolearn lab``."""
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8888, help="port to listen on")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
 
 
-def run(args: argparse.Namespace) -> int:
-    lessons = REPO / "lessons"
+def app_sources(folder: Path = APPS) -> list[Path]:
+    """The app sources: every MyST notebook in ``folder`` except its README, sorted.
+
+    Examples
+    --------
+    >>> [p.stem for p in app_sources()][:1]  # doctest: +SKIP
+    ['explore_the_sky']
+    """
+    return sorted(
+        path
+        for path in folder.glob("*.md")
+        if path.name != "README.md" and path.read_text().lstrip().startswith("---")
+    )
+
+
+def _title_and_goal(markdown: str) -> tuple[str, str]:
+    """The first ``#`` heading and the paragraph after it (the app's one-line goal)."""
+    lines = markdown.splitlines()
+    for number, line in enumerate(lines):
+        if line.startswith("# "):
+            goal = []
+            for following in lines[number + 1 :]:
+                if goal and not following.strip():
+                    break
+                if following.strip():
+                    goal.append(following.strip())
+            return line[2:].strip(), " ".join(goal).strip("*_ ")
+    return "", ""
+
+
+def gallery_notebook(apps: list[tuple[str, str, str]]):
+    """The gallery page: one card (picture, title, goal) per ``(stem, title, goal)``."""
+    import nbformat
+
+    cards = []
+    for stem, title, goal in apps:
+        cards.append(
+            f'<a class="al-card" href="{stem}.ipynb">'
+            f'<img src="../files/pictures/{stem}.png" alt="Screenshot of the app {title}"'
+            ' width="380" loading="lazy">'
+            f"<strong>{title}</strong><span>{goal}</span></a>"
+        )
+    style = (
+        "<style>.al-cards{display:flex;flex-wrap:wrap;gap:1.2em}"
+        ".al-card{display:flex;flex-direction:column;width:380px;padding:.6em;"
+        "border:1px solid #ccc;border-radius:8px;color:inherit;text-decoration:none}"
+        ".al-card:hover,.al-card:focus{border-color:#0072B2;outline:2px solid #0072B2}"
+        ".al-card img{border-radius:4px;margin-bottom:.4em}</style>"
+    )
+    intro = (
+        "# astrolearn: astronomy as data science\n\n"
+        "Real data from real sky surveys (SDSS, Gaia, ZTF). Pick an app: no code, no "
+        "installation, just explore."
+    )
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell(intro),
+        nbformat.v4.new_markdown_cell(
+            style + '<div class="al-cards">' + "".join(cards) + "</div>"
+        ),
+    ]
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    return notebook
+
+
+def build_apps(source: Path, target: Path) -> list[str]:
+    """Convert the MyST app sources into notebooks in ``target`` and write the gallery.
+
+    Helper modules (``*.py``) and ``pictures/`` are copied along; Voila never serves
+    ``.py`` or ``.ipynb`` files as files (its default deny list). The Voila template
+    goes to ``target/../jupyter/voila/templates``. Returns the app stems.
+
+    Examples
+    --------
+    >>> build_apps(APPS, Path(tempfile.mkdtemp()))  # doctest: +SKIP
+    ['catch_a_transient', 'explore_the_sky', ...]
+    """
+    import jupytext
+    import nbformat
+
+    if not source.is_dir():
+        raise FileNotFoundError(f"apps: no such folder {source}")
+    target.mkdir(parents=True, exist_ok=True)
+    apps = []
+    for path in app_sources(source):
+        notebook = jupytext.read(path, fmt="md:myst")
+        nbformat.write(notebook, target / f"{path.stem}.ipynb")
+        apps.append((path.stem, *_title_and_goal(path.read_text())))
+    if not apps:
+        raise FileNotFoundError(f"apps: no MyST app sources in {source}")
+    for helper in source.glob("*.py"):
+        shutil.copy2(helper, target / helper.name)
+    if (source / "pictures").is_dir():
+        shutil.copytree(source / "pictures", target / "pictures", dirs_exist_ok=True)
+    nbformat.write(gallery_notebook(apps), target / GALLERY)
+    templates = target.parent / "jupyter" / "voila" / "templates"
+    shutil.copytree(source / "template", templates / TEMPLATE, dirs_exist_ok=True)
+    return [stem for stem, _, _ in apps]
+
+
+def voila_arguments(args: argparse.Namespace, root: Path) -> list[str]:
+    """Voila command-line options for a public, offline, preheated, culled server."""
+    preheat = args.pool_size > 0
+    options = [
+        str(root),
+        "--no-browser",
+        f"--Voila.ip={args.host}",
+        f"--Voila.port={args.port}",
+        "--Voila.port_retries=0",
+        f"--Voila.base_url={args.base_url}",
+        # Our "lab" template without CDN links; "classic" loads jQuery and icons from CDNs.
+        f"--VoilaConfiguration.template={TEMPLATE}",
+        # "null" makes Voila use JupyterLab's bundled MathJax instead of cdnjs.
+        "--Voila.mathjax_url=null",
+        "--Voila.mathjax_config=null",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+        f"--VoilaConfiguration.extension_denylist={DENIED_EXTENSIONS!r}",
+        # Pictures only: never notebooks or Python sources.
+        "--VoilaConfiguration.file_allowlist=['pictures/.*\\.(png|jpg)']",
+        f"--VoilaConfiguration.preheat_kernel={preheat}",
+        f"--MappingKernelManager.cull_idle_timeout={args.cull_idle_timeout}",
+        f"--MappingKernelManager.cull_interval={args.cull_interval}",
+        "--MappingKernelManager.cull_connected=False",
+    ]
+    if preheat:
+        options.append(f"--VoilaConfiguration.default_pool_size={args.pool_size}")
+    return options
+
+
+def _voila_application():
+    """Voila whose ``/`` is the gallery and which has no tree or contents pages."""
+    from jupyter_server._tz import utcnow
+    from jupyter_server.utils import url_path_join
+    from tornado.web import RedirectHandler
+    from voila.app import Voila
+    from voila.tornado.contentshandler import VoilaContentsHandler
+    from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    class AppHandler(TornadoVoilaHandler):
+        async def prepare(self) -> None:
+            await super().prepare()
+            # Sets the _xsrf cookie. The page sends it back when the tab closes, to shut
+            # its kernel down at once; without it Voila refuses (403) and the kernel
+            # lingers until culled (voila issue 1458).
+            _ = self.xsrf_token
+
+    class GalleryVoila(Voila):
+        def init_settings(self) -> dict:
+            settings = super().init_settings()
+            manager = self.kernel_manager
+            if hasattr(manager, "get_rendered_notebook"):  # preheating is on
+                hand_out = manager.get_rendered_notebook
+
+                async def get_rendered_notebook(*args, **kwargs):
+                    task, cache, kernel_id = await hand_out(*args, **kwargs)
+                    # A pooled kernel has been idle since it was preheated: count the
+                    # hand-out as activity, or the culler can stop it before the
+                    # visitor's page connects (seen under load).
+                    manager.get_kernel(kernel_id).last_activity = utcnow()
+                    return task, cache, kernel_id
+
+                manager.get_rendered_notebook = get_rendered_notebook
+            return settings
+
+        def init_handlers(self) -> list:
+            browsing = (TornadoVoilaTreeHandler, VoilaContentsHandler)
+            kept = [
+                (handler[0], AppHandler, *handler[2:])
+                if handler[1] is TornadoVoilaHandler
+                else handler
+                for handler in super().init_handlers()
+                if handler[1] not in browsing
+            ]
+            gallery = {"url": url_path_join(self.base_url, "voila/render", GALLERY)}
+            redirects = [
+                (url_path_join(self.server_url, "/?"), RedirectHandler, gallery),
+                (url_path_join(self.server_url, "/voila/tree.*"), RedirectHandler, gallery),
+                (
+                    url_path_join(self.server_url, "/voila/api/contents.*"),
+                    RedirectHandler,
+                    gallery,
+                ),
+            ]
+            return redirects + kept
+
+    return GalleryVoila
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Build the apps and run the Voila server until interrupted."""
+    if args.pool_size < 0 or args.pool_size > 16:
+        print("serve: --pool-size must lie in 0..16", file=sys.stderr)
+        return 2
+    if args.cull_idle_timeout <= 0 or args.cull_interval <= 0:
+        print("serve: --cull-idle-timeout and --cull-interval must be > 0", file=sys.stderr)
+        return 2
+    build = Path(tempfile.mkdtemp(prefix="astrolearn-apps-"))
+    atexit.register(shutil.rmtree, build, ignore_errors=True)
+    root = build / "apps"
+    try:
+        apps = build_apps(Path(args.apps), root)
+    except FileNotFoundError as error:
+        print(f"serve: {error}", file=sys.stderr)
+        return 2
+    # Many visitors share a few cores: one OpenMP/BLAS thread per kernel avoids the
+    # oversubscription that turned a 2 s scikit-learn fit into minutes under load.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # Voila finds the template through the Jupyter data path.
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        filter(None, [str(build / "jupyter"), os.environ.get("JUPYTER_PATH")])
+    )
+    print(f"astrolearn serve: {len(apps)} apps: {', '.join(apps)}", file=sys.stderr)
+    _voila_application().launch_instance(argv=voila_arguments(args, root))
+    return 0
+
+
+def run_lab(args: argparse.Namespace) -> int:
+    """Run JupyterLab on the lessons, bound to ``args.host``."""
     command = [
         sys.executable,
         "-m",
@@ -29,7 +305,7 @@ def run(args: argparse.Namespace) -> int:
         "lab",
         f"--ServerApp.ip={args.host}",
         f"--ServerApp.port={args.port}",
-        f"--ServerApp.root_dir={lessons}",
+        f"--ServerApp.root_dir={REPO / 'lessons'}",
     ]
     if args.no_browser:
         command.append("--no-browser")

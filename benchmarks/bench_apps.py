@@ -1,0 +1,188 @@
+"""Time to first interactive render of each public app: stock Voila vs ``astrolearn serve``.
+
+For every app, in the same run and the same Chromium: stock ``voila app.ipynb`` (default
+options), ``astrolearn serve --pool-size 0`` (cold: a kernel starts per visitor) and
+``astrolearn serve --pool-size 1`` (preheated). The clock runs from navigation until the
+app's first status line has been drawn by the live widget manager, i.e. the visitor can
+interact. Also reported: the resident memory of the kernel that served the visitor.
+
+    python benchmarks/bench_apps.py [--repeat 3] [--apps hr_diagram you_vs_the_machine]
+
+Goal (issue 7): under 1 s preheated; memory per visitor well under 245 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+from astrolearn import serve
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Only loopback: a CDN request fails at once instead of hanging.
+    "--proxy-server=http://127.0.0.1:9",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+READY = ".al-status p"  # drawn by the widget manager once the kernel is connected
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A server process on loopback, its log in a temporary file."""
+
+    def __init__(self, command: list[str], port: int) -> None:
+        self.port, self.url = port, f"http://127.0.0.1:{port}"
+        # Kept open for the server's whole life; removed in stop().
+        self.log_file = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
+        self.process = subprocess.Popen(command, stdout=self.log_file, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/voila/static/voila.js", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise TimeoutError(f"server did not start: {command}")
+
+    def log(self) -> str:
+        return Path(self.log_file.name).read_text()
+
+    def wait_pools(self, filled: int, timeout: float = 180) -> None:
+        """Wait until the log reports ``filled`` pool fills in total."""
+        deadline = time.monotonic() + timeout
+        while self.log().count("is filled with") < filled and time.monotonic() < deadline:
+            time.sleep(0.3)
+
+    def kernel_rss_mb(self, kernel_id: str) -> float:
+        for process in psutil.Process(self.process.pid).children(recursive=True):
+            if kernel_id in " ".join(process.cmdline()):
+                return process.memory_info().rss / 2**20
+        return float("nan")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        Path(self.log_file.name).unlink(missing_ok=True)
+
+
+def visit(browser, url: str) -> tuple[float, str]:
+    """Seconds from navigation to the app's first drawn status line; the kernel id."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    started = time.perf_counter()
+    page.goto(url, wait_until="commit", timeout=180_000)
+    page.wait_for_selector(READY, timeout=180_000)
+    seconds = time.perf_counter() - started
+    found = re.search(r'"kernelId": "([0-9a-f-]+)"', page.content())
+    context.close()
+    return seconds, found.group(1) if found else ""
+
+
+def serve_command(port: int, pool: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "astrolearn.cli",
+        "serve",
+        f"--port={port}",
+        f"--pool-size={pool}",
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="visits per app and setup")
+    parser.add_argument("--apps", nargs="*", help="app names (default: all)")
+    args = parser.parse_args()
+    apps = args.apps or [path.stem for path in serve.app_sources()]
+    build = Path(tempfile.mkdtemp(prefix="bench-apps-"))
+    serve.build_apps(serve.APPS, build / "apps")
+    rows = {app: {} for app in apps}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for app in apps:  # stock Voila serves one notebook at a time
+            port = free_port()
+            stock = Server(
+                [
+                    sys.executable,
+                    "-m",
+                    "voila",
+                    "--no-browser",
+                    f"--port={port}",
+                    str(build / "apps" / f"{app}.ipynb"),
+                ],
+                port,
+            )
+            try:
+                rows[app]["stock"] = [
+                    visit(browser, stock.url + "/")[0] for _ in range(args.repeat)
+                ]
+            finally:
+                stock.stop()
+        for label, pool in (("cold", 0), ("preheated", 1)):
+            port = free_port()
+            server = Server(serve_command(port, pool), port)
+            try:
+                fills = len(serve.app_sources()) + 1
+                server.wait_pools(fills if pool else 0)
+                for app in apps:
+                    times, memory = [], []
+                    for _ in range(args.repeat):
+                        seconds, kernel = visit(browser, f"{server.url}/voila/render/{app}.ipynb")
+                        times.append(seconds)
+                        memory.append(server.kernel_rss_mb(kernel))
+                        if pool:  # let the pool refill before the next visitor
+                            fills += 1
+                            server.wait_pools(fills)
+                    rows[app][label], rows[app][f"{label}_mb"] = times, memory
+            finally:
+                server.stop()
+        browser.close()
+    shutil.rmtree(build, ignore_errors=True)
+
+    print(f"\nTime to first interactive render, median of {args.repeat} (seconds)\n")
+    print(
+        f"{'app':26} {'stock voila':>11} {'cold':>7} {'preheated':>9} "
+        f"{'pre/stock':>9} {'cold/stock':>10} {'kernel MB':>9}"
+    )
+    for app, row in rows.items():
+        stock, cold, warm = (statistics.median(row[k]) for k in ("stock", "cold", "preheated"))
+        kernel_mb = statistics.median(row["preheated_mb"])
+        print(
+            f"{app:26} {stock:11.2f} {cold:7.2f} {warm:9.2f} {warm / stock:9.2f} "
+            f"{cold / stock:10.2f} {kernel_mb:9.0f}"
+        )
+    print("\nGoal: preheated < 1 s; kernel memory per visitor well under 245 MB.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

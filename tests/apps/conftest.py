@@ -1,0 +1,167 @@
+"""Fixtures for the public apps: ``astrolearn serve`` on loopback with the network cut.
+
+The Chromium fixtures (``browser``, ``offline_namespace``) are the widget engineer's,
+from ``tests/browser/conftest.py``; the server here is ``astrolearn serve`` itself, run
+inside the same loopback-only network namespace as Chromium.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parents[1]
+
+
+def _load(name: str, path: Path):
+    """Import a conftest by path under its own name (every conftest is `conftest`)."""
+    for module in list(sys.modules.values()):
+        if getattr(module, "__file__", None) == str(path):
+            return module
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_browser_conftest = _load("astrolearn_browser_conftest", TESTS / "browser" / "conftest.py")
+# Re-exported so that pytest registers them for tests/apps too.
+offline_namespace = _browser_conftest.offline_namespace
+chromium_executable = _browser_conftest.chromium_executable
+browser = _browser_conftest.browser
+free_port = _browser_conftest.free_port
+require = _browser_conftest.require
+
+SERVER_START_TIMEOUT = 90
+
+
+class AppServer:
+    """``astrolearn serve`` in a subprocess; ``prefix`` enters the offline namespace."""
+
+    def __init__(self, log_path: Path, prefix: list[str], *options: str) -> None:
+        self.port, self.prefix = free_port(), prefix
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self._log = log_path.open("w")
+        command = [
+            sys.executable,
+            "-m",
+            "astrolearn.cli",
+            "serve",
+            f"--port={self.port}",
+            *options,
+        ]
+        self.process = subprocess.Popen(
+            prefix + command, stdout=self._log, stderr=subprocess.STDOUT
+        )
+
+    def fetch(self, path: str, timeout: float = 30) -> tuple[int, str, str]:
+        """GET ``path`` from where the server runs: (status, final URL, body)."""
+        code = (
+            "import sys, urllib.request, urllib.error\n"
+            "try:\n"
+            f"    r = urllib.request.urlopen({self.url + path!r}, timeout={timeout})\n"
+            "    status, url, body = r.status, r.url, r.read().decode()\n"
+            "except urllib.error.HTTPError as e:\n"
+            "    status, url, body = e.code, e.url, ''\n"
+            "print(status); print(url); sys.stdout.write(body)\n"
+        )
+        result = subprocess.run(
+            [*self.prefix, sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=timeout + 10,
+        )
+        if result.returncode:
+            raise OSError(result.stderr[-500:])
+        status, url, body = result.stdout.split("\n", 2)
+        return int(status), url, body
+
+    def wait_ready(self, pool: bool) -> None:
+        """Wait until the gallery answers (and, with a pool, until every pool is full)."""
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("astrolearn serve exited:\n" + self.log()[-3000:])
+            log = self.log()
+            apps = log.count("Kernel pool of ")
+            if "astrolearn serve:" in log and "http://127.0.0.1" in log:
+                expected = log.split("astrolearn serve: ", 1)[1].split(" apps", 1)[0]
+                if not pool or apps >= int(expected) + 1:  # +1: the gallery
+                    return
+            time.sleep(0.5)
+        raise TimeoutError(
+            f"astrolearn serve not ready in {SERVER_START_TIMEOUT} s:\n{self.log()[-3000:]}"
+        )
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def start_server(offline_namespace, tmp_path_factory) -> Iterator[Callable[..., AppServer]]:
+    """Start ``astrolearn serve`` with extra options; every server stops at session end."""
+    servers = []
+
+    def start(*options: str, pool: bool = True) -> AppServer:
+        log = tmp_path_factory.mktemp("serve") / "serve.log"
+        server = AppServer(log, offline_namespace, *options)
+        servers.append(server)
+        server.wait_ready(pool)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_server(start_server) -> AppServer:
+    """The apps as the public gets them: preheated pool of 1, default culling."""
+    return start_server("--pool-size=1")
+
+
+@pytest.fixture
+def open_page(browser, app_server, artifacts_dir) -> Iterator[Callable]:
+    """Open a page of the app server; records console errors and every request.
+
+    A full-page screenshot ``apps-<name>.png`` is kept in the artifacts folder.
+    """
+    pages = []
+
+    def open_(path: str, name: str, timeout_ms: float = 90_000):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.console_errors, page.requests, page.failed_requests = [], [], []
+        page.on("requestfailed", lambda r: page.failed_requests.append(f"{r.url} {r.failure}"))
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and page.failed_requests.append(f"{r.status} {r.url}"),
+        )
+        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+        page.on("pageerror", lambda e: page.console_errors.append(f"uncaught: {e}"))
+        page.on("request", lambda r: page.requests.append(r.url))
+        page.goto(app_server.url + path, timeout=timeout_ms)
+        pages.append((name, page))
+        return page
+
+    yield open_
+    for name, page in pages:
+        page.screenshot(path=str(artifacts_dir / f"apps-{name}.png"), full_page=True)
+        page.context.close()

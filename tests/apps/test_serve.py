@@ -1,0 +1,102 @@
+"""``astrolearn serve``: what a visitor can and cannot reach, over plain HTTP, offline."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import jupytext
+import pytest
+from astrolearn import serve
+
+APPS = [path.stem for path in serve.app_sources()]
+
+BROKEN_APP = """---
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# Broken on purpose
+
+This app fails while it starts.
+
+```{code-cell} ipython3
+secret_source_line = "visible-only-in-source"
+raise ValueError("operator-only-marker")
+```
+"""
+
+
+def test_every_app_is_a_myst_notebook_with_a_title_goal_and_picture():
+    assert len(APPS) >= 4, APPS
+    for path in serve.app_sources():
+        notebook = jupytext.read(path)
+        assert notebook.metadata["kernelspec"]["name"] == "python3", path.name
+        title, goal = serve._title_and_goal(path.read_text())
+        assert title and len(goal) > 40, f"{path.name}: needs a '# title' and a goal line"
+        assert (serve.APPS / "pictures" / f"{path.stem}.png").exists(), (
+            f"no picture for {path.stem}"
+        )
+
+
+def test_build_writes_apps_gallery_and_template(tmp_path):
+    stems = serve.build_apps(serve.APPS, tmp_path / "apps")
+    assert stems == APPS
+    built = sorted(p.name for p in (tmp_path / "apps").glob("*.ipynb"))
+    assert built == sorted([f"{stem}.ipynb" for stem in APPS] + [serve.GALLERY])
+    assert (tmp_path / "jupyter/voila/templates/astrolearn/index.html.j2").exists()
+
+
+def test_bad_options_are_refused_with_the_option_named():
+    result = subprocess.run(
+        [sys.executable, "-m", "astrolearn.cli", "serve", "--pool-size=-1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "--pool-size" in result.stderr
+
+
+def test_lab_command_is_still_there():
+    result = subprocess.run(
+        [sys.executable, "-m", "astrolearn.cli", "lab", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0 and "--no-browser" in result.stdout
+
+
+@pytest.mark.slow
+def test_visitors_cannot_browse_files_or_see_source(app_server):
+    status, url, _ = app_server.fetch("/")
+    assert status == 200 and url.endswith("/voila/render/gallery.ipynb")
+    for listing in ("/voila/tree", "/voila/tree/", "/voila/api/contents/"):
+        status, url, body = app_server.fetch(listing)
+        assert url.endswith("/voila/render/gallery.ipynb"), f"{listing} lists files"
+        assert "appkit.py" not in body
+    for path in ("/voila/files/appkit.py", f"/voila/files/{APPS[0]}.ipynb"):
+        assert app_server.fetch(path)[0] == 403, path
+    status, _, page = app_server.fetch(f"/voila/render/{APPS[0]}.ipynb")
+    assert status == 200
+    assert "import appkit" not in page and "from astrolearn import data" not in page
+
+
+@pytest.mark.slow
+def test_tracebacks_go_to_the_log_not_the_page_behind_a_prefix(start_server, tmp_path):
+    apps = tmp_path / "apps"
+    apps.mkdir()
+    (apps / "broken.md").write_text(BROKEN_APP)
+    shutil.copytree(serve.APPS / "template", apps / "template")
+    server = start_server(f"--apps={apps}", "--pool-size=0", "--base-url=/public/", pool=False)
+    status, url, _ = server.fetch("/public/")
+    assert status == 200 and url.endswith("/public/voila/render/gallery.ipynb")
+    status, _, page = server.fetch("/public/voila/render/broken.ipynb")
+    assert status == 200
+    assert "operator-only-marker" not in page and "visible-only-in-source" not in page
+    assert "Traceback" not in page
+    assert "There was an error when executing cell" in page  # Voila's neutral message
+    assert "operator-only-marker" in server.log()
