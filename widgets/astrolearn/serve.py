@@ -296,6 +296,9 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+LAB_CONFIG = Path(__file__).resolve().parent / "lab_config"
+
+
 def run_lab(args: argparse.Namespace) -> int:
     """Run JupyterLab on the lessons, bound to ``args.host``."""
     command = [
@@ -311,4 +314,8 @@ def run_lab(args: argparse.Namespace) -> int:
         command.append("--no-browser")
     if os.geteuid() == 0:
         command.append("--allow-root")
-    return subprocess.call(command)
+    # The lessons are MyST Markdown: this layer of settings makes JupyterLab open them
+    # as notebooks (through jupytext) on a double click, not in the text editor.
+    config_path = [str(LAB_CONFIG), os.environ.get("JUPYTER_CONFIG_PATH", "")]
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": os.pathsep.join(filter(None, config_path))}
+    return subprocess.call(command, env=env)

@@ -1,0 +1,69 @@
+"""A newcomer's first step: `astrolearn lab`, double-click a lesson, run it, see widgets.
+
+JupyterLab, its kernel and Chromium all run with the network cut.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import free_port
+
+REPO = Path(__file__).resolve().parents[2]
+LESSON = "01-data-deluge/lesson.md"
+
+
+@pytest.fixture
+def lab_server(offline_namespace, tmp_path):
+    port = free_port()
+    log_path = tmp_path / "lab.log"
+    astrolearn = Path(sys.executable).with_name("astrolearn")
+    command = [str(astrolearn), "lab", "--port", str(port), "--no-browser"]
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            offline_namespace + command, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path
+        )
+    deadline = time.monotonic() + 90
+    url = None
+    while url is None and time.monotonic() < deadline:
+        assert server.poll() is None, log_path.read_text()[-2000:]
+        found = re.search(rf"http://127\.0\.0\.1:{port}/lab\?token=\w+", log_path.read_text())
+        url = found.group(0) if found else time.sleep(0.5)
+    assert url, "JupyterLab did not start: " + log_path.read_text()[-2000:]
+    yield url, log_path
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+@pytest.mark.slow
+def test_a_lesson_opens_as_a_notebook_and_its_widgets_render(browser, lab_server, artifacts_dir):
+    url, log_path = lab_server
+    base, token = url.split("/lab?token=")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(120_000)
+    try:
+        page.goto(f"{base}/lab/tree/{LESSON}?token={token}")
+        # Opened as a notebook (jupytext), not as Markdown text in the editor.
+        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell")
+        assert page.locator(".jp-FileEditor").count() == 0
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+        page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        # The lesson ends with the parameter-space explorer: its bqplot figure draws.
+        page.wait_for_selector(".jp-OutputArea-output .bqplot", timeout=240_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+        errors = page.locator("[data-mime-type='application/vnd.jupyter.error']").count()
+        page.screenshot(path=str(artifacts_dir / "lab-lesson-01.png"), full_page=False)
+        assert errors == 0, "a cell raised an error when the lesson ran in JupyterLab"
+        assert page.locator(".jp-OutputArea-output .bqplot").count() >= 1
+    finally:
+        page.close()
+    assert "Traceback" not in log_path.read_text()
