@@ -13,14 +13,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import LessonRun, lesson_path, run_lesson
+from harness import LessonRun, run_lesson
 
 
-@pytest.fixture(scope="session")
-def lesson_run():
-    """Return a function ``lesson_run(number, student=False) -> LessonRun`` (cached)."""
-
-    def _run(number: int, student: bool = False) -> LessonRun:
-        return run_lesson(lesson_path(number), student)
-
-    return _run
+@pytest.fixture(scope="module")
+def run(request) -> LessonRun:
+    """The offline run of the lesson named by the test module's ``LESSON`` (cached)."""
+    return run_lesson(request.module.LESSON)

@@ -6,18 +6,8 @@ import math
 
 import pytest
 from harness import lesson_path, prose_number, run_lesson
-from structure import structure_problems
 
 LESSON = lesson_path(8)
-
-
-@pytest.fixture(scope="module")
-def run():
-    return run_lesson(LESSON)
-
-
-def test_lesson_has_every_part():
-    assert structure_problems(LESSON) == []
 
 
 @pytest.mark.slow
