@@ -14,9 +14,9 @@ Goal (issue 7): under 1 s preheated; memory per visitor well under 245 MB.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,27 +29,27 @@ import psutil
 from astrolearn import serve
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Only loopback: a CDN request fails at once instead of hanging.
-    "--proxy-server=http://127.0.0.1:9",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _browser_fixtures():
+    """The Chromium path, flags and port helper shared with the browser tests."""
+    spec = importlib.util.spec_from_file_location(
+        "browser_fixtures", REPO / "tests/browser/conftest.py"
+    )
+    sys.path.insert(0, str(REPO / "tests"))
+    fixtures = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fixtures)
+    return fixtures
+
+
+_FIXTURES = _browser_fixtures()
+CHROMIUM, CHROMIUM_ARGS, free_port = (
+    _FIXTURES.CHROMIUM,
+    _FIXTURES.CHROMIUM_ARGS,
+    _FIXTURES.free_port,
+)
 READY = ".al-status p"  # drawn by the widget manager once the kernel is connected
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Server:
