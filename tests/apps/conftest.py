@@ -1,7 +1,7 @@
 """Fixtures for the public apps: ``astrolearn serve`` on loopback with the network cut.
 
-The Chromium fixtures (``browser``, ``offline_namespace``) are the widget engineer's,
-from ``tests/browser/conftest.py``; the server here is ``astrolearn serve`` itself, run
+The Chromium fixtures (``browser``, ``offline_namespace``) are shared from
+``tests/conftest.py``; the server here is ``astrolearn serve`` itself, run
 inside the same loopback-only network namespace as Chromium.
 """
 
@@ -31,10 +31,7 @@ def _load(name: str, path: Path):
 
 
 _browser_conftest = _load("astrolearn_browser_conftest", TESTS / "browser" / "conftest.py")
-# Re-exported so that pytest registers them for tests/apps too.
-offline_namespace = _browser_conftest.offline_namespace
-chromium_executable = _browser_conftest.chromium_executable
-browser = _browser_conftest.browser
+# The Chromium fixtures (browser, offline_namespace) come from tests/conftest.py.
 free_port = _browser_conftest.free_port
 require = _browser_conftest.require
 

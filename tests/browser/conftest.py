@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -47,20 +46,8 @@ def _root_conftest():
 require = _root_conftest().require
 can_cut_network = _root_conftest().can_cut_network
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Belt and braces: even outside a network namespace, only loopback is reachable.
-    "--proxy-server=http://127.0.0.1:9",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
+CHROMIUM = _root_conftest().CHROMIUM
+CHROMIUM_ARGS = _root_conftest().CHROMIUM_ARGS
 VOILA_START_TIMEOUT = 60
 # Known messages that come from Voila's own page, not from astrolearn: JupyterLab
 # extensions installed in the environment (jupytext, notebook, nbgrader) that cannot
@@ -85,53 +72,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def offline_namespace(tmp_path_factory) -> Iterator[list[str]]:
-    """Command prefix that runs a program in a shared loopback-only network namespace.
-
-    Yields ``["nsenter", "-t", PID, "-n"]`` (root) or ``[]`` when the network cannot
-    be cut (then only Chromium is kept offline, by its flags).
-    """
-    if not (can_cut_network() and shutil.which("nsenter")):
-        yield []
-        return
-    holder = subprocess.Popen(
-        ["unshare", "-n", "sh", "-c", "ip link set lo up && exec sleep 36000"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(0.3)
-    try:
-        yield ["nsenter", "-t", str(holder.pid), "-n"]
-    finally:
-        holder.terminate()
-        holder.wait(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def chromium_executable(offline_namespace, tmp_path_factory) -> str:
-    """Path of Chromium (a wrapper entering the offline namespace when there is one)."""
-    require(Path(CHROMIUM).exists(), "Chromium", "apt-get install -y chromium")
-    if not offline_namespace:
-        return CHROMIUM
-    wrapper = tmp_path_factory.mktemp("chromium") / "chromium-offline"
-    wrapper.write_text("#!/bin/sh\nexec " + " ".join(offline_namespace) + f' {CHROMIUM} "$@"\n')
-    wrapper.chmod(0o755)
-    return str(wrapper)
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_executable) -> Iterator[object]:
-    """A headless Debian Chromium driven by Playwright (never `playwright install`)."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=chromium_executable, args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
 
 
 class VoilaServer:

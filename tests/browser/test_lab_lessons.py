@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import free_port
+
+from tests.browser.conftest import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 LESSON = "01-data-deluge/lesson.md"
@@ -58,10 +59,12 @@ def test_a_lesson_opens_as_a_notebook_and_its_widgets_render(browser, lab_server
         page.locator(".lm-MenuBar-item", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
         # The lesson ends with the parameter-space explorer: its bqplot figure draws.
-        page.wait_for_selector(".jp-OutputArea-output .bqplot", timeout=240_000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+        try:
+            page.wait_for_selector(".jp-OutputArea-output .bqplot", timeout=360_000)
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+        finally:
+            page.screenshot(path=str(artifacts_dir / "lab-lesson-01.png"), full_page=False)
         errors = page.locator("[data-mime-type='application/vnd.jupyter.error']").count()
-        page.screenshot(path=str(artifacts_dir / "lab-lesson-01.png"), full_page=False)
         assert errors == 0, "a cell raised an error when the lesson ran in JupyterLab"
         assert page.locator(".jp-OutputArea-output .bqplot").count() >= 1
     finally:

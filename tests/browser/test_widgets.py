@@ -6,8 +6,9 @@ import io
 
 import numpy as np
 import pytest
-from conftest import our_errors
 from PIL import Image
+
+from tests.browser.conftest import our_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
