@@ -72,6 +72,11 @@ def configure_lab(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8888, help="port to listen on")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    parser.add_argument(
+        "--lessons",
+        default=str(REPO / "lessons"),
+        help="folder of lessons to open (default: the course's lessons/; edits are saved there)",
+    )
 
 
 def app_sources(folder: Path = APPS) -> list[Path]:
@@ -308,7 +313,7 @@ def run_lab(args: argparse.Namespace) -> int:
         "lab",
         f"--ServerApp.ip={args.host}",
         f"--ServerApp.port={args.port}",
-        f"--ServerApp.root_dir={REPO / 'lessons'}",
+        f"--ServerApp.root_dir={args.lessons}",
     ]
     if args.no_browser:
         command.append("--no-browser")
