@@ -5,10 +5,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 
 import jupytext
+import psutil
 import pytest
 from astrolearn import serve
+
+from tests.browser.conftest import free_port
 
 APPS = [path.stem for path in serve.app_sources()]
 
@@ -70,6 +74,40 @@ def test_lab_command_is_still_there():
     assert result.returncode == 0 and "--no-browser" in result.stdout
 
 
+def test_lab_stops_with_its_server_when_asked_to(tmp_path):
+    """A stop signal to ``astrolearn lab`` stops JupyterLab, not only a wrapper around it."""
+    port = free_port()
+    log = tmp_path / "lab.log"
+    with log.open("w") as output:
+        lab = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "astrolearn.cli",
+                "lab",
+                f"--port={port}",
+                "--no-browser",
+                "--lessons",
+                str(tmp_path),
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 90
+    while f":{port}/lab" not in log.read_text() and time.monotonic() < deadline:
+        assert lab.poll() is None, log.read_text()[-2000:]
+        time.sleep(0.5)
+    assert f":{port}/lab" in log.read_text(), "JupyterLab did not start: " + log.read_text()
+    lab.terminate()
+    lab.wait(timeout=30)
+    left = [
+        process.pid
+        for process in psutil.process_iter(["cmdline"])
+        if f"--ServerApp.port={port}" in (process.info["cmdline"] or [])
+    ]
+    assert left == [], "JupyterLab outlived astrolearn lab"
+
+
 @pytest.mark.slow
 def test_visitors_cannot_browse_files_or_see_source(app_server):
     status, url, _ = app_server.fetch("/")
@@ -100,3 +138,21 @@ def test_tracebacks_go_to_the_log_not_the_page_behind_a_prefix(start_server, tmp
     assert "Traceback" not in page
     assert "There was an error when executing cell" in page  # Voila's neutral message
     assert "operator-only-marker" in server.log()
+
+
+def test_app_pages_load_only_installed_extensions_the_apps_need(tmp_path):
+    from jupyterlab_server.config import get_federated_extensions
+    from voila.utils import get_voila_labextensions_path
+
+    serve.build_apps(serve.APPS, tmp_path)
+    installed = get_federated_extensions(get_voila_labextensions_path())
+    allowed = serve.lab_extensions(tmp_path)
+    # A renamed or missing extension would leave app pages without their plots.
+    assert set(allowed) <= set(installed), set(allowed) - set(installed)
+    assert "@jupyter/nbgrader" in installed and "@jupyter/nbgrader" not in allowed
+    assert "anywidget" not in allowed  # no app shows the sky yet
+    sky = jupytext.reads(
+        "```{code-cell} ipython3\nfrom astrolearn.ui import SkyViewer\n```", "md:myst"
+    )
+    jupytext.write(sky, tmp_path / "sky.ipynb")
+    assert "anywidget" in serve.lab_extensions(tmp_path)

@@ -21,7 +21,7 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -48,7 +48,7 @@ can_cut_network = _root_conftest().can_cut_network
 
 CHROMIUM = _root_conftest().CHROMIUM
 CHROMIUM_ARGS = _root_conftest().CHROMIUM_ARGS
-VOILA_START_TIMEOUT = 60
+VOILA_START_TIMEOUT = 120
 # Known messages that come from Voila's own page, not from astrolearn: JupyterLab
 # extensions installed in the environment (jupytext, notebook, nbgrader) that cannot
 # load outside JupyterLab, and Font Awesome, which Voila's page asks of a CDN (the
@@ -78,9 +78,10 @@ class VoilaServer:
     """A Voila server on loopback serving one folder of notebooks."""
 
     def __init__(self, root: Path, prefix: list[str]) -> None:
-        self.root, self.port = root, free_port()
+        self.root, self.prefix, self.port = root, prefix, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = (root / "voila.log").open("w")
+        self.log_path = root / "voila.log"
+        self.log = self.log_path.open("w")
         command = [
             sys.executable,
             "-m",
@@ -88,7 +89,9 @@ class VoilaServer:
             "--no-browser",
             f"--port={self.port}",
             "--Voila.ip=127.0.0.1",
-            "--ServerApp.port_retries=0",
+            # The port is free outside the namespace; fail loudly if it is taken inside
+            # (Voila would otherwise move to another port and never answer on this one).
+            "--Voila.port_retries=0",
             "--MappingKernelManager.cull_idle_timeout=120",
             str(root),
         ]
@@ -97,33 +100,34 @@ class VoilaServer:
             prefix + command, stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=root
         )
 
-    def wait_ready(self, prefix: list[str]) -> None:
+    def wait_ready(self) -> None:
+        """Wait until Voila says it listens and serves its static files; else show its log."""
         deadline = time.monotonic() + VOILA_START_TIMEOUT
         probe = [
             sys.executable,
             "-c",
-            f"import urllib.request; urllib.request.urlopen('{self.url}/', timeout=2)",
+            f"import urllib.request; urllib.request.urlopen('{self.url}/voila/static/voila.js', "
+            "timeout=10)",
         ]
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"Voila exited: {(self.root / 'voila.log').read_text()[-2000:]}"
-                )
+                raise RuntimeError(f"Voila exited:\n{self.log_text()}")
             # The probe runs where Voila runs (inside the namespace when there is one).
-            if prefix:
-                ok = (
-                    subprocess.run(prefix + probe, capture_output=True, timeout=10).returncode == 0
-                )
-            else:
-                try:
-                    urllib.request.urlopen(self.url + "/", timeout=2)
-                    ok = True
-                except OSError:
-                    ok = False
-            if ok:
+            listening = f"running at:\n{self.url}" in self.log_path.read_text()
+            if (
+                listening
+                and subprocess.run(self.prefix + probe, capture_output=True).returncode == 0
+            ):
                 return
             time.sleep(0.5)
-        raise TimeoutError(f"Voila did not answer within {VOILA_START_TIMEOUT} s")
+        raise TimeoutError(
+            f"Voila did not answer within {VOILA_START_TIMEOUT} s:\n{self.log_text()}"
+        )
+
+    def log_text(self) -> str:
+        """The last part of Voila's log."""
+        self.log.flush()
+        return self.log_path.read_text()[-3000:]
 
     def stop(self) -> None:
         self.process.terminate()
@@ -142,13 +146,31 @@ def notebook_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def voila_server(notebook_dir, offline_namespace) -> Iterator[VoilaServer]:
-    """One Voila server for the session, offline when the namespace exists."""
-    server = VoilaServer(notebook_dir, offline_namespace)
+    """One Voila server for the session, offline when the namespace exists.
+
+    A server that does not come up is stopped and started once more on another port;
+    its log goes to the warnings summary, so a flaky start stays visible.
+    """
     try:
-        server.wait_ready(offline_namespace)
+        server = started_voila(notebook_dir, offline_namespace)
+    except (TimeoutError, RuntimeError) as error:
+        warnings.warn(f"Voila did not start; starting it once more: {error}", stacklevel=1)
+        server = started_voila(notebook_dir, offline_namespace)
+    try:
         yield server
     finally:
         server.stop()
+
+
+def started_voila(root: Path, prefix: list[str]) -> VoilaServer:
+    """A Voila server that answers, or an error with its log (the server stopped)."""
+    server = VoilaServer(root, prefix)
+    try:
+        server.wait_ready()
+    except BaseException:
+        server.stop()
+        raise
+    return server
 
 
 def write_notebook(folder: Path, name: str, *cells: str) -> Path:

@@ -21,7 +21,6 @@ import argparse
 import atexit
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -31,13 +30,19 @@ APPS = REPO / "apps"
 GALLERY = "gallery.ipynb"
 #: Voila template of the apps: "lab" without its CDN stylesheets (apps/template/).
 TEMPLATE = "astrolearn"
-#: Lab extensions a Voila page must not load: nbgrader's federated extension throws
-#: module-federation errors in Voila pages; the others are JupyterLab-only UI.
-DENIED_EXTENSIONS = [
-    "@jupyter/nbgrader",
-    "@jupyter-notebook/lab-extension",
-    "jupyterlab-jupytext",
+#: The only lab extensions an app page loads: Voila's widget manager and the widget
+#: libraries the apps draw with. Everything else installed beside them stays out:
+#: nbgrader's extension throws module-federation errors in Voila pages, jupytext's and
+#: the notebook's are JupyterLab UI, and every extension costs the visitor load time.
+APP_EXTENSIONS = [
+    "@voila-dashboards/widgets-manager8",
+    "@jupyter-widgets/jupyterlab-manager",
+    "bqplot",
+    "bqscales",
+    "bqplot-gl",
 ]
+#: Added when an app shows the sky: ipyaladin is an anywidget.
+SKY_EXTENSIONS = ["anywidget"]
 
 
 def configure_serve(parser: argparse.ArgumentParser) -> None:
@@ -183,6 +188,15 @@ def build_apps(source: Path, target: Path) -> list[str]:
     return [stem for stem, _, _ in apps]
 
 
+def lab_extensions(root: Path) -> list[str]:
+    """The lab extensions the app pages in ``root`` need (see APP_EXTENSIONS)."""
+    shows_sky = any(
+        "ipyaladin" in text or "SkyViewer" in text
+        for text in (path.read_text() for path in root.glob("*.ipynb"))
+    )
+    return APP_EXTENSIONS + (SKY_EXTENSIONS if shows_sky else [])
+
+
 def voila_arguments(args: argparse.Namespace, root: Path) -> list[str]:
     """Voila command-line options for a public, offline, preheated, culled server."""
     preheat = args.pool_size > 0
@@ -200,7 +214,7 @@ def voila_arguments(args: argparse.Namespace, root: Path) -> list[str]:
         "--Voila.mathjax_config=null",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
-        f"--VoilaConfiguration.extension_denylist={DENIED_EXTENSIONS!r}",
+        f"--VoilaConfiguration.extension_allowlist={lab_extensions(root)!r}",
         # Pictures only: never notebooks or Python sources.
         "--VoilaConfiguration.file_allowlist=['pictures/.*\\.(png|jpg)']",
         f"--VoilaConfiguration.preheat_kernel={preheat}",
@@ -323,4 +337,6 @@ def run_lab(args: argparse.Namespace) -> int:
     # as notebooks (through jupytext) on a double click, not in the text editor.
     config_path = [str(LAB_CONFIG), os.environ.get("JUPYTER_CONFIG_PATH", "")]
     env = {**os.environ, "JUPYTER_CONFIG_PATH": os.pathsep.join(filter(None, config_path))}
-    return subprocess.call(command, env=env)
+    # Become JupyterLab rather than wait for it: a stop signal (a service manager's, a
+    # test's) then reaches the server itself instead of orphaning it with its kernels.
+    os.execve(sys.executable, command, env)
