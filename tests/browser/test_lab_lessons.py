@@ -92,6 +92,9 @@ def test_a_lesson_opens_as_a_notebook_and_its_widgets_render(browser, lab_server
         errors = page.locator("[data-mime-type='application/vnd.jupyter.error']").count()
         assert errors == 0, "a cell raised an error when the lesson ran in JupyterLab"
         assert page.locator(".jp-OutputArea-output .bqplot").count() >= 1
+        # JupyterLab loaded astrolearn's lab extension, which keeps the explorer's brush
+        # and lasso working (tests/browser/test_widgets.py drives them with the mouse).
+        assert page.evaluate("() => '@astrolearn/d3-event' in (window._JUPYTERLAB || {})")
     finally:
         page.close()
     assert "Traceback" not in log_path.read_text()

@@ -113,3 +113,100 @@ def test_query_panel_shows_the_result(render_notebook):
     page.get_by_role("button", name="Save CSV").click()
     page.wait_for_selector("a[download='query_result.csv']", timeout=20_000)
     assert our_errors(page) == []
+
+
+BRUSH = """
+import ipywidgets
+from astrolearn.ui import ParameterSpaceExplorer
+explorer = ParameterSpaceExplorer("sdss_dr14")
+report = ipywidgets.HTML()
+def tell(change=None):
+    view = explorer.views[0]
+    box = (view.brush.selected_x, view.brush.selected_y)
+    box = "none" if box[0] is None or box[1] is None else " ".join(
+        f"{value:.6f}" for value in (*box[0], *box[1]))
+    other = explorer.views[1].mark.selected
+    report.value = (f"brushed {box} selected {len(explorer.selection.indices)} "
+                    f"other-view {0 if other is None else len(other)}")
+explorer.selection.observe(tell, "indices")
+display(explorer, report)
+"""
+
+
+def _box_count(x_low, x_high, y_low, y_high) -> int:
+    from astrolearn import data
+
+    sdss = data.load("sdss_dr14")
+    gr = np.asarray(sdss["g"], float) - np.asarray(sdss["r"], float)
+    ug = np.asarray(sdss["u"], float) - np.asarray(sdss["g"], float)
+    return int(np.sum((gr >= x_low) & (gr <= x_high) & (ug >= y_low) & (ug <= y_high)))
+
+
+def test_the_keyboard_alone_selects_in_every_view(render_notebook):
+    page = render_notebook(BRUSH, name="keyboard")
+    page.wait_for_selector(".bqplot canvas", timeout=60_000)
+    page.get_by_text("Select by range (keyboard)").first.click()
+    handle = page.locator(".widget-slider .noUi-handle-lower").filter(visible=True).first
+    handle.focus()
+    for _ in range(40):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_selector("text=/brushed none selected \\d/", timeout=60_000)
+    words = page.locator("text=/brushed none selected/").inner_text().split()
+    selected, other_view = int(words[3]), int(words[5])
+    assert 0 < selected < 10_000
+    assert other_view == selected  # the second view shows the same selection
+    assert page.locator(f"text={selected:,} of 10,000 rows selected").count() == 1
+    assert our_errors(page) == []
+
+
+def _drag(page, box, corners) -> None:
+    """Press, move through ``corners`` (fractions of the box) and release the mouse."""
+    page.mouse.move(
+        box["x"] + corners[0][0] * box["width"], box["y"] + corners[0][1] * box["height"]
+    )
+    page.mouse.down()
+    for fx, fy in corners[1:]:
+        page.mouse.move(box["x"] + fx * box["width"], box["y"] + fy * box["height"], steps=6)
+    page.mouse.up()
+
+
+def _report(page, previous: str = "") -> list[str]:
+    """The words of the report line once it differs from ``previous``."""
+    line = page.locator("text=/brushed .* selected/")
+    page.wait_for_function(
+        "previous => [...document.querySelectorAll('.widget-html-content')]"
+        ".some(e => e.textContent.startsWith('brushed') && e.textContent !== previous)",
+        arg=previous,
+        timeout=30_000,
+    )
+    return line.inner_text().split()
+
+
+def test_a_mouse_brush_and_a_lasso_select_in_every_view(render_notebook):
+    """Real mouse drags on the WebGL scatter reach the kernel (see the lab extension)."""
+    page = render_notebook(BRUSH, name="brush")
+    page.wait_for_selector(".bqplot canvas", timeout=60_000)
+    page.wait_for_timeout(2000)
+    box = page.locator(".bqplot").filter(visible=True).first.bounding_box()
+    rectangle = [(0.35, 0.3), (0.6, 0.6)]
+    _drag(page, box, rectangle)
+    words = _report(page)
+    x_low, x_high, y_low, y_high = map(float, words[1:5])
+    brushed, other_view = int(words[6]), int(words[8])
+    # The kernel selected exactly the sources inside the brushed box (counted here from
+    # the data), and the second view shows the same selection.
+    assert x_low < x_high and y_low < y_high
+    assert brushed == _box_count(x_low, x_high, y_low, y_high) > 0
+    assert other_view == brushed
+    assert page.locator(f"text={brushed:,} of 10,000 rows selected").count() == 1
+    # A lasso around the same rectangle selects the same sources (up to the few that sit
+    # on its edges: the browser tests pixels, the brush tests data values).
+    page.get_by_role("button", name="Clear selection").click()
+    cleared = _report(page, " ".join(words))
+    assert cleared[6] == "0"
+    page.get_by_role("button", name="Lasso").first.click()
+    (left, top), (right, bottom) = rectangle
+    _drag(page, box, [(left, top), (right, top), (right, bottom), (left, bottom), (left, top)])
+    lassoed = int(_report(page, " ".join(cleared))[6])
+    assert abs(lassoed - brushed) <= max(3, brushed // 100), (lassoed, brushed)
+    assert our_errors(page) == []

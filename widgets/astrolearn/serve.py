@@ -40,6 +40,7 @@ APP_EXTENSIONS = [
     "bqplot",
     "bqscales",
     "bqplot-gl",
+    "@astrolearn/d3-event",  # ours: bqplot's selectors on bqplot-gl marks (labextension/)
 ]
 #: Added when an app shows the sky: ipyaladin is an anywidget.
 SKY_EXTENSIONS = ["anywidget"]

@@ -16,6 +16,9 @@ from .palette import DEFAULT_COLOUR, OKABE_ITO, SEQUENTIAL_SCHEME
 #: Unselected points turn light grey and faint, so the selection stands out in any colouring.
 SELECTED_STYLE = {"opacity": 1.0}
 UNSELECTED_STYLE = {"fill": "#C8C8C8", "stroke": "#C8C8C8", "opacity": 0.35}
+#: In a browser, brush and lasso on ScatterGL rely on astrolearn's lab extension
+#: (``astrolearn/labextension``): bqplot 0.13 and bqplot-gl 0.1.1 disagree on where the
+#: d3 event lives and on how a lasso is asked about many points.
 TOOLS = {"Box select": "brush", "Lasso": "lasso", "Pan/zoom": "panzoom"}
 
 

@@ -1,0 +1,119 @@
+/*
+ * Keeps bqplot's brush and lasso selectors working on bqplot-gl's WebGL marks.
+ *
+ * Two mismatches between bqplot 0.13 and bqplot-gl 0.1.1, measured in Chromium:
+ *
+ * 1. bqplot-gl offers its own bundled copy of d3 5.16.0 to the page's shared modules,
+ *    and it wins over bqplot's copy of the same version. bqplot's selectors then read
+ *    the current d3 event from bqplot's d3-selection, which that copy never writes to;
+ *    they fall back to window.event, the browser's plain mouse event, and a brush never
+ *    reaches the kernel. Fix: window.event answers with the d3 event that a loaded d3
+ *    module is dispatching (the browser's own event otherwise).
+ * 2. bqplot-gl asks a lasso "which of these points are inside?" with two arrays of
+ *    pixel coordinates; bqplot's lasso answers for one [x, y] point at a time, so every
+ *    answer is "no". Fix: the lasso's test is given to WebGL marks in both forms.
+ *
+ * The container has no plugins: it only watches the page's shared modules for d3 and
+ * bqplot being loaded. Hand-written, no build step; a federated extension only needs a
+ * global container with init() and get().
+ */
+var _JUPYTERLAB;
+(function () {
+  "use strict";
+  const loadedD3 = new Set();
+
+  function whenLoaded(entry, use) {
+    if (!entry || typeof entry.get !== "function" || entry.astrolearnWatched) {
+      return entry;
+    }
+    const get = entry.get;
+    const wrap = (factory) => () => {
+      const module = factory();
+      use(module);
+      return module;
+    };
+    entry.get = function () {
+      const factory = get.apply(this, arguments);
+      return factory && typeof factory.then === "function" ? factory.then(wrap) : wrap(factory);
+    };
+    entry.astrolearnWatched = true;
+    return entry;
+  }
+
+  function watchShared(scope, name, use) {
+    const versions = scope[name] || {};
+    Object.keys(versions).forEach((version) => whenLoaded(versions[version], use));
+    scope[name] = new Proxy(versions, {
+      set(target, version, entry) {
+        target[version] = whenLoaded(entry, use);
+        return true;
+      },
+    });
+  }
+
+  function answerWindowEventWithD3() {
+    const browserEvent = Object.getOwnPropertyDescriptor(window, "event");
+    if (!browserEvent || !browserEvent.get || !browserEvent.configurable) {
+      return;
+    }
+    Object.defineProperty(window, "event", {
+      configurable: true,
+      enumerable: browserEvent.enumerable,
+      get() {
+        for (const d3 of loadedD3) {
+          if (d3.event) {
+            return d3.event;
+          }
+        }
+        return browserEvent.get.call(window);
+      },
+      set(value) {
+        if (browserEvent.set) {
+          browserEvent.set.call(window, value);
+        }
+      },
+    });
+  }
+
+  function answerLassoForArrays(bqplot) {
+    const Lasso = bqplot && bqplot.LassoSelector;
+    if (!Lasso || Lasso.prototype.astrolearnArrays) {
+      return;
+    }
+    const update = Lasso.prototype.update_mark_selected;
+    Lasso.prototype.update_mark_selected = function () {
+      const views = Object.values(this.mark_views || {});
+      const originals = views.map((view) => view.selector_changed);
+      views.forEach((view, index) => {
+        view.selector_changed = function (pointInside, rectangleInside) {
+          const inside =
+            pointInside &&
+            function (x, y) {
+              return y === undefined ? pointInside(x) : Array.from(x, (xi, i) => pointInside([xi, y[i]]));
+            };
+          return originals[index].call(this, inside, rectangleInside);
+        };
+      });
+      try {
+        return update.apply(this, arguments);
+      } finally {
+        views.forEach((view, index) => {
+          view.selector_changed = originals[index];
+        });
+      }
+    };
+    Lasso.prototype.astrolearnArrays = true;
+  }
+
+  _JUPYTERLAB = typeof _JUPYTERLAB === "undefined" ? {} : _JUPYTERLAB;
+  _JUPYTERLAB["@astrolearn/d3-event"] = {
+    init(scope) {
+      watchShared(scope, "d3", (d3) => loadedD3.add(d3));
+      watchShared(scope, "bqplot", answerLassoForArrays);
+      answerWindowEventWithD3();
+    },
+    get() {
+      return Promise.resolve(() => ({ __esModule: true, default: [] }));
+    },
+  };
+})();
