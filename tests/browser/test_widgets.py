@@ -150,12 +150,11 @@ def test_the_keyboard_alone_selects_in_every_view(render_notebook):
     handle.focus()
     for _ in range(40):
         page.keyboard.press("ArrowRight")
-    page.wait_for_selector("text=/brushed none selected \\d/", timeout=60_000)
-    words = page.locator("text=/brushed none selected/").inner_text().split()
+    words = _report(page)
     selected, other_view = int(words[3]), int(words[5])
     assert 0 < selected < 10_000
     assert other_view == selected  # the second view shows the same selection
-    assert page.locator(f"text={selected:,} of 10,000 rows selected").count() == 1
+    page.wait_for_selector(f"text={selected:,} of 10,000 rows selected", timeout=10_000)
     assert our_errors(page) == []
 
 
@@ -171,7 +170,10 @@ def _drag(page, box, corners) -> None:
 
 
 def _report(page, previous: str = "") -> list[str]:
-    """The words of the report line once it differs from ``previous``."""
+    """The words of the report line once it differs from ``previous`` and has settled.
+
+    A drag sends several intermediate selections; the last one is the one to check.
+    """
     line = page.locator("text=/brushed .* selected/")
     page.wait_for_function(
         "previous => [...document.querySelectorAll('.widget-html-content')]"
@@ -179,7 +181,13 @@ def _report(page, previous: str = "") -> list[str]:
         arg=previous,
         timeout=30_000,
     )
-    return line.inner_text().split()
+    text = line.inner_text()
+    for _ in range(30):
+        page.wait_for_timeout(1000)
+        text, before = line.inner_text(), text
+        if text == before:
+            break
+    return text.split()
 
 
 def test_a_mouse_brush_and_a_lasso_select_in_every_view(render_notebook):
@@ -198,13 +206,16 @@ def test_a_mouse_brush_and_a_lasso_select_in_every_view(render_notebook):
     assert x_low < x_high and y_low < y_high
     assert brushed == _box_count(x_low, x_high, y_low, y_high) > 0
     assert other_view == brushed
-    assert page.locator(f"text={brushed:,} of 10,000 rows selected").count() == 1
+    page.wait_for_selector(f"text={brushed:,} of 10,000 rows selected", timeout=10_000)
     # A lasso around the same rectangle selects the same sources (up to the few that sit
     # on its edges: the browser tests pixels, the brush tests data values).
     page.get_by_role("button", name="Clear selection").click()
     cleared = _report(page, " ".join(words))
     assert cleared[6] == "0"
     page.get_by_role("button", name="Lasso").first.click()
+    # The kernel swaps the figure's interaction; a drag before the lasso is in place
+    # would move the old brush instead.
+    page.wait_for_selector(".bqplot .lassoselector", state="attached", timeout=30_000)
     (left, top), (right, bottom) = rectangle
     _drag(page, box, [(left, top), (right, top), (right, bottom), (left, bottom), (left, top)])
     lassoed = int(_report(page, " ".join(cleared))[6])
