@@ -102,6 +102,23 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
+def wait_for_exec(pid: int, program: str, timeout: float = 30) -> None:
+    """Wait until process ``pid`` has become ``program`` (by exec).
+
+    ``unshare -n sh -c "...; exec program"`` creates its namespace before the exec:
+    entering the process's namespace any earlier would enter the host's own.
+    """
+    deadline = time.monotonic() + timeout
+    comm = Path(f"/proc/{pid}/comm")
+    while time.monotonic() < deadline:
+        if not comm.exists():
+            raise RuntimeError(f"process {pid} ended before it ran {program}")
+        if comm.read_text().strip() == program:
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"process {pid} did not run {program} within {timeout} s")
+
+
 @pytest.fixture(scope="session")
 def offline_namespace(tmp_path_factory) -> Iterator[list[str]]:
     """Command prefix that runs a program in a shared loopback-only network namespace.
@@ -117,7 +134,7 @@ def offline_namespace(tmp_path_factory) -> Iterator[list[str]]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(0.3)
+    wait_for_exec(holder.pid, "sleep")  # the namespace exists and loopback is up
     try:
         yield ["nsenter", "-t", str(holder.pid), "-n"]
     finally:

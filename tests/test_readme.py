@@ -9,7 +9,7 @@ import signal
 import socket
 import subprocess
 
-from tests.conftest import REPO, can_cut_network, require
+from tests.conftest import REPO, can_cut_network, require, wait_for_exec
 
 
 def readme_commands() -> list[str]:
@@ -51,16 +51,19 @@ def test_run_command_serves_with_the_network_cut(tmp_path):
         start_new_session=True,
     )
     try:
+        wait_for_exec(server.pid, "make")
         # The server lives in its own network namespace: reach it through that namespace.
         probe = (
             "import urllib.request,time,sys\n"
-            "for _ in range(300):\n"
+            "deadline = time.monotonic() + 150\n"
+            "while time.monotonic() < deadline:\n"
             "    try:\n"
             f"        r = urllib.request.urlopen('http://127.0.0.1:{port}/', timeout=5)\n"
             "        print(r.status); sys.exit(0)\n"
-            "    except OSError:\n"
+            "    except OSError as error:\n"
+            "        last = error\n"
             "        time.sleep(0.5)\n"
-            "sys.exit(1)\n"
+            "sys.exit(f'no answer in 150 s; last error: {last!r}')\n"
         )
         result = subprocess.run(
             ["nsenter", "-t", str(server.pid), "-n", str(REPO / ".venv/bin/python"), "-c", probe],
@@ -69,7 +72,7 @@ def test_run_command_serves_with_the_network_cut(tmp_path):
             timeout=200,
         )
         log = (tmp_path / "serve.log").read_text()[-3000:]
-        assert result.returncode == 0 and result.stdout.strip() == "200", log
+        assert result.returncode == 0 and result.stdout.strip() == "200", result.stderr + log
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
