@@ -51,10 +51,11 @@ def _browser_fixtures():
 
 
 _FIXTURES = _browser_fixtures()
-CHROMIUM, CHROMIUM_ARGS, free_port = (
+CHROMIUM, CHROMIUM_ARGS, free_port, stop_process = (
     _FIXTURES.CHROMIUM,
     _FIXTURES.CHROMIUM_ARGS,
     _FIXTURES.free_port,
+    _FIXTURES.stop_process,
 )
 READY = ".al-status p"  # drawn by the widget manager once the kernel is connected
 
@@ -95,11 +96,7 @@ class Server:
         return float("nan")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
         Path(self.log_file.name).unlink(missing_ok=True)
 
 

@@ -73,7 +73,8 @@ def kernel_side(points: int, repeats: int) -> list[tuple[str, float, float]]:
 
 
 NOTEBOOK = """
-import numpy as np, ipywidgets as w
+import sys, numpy as np, ipywidgets as w
+sys.path.insert(0, {benchmarks!r})
 from bqplot import Figure, LinearScale, Axis, Scatter
 from bqplot_gl import ScatterGL
 from bench_widgets import light_curve_points
@@ -135,9 +136,10 @@ def browser_side(points: int, repeats: int) -> tuple[list[tuple[str, float, floa
     from playwright.sync_api import sync_playwright
 
     folder = Path(tempfile.mkdtemp(prefix="bench-widgets-"))
-    (folder / "bench_widgets.py").write_text(Path(__file__).read_text())
     for _, notebook, mark, update in CASES:
-        source = NOTEBOOK.format(points=points, mark=mark, update=update)
+        source = NOTEBOOK.format(
+            points=points, mark=mark, update=update, benchmarks=str(REPO / "benchmarks")
+        )
         fixtures.write_notebook(folder, notebook, source)
     server = fixtures.VoilaServer(folder, [])
     results = []

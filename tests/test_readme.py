@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 
+from tests.browser.conftest import free_port
 from tests.conftest import REPO, can_cut_network, require, wait_for_exec
 
 
@@ -31,12 +31,6 @@ def test_readme_shows_exactly_two_commands_that_the_makefile_defines():
 def test_ci_runs_the_readme_test_command():
     script = (REPO / ".ci" / "run").read_text()
     assert re.search(r"^make test$", script, re.M)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_run_command_serves_with_the_network_cut(tmp_path):

@@ -33,6 +33,7 @@ def _load(name: str, path: Path):
 _browser_conftest = _load("astrolearn_browser_conftest", TESTS / "browser" / "conftest.py")
 # The Chromium fixtures (browser, offline_namespace) come from tests/conftest.py.
 free_port = _browser_conftest.free_port
+stop_process = _browser_conftest.stop_process
 require = _browser_conftest.require
 
 SERVER_START_TIMEOUT = 90
@@ -102,12 +103,7 @@ class AppServer:
         return self.log_path.read_text()
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        stop_process(self.process)
         self._log.close()
 
 

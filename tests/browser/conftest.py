@@ -74,6 +74,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen, timeout: float = 20) -> None:
+    """Terminate a server process; kill it if it has not ended within ``timeout`` s."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 class VoilaServer:
     """A Voila server on loopback serving one folder of notebooks."""
 
@@ -130,11 +140,7 @@ class VoilaServer:
         return self.log_path.read_text()[-3000:]
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
         self.log.close()
 
 

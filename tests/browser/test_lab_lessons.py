@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.browser.conftest import free_port
+from tests.browser.conftest import free_port, stop_process
 
 REPO = Path(__file__).resolve().parents[2]
 LESSON = "01-data-deluge/lesson.md"
@@ -43,11 +43,7 @@ def lab_server(offline_namespace, tmp_path):
         url = found.group(0) if found else time.sleep(0.5)
     assert url, "JupyterLab did not start: " + log_path.read_text()[-2000:]
     yield url, log_path
-    server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    stop_process(server)
 
 
 STARTED = (
