@@ -29,7 +29,7 @@ def status(page, index: int = 0) -> str:
 
 def interact_hr_diagram(page) -> None:
     before = status(page)
-    dots = page.locator(".bqplot .dot").count()
+    picture = page.get_attribute(".bqplot image", "href")  # the stars, drawn by the kernel
     press(page, 0, "ArrowLeft", 17)  # 100 pc -> 15 pc, 5 pc per key press
     page.wait_for_function(
         "before => document.querySelector('.al-status').innerText !== before", arg=before
@@ -38,7 +38,10 @@ def interact_hr_diagram(page) -> None:
     shown = int(re.search(r"([\d,]+) stars shown", after).group(1).replace(",", ""))
     # Within 15 pc the sample holds a few dozen stars: fewer than within 100 pc.
     assert 0 < shown < int(re.search(r"([\d,]+) stars shown", before).group(1).replace(",", ""))
-    page.wait_for_function(f"document.querySelectorAll('.bqplot .dot').length < {dots}")
+    page.wait_for_function(
+        "before => document.querySelector('.bqplot image').getAttribute('href') !== before",
+        arg=picture,
+    )
     page.get_by_role("button", name="Apparent brightness G").click()
     page.wait_for_function("document.querySelector('.al-status').innerText.includes('blur')")
 

@@ -148,11 +148,19 @@ def test_app_pages_load_only_installed_extensions_the_apps_need(tmp_path):
     installed = get_federated_extensions(get_voila_labextensions_path())
     allowed = serve.lab_extensions(tmp_path)
     # A renamed or missing extension would leave app pages without their plots.
-    assert set(allowed) <= set(installed), set(allowed) - set(installed)
+    known = set(serve.APP_EXTENSIONS).union(*serve.OPTIONAL_EXTENSIONS.values())
+    assert known <= set(installed), known - set(installed)
     assert "@jupyter/nbgrader" in installed and "@jupyter/nbgrader" not in allowed
-    assert "anywidget" not in allowed  # no app shows the sky yet
-    sky = jupytext.reads(
-        "```{code-cell} ipython3\nfrom astrolearn.ui import SkyViewer\n```", "md:myst"
-    )
-    jupytext.write(sky, tmp_path / "sky.ipynb")
-    assert "anywidget" in serve.lab_extensions(tmp_path)
+    # The apps draw with plain bqplot and show no sky: no WebGL, no anywidget.
+    assert not {"bqplot-gl", "@astrolearn/d3-event", "anywidget"} & set(allowed)
+    for source, needed in [
+        (
+            "from astrolearn.ui import ParameterSpaceExplorer",
+            {"bqplot-gl", "@astrolearn/d3-event"},
+        ),
+        ("from bqplot_gl import ScatterGL", {"bqplot-gl", "@astrolearn/d3-event"}),
+        ("from astrolearn.ui import SkyViewer", {"anywidget"}),
+    ]:
+        app = jupytext.reads(f"```{{code-cell}} ipython3\n{source}\n```", "md:myst")
+        jupytext.write(app, tmp_path / "extra.ipynb")
+        assert needed <= set(serve.lab_extensions(tmp_path)), source

@@ -39,11 +39,19 @@ APP_EXTENSIONS = [
     "@jupyter-widgets/jupyterlab-manager",
     "bqplot",
     "bqscales",
-    "bqplot-gl",
-    "@astrolearn/d3-event",  # ours: bqplot's selectors on bqplot-gl marks (labextension/)
 ]
-#: Added when an app shows the sky: ipyaladin is an anywidget.
-SKY_EXTENSIONS = ["anywidget"]
+#: Extensions added only when an app's source mentions one of the markers: WebGL
+#: scatters cost a visitor about 0.9 MB of JavaScript and 150 ms before the app
+#: draws (benchmarks/bench_apps.py), so apps drawn with plain bqplot go without.
+OPTIONAL_EXTENSIONS = {
+    # astrolearn's widgets draw with bqplot-gl; ours keeps bqplot's selectors
+    # working on its marks (labextension/).
+    ("bqplot_gl", "astrolearn.ui", "from astrolearn import ui"): [
+        "bqplot-gl",
+        "@astrolearn/d3-event",
+    ],
+    ("ipyaladin", "SkyViewer"): ["anywidget"],  # ipyaladin is an anywidget
+}
 
 
 def configure_serve(parser: argparse.ArgumentParser) -> None:
@@ -191,11 +199,12 @@ def build_apps(source: Path, target: Path) -> list[str]:
 
 def lab_extensions(root: Path) -> list[str]:
     """The lab extensions the app pages in ``root`` need (see APP_EXTENSIONS)."""
-    shows_sky = any(
-        "ipyaladin" in text or "SkyViewer" in text
-        for text in (path.read_text() for path in root.glob("*.ipynb"))
-    )
-    return APP_EXTENSIONS + (SKY_EXTENSIONS if shows_sky else [])
+    sources = [path.read_text() for path in root.glob("*.ipynb")]
+    extensions = list(APP_EXTENSIONS)
+    for markers, needed in OPTIONAL_EXTENSIONS.items():
+        if any(marker in text for marker in markers for text in sources):
+            extensions += needed
+    return extensions
 
 
 def voila_arguments(args: argparse.Namespace, root: Path) -> list[str]:
