@@ -28,6 +28,7 @@ from collections.abc import Callable
 import bqplot as bq
 import ipywidgets as widgets
 import numpy as np
+from astrolearn import data
 from PIL import Image
 
 #: Okabe–Ito colours, safe for the common colour-vision deficiencies.
@@ -62,6 +63,20 @@ def status_line(text: str = "") -> widgets.HTML:
 def say(line: widgets.HTML, text: str) -> None:
     """Write ``text`` (escaped) into a status line."""
     line.value = f"<p role='status' aria-live='polite'>{html.escape(text)}</p>"
+
+
+def data_credit(*names: str) -> widgets.HTML:
+    """The credit line of bundled datasets, from their catalogue entries.
+
+    What the data are, the survey's acknowledgement and the papers to cite, so an app's
+    credit always names the data it really loaded.
+    """
+    entries = [data.metadata(name) for name in names]
+    described = " ".join(f"{entry['description']}." for entry in entries)
+    acknowledged = " ".join(dict.fromkeys(entry["acknowledgement"] for entry in entries))
+    references = ", ".join(dict.fromkeys(ref for entry in entries for ref in entry["references"]))
+    text = f"Data: {described} {acknowledged} References: {references}."
+    return widgets.HTML(f"<small>{html.escape(text)}</small>")
 
 
 def safe(status: widgets.HTML) -> Callable:

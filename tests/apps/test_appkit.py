@@ -7,8 +7,10 @@ and how overlapping points add up.
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import io
+import re
 import sys
 import warnings
 
@@ -119,3 +121,45 @@ def test_every_app_runs_and_passes_only_options_its_widgets_know(source, monkeyp
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message="Passing unrecognized arguments")
         exec(compile(code, str(source), "exec"), {"__name__": "app"})
+
+
+@pytest.mark.parametrize("source", app_sources(), ids=lambda path: path.stem)
+def test_every_app_credits_the_datasets_it_loads(source):
+    text = source.read_text()
+    loaded = set(re.findall(r'data\.load\("(\w+)"\)', text))
+    credited = {
+        name
+        for call in re.findall(r"data_credit\(([^)]*)\)", text)
+        for name in re.findall(r'"(\w+)"', call)
+    }
+    assert loaded and loaded <= credited, f"{source.stem}: loads {loaded}, credits {credited}"
+
+
+def test_a_credit_line_names_the_data_the_acknowledgement_and_the_papers():
+    from astrolearn import data
+
+    credit = appkit.data_credit("ztf_snia_lightcurves", "ztf_snia_metadata").value
+    for name in ("ztf_snia_lightcurves", "ztf_snia_metadata"):
+        entry = data.metadata(name)
+        assert html.escape(entry["description"]) in credit
+        assert all(reference in credit for reference in entry["references"])
+    acknowledgement = html.escape(data.metadata("ztf_snia_metadata")["acknowledgement"])
+    assert credit.count(acknowledgement) == 1  # shared by both datasets: said once
+
+
+def test_the_hr_diagram_app_claims_what_the_gaia_sample_shows():
+    from astrolearn import data
+
+    stars = data.load("gaia_100pc")
+    colour = np.asarray(
+        stars["phot_bp_mean_mag"].filled(np.nan) - stars["phot_rp_mean_mag"].filled(np.nan)
+    )
+    parallax_mas = np.asarray(stars["parallax"], float)
+    absolute_g = np.asarray(stars["phot_g_mean_mag"], float) + 5 * np.log10(parallax_mas / 100)
+    giants = (absolute_g < 2.5) & (colour > 0.8)  # above the main sequence, red
+    # White dwarfs lie far below the main sequence: faint for their colour.
+    white_dwarfs = (absolute_g > 3 * colour + 8) & (colour < 1.5)
+    assert giants.sum() >= 20 and white_dwarfs.sum() == 0
+    text = (APPS / "hr_diagram.md").read_text()
+    assert "red giants" in text and "No white dwarfs" in text
+    assert "white dwarfs appear" not in text

@@ -23,6 +23,7 @@ from astrolearn.data.catalog import (
     describe,
     load,
     load_image,
+    metadata,
     path,
 )
 
@@ -34,5 +35,6 @@ __all__ = [
     "describe",
     "load",
     "load_image",
+    "metadata",
     "path",
 ]
