@@ -132,16 +132,12 @@ class PointCloud:
         opacity: float = 0.6,
     ) -> None:
         margin = figure.fig_margin
+        width = _pixels(figure.layout.width) - margin["left"] - margin["right"]
+        height = _pixels(figure.layout.height) - margin["top"] - margin["bottom"]
         # The figure pads its scales' ranges by padding_x and padding_y of the plot area.
         self.plot_size = (
-            round(
-                (_pixels(figure.layout.width) - margin["left"] - margin["right"])
-                * (1 - 2 * figure.padding_x)
-            ),
-            round(
-                (_pixels(figure.layout.height) - margin["top"] - margin["bottom"])
-                * (1 - 2 * figure.padding_y)
-            ),
+            round(width * (1 - 2 * figure.padding_x)),
+            round(height * (1 - 2 * figure.padding_y)),
         )
         self.x_scale, self.y_scale = x_scale, y_scale
         self.colour, self.size, self.opacity = colour, size, opacity

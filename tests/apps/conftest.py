@@ -20,12 +20,13 @@ TESTS = Path(__file__).resolve().parents[1]
 
 
 def _load(name: str, path: Path):
-    """Import a conftest by path under its own name (every conftest is `conftest`)."""
+    """Import a module by path under ``name``, once (every conftest is `conftest`)."""
     for module in list(sys.modules.values()):
         if getattr(module, "__file__", None) == str(path):
             return module
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 

@@ -8,10 +8,8 @@ and how overlapping points add up.
 from __future__ import annotations
 
 import html
-import importlib.util
 import io
 import re
-import sys
 import warnings
 
 import bqplot as bq
@@ -22,17 +20,9 @@ import pytest
 from astrolearn.serve import APPS, app_sources
 from PIL import Image
 
+from tests.apps.conftest import _load
 
-def _import_appkit():
-    """apps/appkit.py as the module ``appkit``, which the app sources import."""
-    spec = importlib.util.spec_from_file_location("appkit", APPS / "appkit.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["appkit"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-appkit = _import_appkit()
+appkit = _load("appkit", APPS / "appkit.py")  # under the name the app sources import
 
 
 def alpha(png: bytes) -> np.ndarray:
