@@ -152,6 +152,11 @@ class PointCloud:
         """Draw the points (x, y), in data units, within the scales' current limits."""
         x_limits = (self.x_scale.min, self.x_scale.max)
         y_limits = (self.y_scale.min, self.y_scale.max)
+        if None in x_limits + y_limits or x_limits[0] == x_limits[1] or y_limits[0] == y_limits[1]:
+            raise ValueError(
+                "a PointCloud needs scales with different min and max set, not "
+                f"x {x_limits} and y {y_limits}"
+            )
         picture = points_picture(
             x, y, x_limits, y_limits, self.plot_size, self.colour, self.size, self.opacity
         )

@@ -94,6 +94,13 @@ def test_a_cloud_draws_beneath_the_figure_marks_and_follows_its_scales():
     assert cloud.mark.image is not first and first.comm is None
 
 
+def test_a_cloud_refuses_scales_without_limits():
+    figure = bq.Figure(layout=widgets.Layout(width="300px", height="200px"))
+    cloud = appkit.PointCloud(figure, bq.LinearScale(min=0, max=1), bq.LinearScale(), "#000000")
+    with pytest.raises(ValueError, match="different min and max"):
+        cloud.show(np.array([0.5]), np.array([0.5]))
+
+
 def test_a_cloud_refuses_a_figure_without_a_size_in_pixels():
     figure = bq.Figure(layout=widgets.Layout(width="100%", height="400px"))
     with pytest.raises(ValueError, match="sized in pixels"):
