@@ -1,17 +1,21 @@
 # The two commands of the README:  `make serve`  and  `make test`.
-# Each creates (or reuses) the virtual environment .venv and installs what it needs.
+# Each creates (or reuses) the virtual environment .venv and installs what it needs,
+# at the versions the lock (constraints.txt) pins: a fresh machine gets what passed.
 PYTHON ?= python3.11
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := constraints.txt
+# LATEST=1 installs the newest releases instead of the lock (make test-latest).
+VERSIONS = $(if $(LATEST),--upgrade --upgrade-strategy eager,--constraint $(LOCK))
 
-.PHONY: serve test lint system venv clean
+.PHONY: serve test test-latest lock lint system venv clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@command -v $(PYTHON) >/dev/null || { echo "astrolearn needs $(PYTHON): apt-get install python3.11 python3.11-venv"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[all]"
+	$(BIN)/python -m pip install --quiet $(VERSIONS) -e ".[all]"
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -23,10 +27,19 @@ serve: $(STAMP)
 ## Install the system parts the tests need when root, then run the whole test suite.
 test: $(STAMP)
 	bash tools/install-system.sh
-	$(BIN)/python -m pytest
+	ASTROLEARN_VERSIONS=$(if $(LATEST),latest,locked) $(BIN)/python -m pytest
+
+## The suite on the newest releases (own venv); a failure names the upgrade that broke it.
+test-latest:
+	$(PYTHON) tools/test_latest.py
+
+## Refresh the lock to the newest releases. Commit it on its own, after `make test` passed.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra all --universal --python-version 3.11 \
+	  --upgrade --custom-compile-command "make lock" --output-file $(LOCK)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) jupyter-book/_build test-artifacts
+	rm -rf $(VENV) .venv-latest .venv-bisect jupyter-book/_build test-artifacts

@@ -32,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
@@ -43,42 +42,31 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _browser_fixtures():
-    """The Chromium path, flags and port helper shared with the browser tests."""
+    """The Chromium path and flags shared with the browser tests."""
     spec = importlib.util.spec_from_file_location(
         "browser_fixtures", REPO / "tests/browser/conftest.py"
     )
-    sys.path.insert(0, str(REPO / "tests"))
+    sys.path.insert(0, str(REPO))
     fixtures = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(fixtures)
     return fixtures
 
 
 _FIXTURES = _browser_fixtures()
-CHROMIUM, CHROMIUM_ARGS, free_port, stop_process = (
-    _FIXTURES.CHROMIUM,
-    _FIXTURES.CHROMIUM_ARGS,
-    _FIXTURES.free_port,
-    _FIXTURES.stop_process,
-)
+CHROMIUM, CHROMIUM_ARGS = _FIXTURES.CHROMIUM, _FIXTURES.CHROMIUM_ARGS
+from tests.servers import VOILA, stop_process, wait_for_url  # noqa: E402 (path set above)
+
 READY = ".al-status p"  # drawn by the widget manager once the kernel is connected
 
 
 class Server:
     """A server process on loopback, its log in a temporary file."""
 
-    def __init__(self, command: list[str], port: int) -> None:
-        self.port, self.url = port, f"http://127.0.0.1:{port}"
+    def __init__(self, command: list[str]) -> None:
         # Kept open for the server's whole life; removed in stop().
         self.log_file = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(command, stdout=self.log_file, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/voila/static/voila.js", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.3)
-        raise TimeoutError(f"server did not start: {command}")
+        self.url = wait_for_url(self.process, Path(self.log_file.name), 120)
 
     def log(self) -> str:
         return Path(self.log_file.name).read_text()
@@ -148,15 +136,8 @@ def visit(browser, url: str, via: str | None = None) -> tuple[float, float, floa
     return max(ready, busy_until) / 1e3, ready / 1e3, wall, found.group(1) if found else ""
 
 
-def serve_command(port: int, pool: int) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "astrolearn.cli",
-        "serve",
-        f"--port={port}",
-        f"--pool-size={pool}",
-    ]
+def serve_command(pool: int) -> list[str]:
+    return [sys.executable, "-m", "astrolearn.cli", "serve", "--port=0", f"--pool-size={pool}"]
 
 
 def main() -> int:
@@ -171,17 +152,9 @@ def main() -> int:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for app in apps:  # stock Voila serves one notebook at a time
-            port = free_port()
+            # Stock Voila's options; only its listening differs (port 0, see VOILA).
             stock = Server(
-                [
-                    sys.executable,
-                    "-m",
-                    "voila",
-                    "--no-browser",
-                    f"--port={port}",
-                    str(build / "apps" / f"{app}.ipynb"),
-                ],
-                port,
+                [*VOILA, "--no-browser", "--port=0", str(build / "apps" / f"{app}.ipynb")]
             )
             try:
                 visits = [visit(browser, stock.url + "/") for _ in range(args.repeat)]
@@ -189,8 +162,7 @@ def main() -> int:
             finally:
                 stock.stop()
         for label, pool in (("cold", 0), ("preheated", 1)):
-            port = free_port()
-            server = Server(serve_command(port, pool), port)
+            server = Server(serve_command(pool))
             try:
                 fills = len(serve.app_sources()) + 1
                 server.wait_pools(fills if pool else 0)

@@ -7,9 +7,10 @@ import os
 import re
 import signal
 import subprocess
+import sys
 
-from tests.browser.conftest import free_port
 from tests.conftest import REPO, can_cut_network, require, wait_for_exec
+from tests.servers import wait_for_url
 
 
 def readme_commands() -> list[str]:
@@ -35,38 +36,39 @@ def test_ci_runs_the_readme_test_command():
 
 def test_run_command_serves_with_the_network_cut(tmp_path):
     require(can_cut_network(), "root and unshare to cut the network", "run the tests as root")
-    port = free_port()
-    script = f"ip link set lo up; exec make serve SERVE_ARGS='--port {port}'"
+    script = "ip link set lo up; exec make serve SERVE_ARGS='--port 0'"
+    log = tmp_path / "serve.log"
     server = subprocess.Popen(
         ["unshare", "-n", "--", "sh", "-c", script],
         cwd=REPO,
-        stdout=(tmp_path / "serve.log").open("w"),
+        stdout=log.open("w"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
         wait_for_exec(server.pid, "make")
+        url = wait_for_url(server, log, 300)
         # The server lives in its own network namespace: reach it through that namespace.
         probe = (
             "import urllib.request,time,sys\n"
-            "deadline = time.monotonic() + 150\n"
+            "deadline = time.monotonic() + 60\n"
             "while time.monotonic() < deadline:\n"
             "    try:\n"
-            f"        r = urllib.request.urlopen('http://127.0.0.1:{port}/', timeout=5)\n"
+            f"        r = urllib.request.urlopen('{url}/', timeout=5)\n"
             "        print(r.status); sys.exit(0)\n"
             "    except OSError as error:\n"
             "        last = error\n"
             "        time.sleep(0.5)\n"
-            "sys.exit(f'no answer in 150 s; last error: {last!r}')\n"
+            "sys.exit(f'no answer in 60 s; last error: {last!r}')\n"
         )
         result = subprocess.run(
-            ["nsenter", "-t", str(server.pid), "-n", str(REPO / ".venv/bin/python"), "-c", probe],
+            ["nsenter", "-t", str(server.pid), "-n", sys.executable, "-c", probe],
             capture_output=True,
             text=True,
-            timeout=200,
+            timeout=100,
         )
-        log = (tmp_path / "serve.log").read_text()[-3000:]
-        assert result.returncode == 0 and result.stdout.strip() == "200", result.stderr + log
+        tail = log.read_text()[-3000:]
+        assert result.returncode == 0 and result.stdout.strip() == "200", result.stderr + tail
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:

@@ -8,13 +8,18 @@ inside the same loopback-only network namespace as Chromium.
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psutil
 import pytest
+
+from tests.servers import stop_process, wait_for_url
 
 TESTS = Path(__file__).resolve().parents[1]
 
@@ -33,19 +38,21 @@ def _load(name: str, path: Path):
 
 _browser_conftest = _load("astrolearn_browser_conftest", TESTS / "browser" / "conftest.py")
 # The Chromium fixtures (browser, offline_namespace) come from tests/conftest.py.
-free_port = _browser_conftest.free_port
-stop_process = _browser_conftest.stop_process
 require = _browser_conftest.require
 
 SERVER_START_TIMEOUT = 90
 
 
 class AppServer:
-    """``astrolearn serve`` in a subprocess; ``prefix`` enters the offline namespace."""
+    """``astrolearn serve`` in a subprocess; ``prefix`` enters the offline namespace.
 
-    def __init__(self, log_path: Path, prefix: list[str], *options: str) -> None:
-        self.port, self.prefix = free_port(), prefix
-        self.url = f"http://127.0.0.1:{self.port}"
+    The server takes any free port (``--port=0``); ``url`` is known once it is ready.
+    """
+
+    def __init__(
+        self, log_path: Path, prefix: list[str], *options: str, env: dict | None = None
+    ) -> None:
+        self.prefix, self.url = prefix, ""
         self.log_path = log_path
         self._log = log_path.open("w")
         command = [
@@ -53,11 +60,14 @@ class AppServer:
             "-m",
             "astrolearn.cli",
             "serve",
-            f"--port={self.port}",
+            "--port=0",
             *options,
         ]
         self.process = subprocess.Popen(
-            prefix + command, stdout=self._log, stderr=subprocess.STDOUT
+            prefix + command,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
         )
 
     def fetch(self, path: str, timeout: float = 30) -> tuple[int, str, str]:
@@ -83,21 +93,47 @@ class AppServer:
         return int(status), url, body
 
     def wait_ready(self, pool: bool) -> None:
-        """Wait until the gallery answers (and, with a pool, until every pool is full)."""
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while time.monotonic() < deadline:
+        """Wait until the server listens (and, with a pool, until every pool is full)."""
+        started = time.monotonic()
+        self.url = wait_for_url(self.process, self.log_path, SERVER_START_TIMEOUT)
+        deadline = started + SERVER_START_TIMEOUT
+        while pool and time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("astrolearn serve exited:\n" + self.log()[-3000:])
             log = self.log()
-            apps = log.count("Kernel pool of ")
-            if "astrolearn serve:" in log and "http://127.0.0.1" in log:
-                expected = log.split("astrolearn serve: ", 1)[1].split(" apps", 1)[0]
-                if not pool or apps >= int(expected) + 1:  # +1: the gallery
-                    return
+            apps = int(log.split("astrolearn serve: ", 1)[1].split(" apps", 1)[0])
+            if log.count("Kernel pool of ") >= apps + 1:  # +1: the gallery
+                return
             time.sleep(0.5)
-        raise TimeoutError(
-            f"astrolearn serve not ready in {SERVER_START_TIMEOUT} s:\n{self.log()[-3000:]}"
-        )
+        if pool:
+            raise TimeoutError(
+                f"astrolearn serve: pools not full in {SERVER_START_TIMEOUT} s:\n"
+                + self.log()[-3000:]
+            )
+
+    def visitors(self, app: str, setting: dict, expect: str, *options: str) -> subprocess.Popen:
+        """Start ``visitors.py`` where the server runs; its output is piped (text)."""
+        command = [
+            *self.prefix,
+            sys.executable,
+            str(Path(__file__).with_name("visitors.py")),
+            self.url,
+            app,
+            f"--setting={json.dumps(setting)}",
+            f"--expect={expect}",
+            *options,
+        ]
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def kernels(self) -> int:
+        """How many kernels the server runs now."""
+        count = 0
+        for child in psutil.Process(self.process.pid).children(recursive=True):
+            try:
+                count += "ipykernel_launcher" in " ".join(child.cmdline())
+            except psutil.Error:  # ended meanwhile (a zombie until its parent reaps it)
+                continue
+        return count
 
     def log(self) -> str:
         self._log.flush()
@@ -113,9 +149,9 @@ def start_server(offline_namespace, tmp_path_factory) -> Iterator[Callable[..., 
     """Start ``astrolearn serve`` with extra options; every server stops at session end."""
     servers = []
 
-    def start(*options: str, pool: bool = True) -> AppServer:
+    def start(*options: str, pool: bool = True, env: dict | None = None) -> AppServer:
         log = tmp_path_factory.mktemp("serve") / "serve.log"
-        server = AppServer(log, offline_namespace, *options)
+        server = AppServer(log, offline_namespace, *options, env=env)
         servers.append(server)
         server.wait_ready(pool)
         return server

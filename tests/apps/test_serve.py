@@ -5,14 +5,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 
 import jupytext
 import psutil
 import pytest
 from astrolearn import serve
 
-from tests.browser.conftest import free_port
+from tests.servers import wait_for_url
 
 APPS = [path.stem for path in serve.app_sources()]
 
@@ -76,7 +75,6 @@ def test_lab_command_is_still_there():
 
 def test_lab_stops_with_its_server_when_asked_to(tmp_path):
     """A stop signal to ``astrolearn lab`` stops JupyterLab, not only a wrapper around it."""
-    port = free_port()
     log = tmp_path / "lab.log"
     with log.open("w") as output:
         lab = subprocess.Popen(
@@ -85,7 +83,7 @@ def test_lab_stops_with_its_server_when_asked_to(tmp_path):
                 "-m",
                 "astrolearn.cli",
                 "lab",
-                f"--port={port}",
+                "--port=0",
                 "--no-browser",
                 "--lessons",
                 str(tmp_path),
@@ -93,17 +91,13 @@ def test_lab_stops_with_its_server_when_asked_to(tmp_path):
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    deadline = time.monotonic() + 90
-    while f":{port}/lab" not in log.read_text() and time.monotonic() < deadline:
-        assert lab.poll() is None, log.read_text()[-2000:]
-        time.sleep(0.5)
-    assert f":{port}/lab" in log.read_text(), "JupyterLab did not start: " + log.read_text()
+    wait_for_url(lab, log, 90)
     lab.terminate()
     lab.wait(timeout=30)
     left = [
         process.pid
         for process in psutil.process_iter(["cmdline"])
-        if f"--ServerApp.port={port}" in (process.info["cmdline"] or [])
+        if f"--ServerApp.root_dir={tmp_path}" in (process.info["cmdline"] or [])
     ]
     assert left == [], "JupyterLab outlived astrolearn lab"
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,16 +20,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+# The test servers' helper (port 0, URL read from the log), by path: this script runs
+# in the Binder-like environment, where the tests are no package.
+sys.path.append(str(Path(__file__).resolve().parents[1]))
+import servers
+
 TOKEN = "astrolearn-binder-test"
 START_TIMEOUT = 90
 RENDER_TIMEOUT = 240
-
-
-def free_port() -> int:
-    """A TCP port free on loopback now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url: str, timeout: float) -> tuple[int, str]:
@@ -45,17 +42,16 @@ def fetch(url: str, timeout: float) -> tuple[int, str]:
 
 def main(root: Path, lesson: str, out_json: Path) -> None:
     """Start the server, query it, write the report, stop the server."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    log_path = out_json.with_suffix(".server.log")
     # The log file stays open as long as the server runs (closed in the finally block).
-    log = open(out_json.with_suffix(".server.log"), "w")  # noqa: SIM115
+    log = open(log_path, "w")  # noqa: SIM115
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "jupyter"),
             "lab",
             "--no-browser",
             "--allow-root",
-            f"--port={port}",
+            "--port=0",
             "--ip=127.0.0.1",
             f"--IdentityProvider.token={TOKEN}",
             f"--ServerApp.root_dir={root}",
@@ -66,13 +62,7 @@ def main(root: Path, lesson: str, out_json: Path) -> None:
     )
     report: dict[str, object] = {}
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            try:
-                if fetch(f"{base}/api/status", 5)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
+        base = servers.wait_for_url(server, log_path, START_TIMEOUT)
         status, body = fetch(f"{base}/lab", 30)
         report["lab"] = {"status": status, "is_jupyterlab": "JupyterLab" in body}
         folder = lesson.rsplit("/", 1)[0]
@@ -92,11 +82,7 @@ def main(root: Path, lesson: str, out_json: Path) -> None:
         status, body = fetch(f"{base}/api/kernels", 10)
         report["kernels_after"] = len(json.loads(body)) if status == 200 else None
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        servers.stop_process(server)
         log.close()
     out_json.write_text(json.dumps(report, indent=1), encoding="utf-8")
 

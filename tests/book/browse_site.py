@@ -17,6 +17,7 @@ import contextlib
 import functools
 import http.server
 import json
+import re
 import sys
 import threading
 from pathlib import Path
@@ -27,8 +28,8 @@ from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
 AXE = HERE / "vendor" / "axe.min.js"
-# The browser tests' Chromium and flags (tests/browser/conftest.py), so both agree.
-_BROWSER = load_module(HERE.parent / "browser" / "conftest.py", "astrolearn_book_browser")
+# The browser tests' Chromium and flags (tests/conftest.py), so both agree.
+_BROWSER = load_module(HERE.parent / "conftest.py", "astrolearn_book_browser")
 CHROMIUM = _BROWSER.CHROMIUM
 CHROMIUM_ARGS = _BROWSER.CHROMIUM_ARGS
 # Pages Sphinx writes that are not course content.
@@ -45,6 +46,33 @@ WIDGET_WAIT_MS = 20_000
 # "axe_excluded_regions"): Aladin Lite's viewer controls (icon buttons without names,
 # images without alt, an unlabelled frame selector), from ipyaladin.
 EXCLUDED_FROM_AXE = [".aladin-container"]
+#: A page counts as laid out once its web fonts have loaded and two frames have been
+#: drawn after that: what the audit sees is then what a reader sees, not a moment of
+#: the page's loading (scrolling code blocks depend on the fonts' widths).
+SETTLED = """async () => {
+    await document.fonts.ready;
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    return document.fonts.status;
+}"""
+#: After the audit, the page at phone width: which blocks scroll sideways, which of them
+#: a keyboard cannot reach, and the focus ring the first of them shows.
+PHONE = {"width": 390, "height": 844}
+SCROLLING_BLOCKS = """() => {
+    const blocks = [...document.querySelectorAll("pre, .cell_output > .output")]
+        .filter((block) => block.scrollWidth > block.clientWidth);
+    const unreachable = blocks.filter((block) => block.tabIndex !== 0).length;
+    let ring = null;
+    if (blocks.length) {
+        blocks[0].focus();
+        const style = getComputedStyle(blocks[0]);
+        ring = style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth);
+    }
+    return {scrolling: blocks.length, unreachable: unreachable, focus_ring_px: ring};
+}"""
+#: Sphinx's root index.html only redirects: <meta http-equiv="Refresh" content="0; url=X">.
+REDIRECT = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re.I)
+#: One window size for every page, so that the layout does not depend on a default.
+VIEWPORT = {"width": 1280, "height": 900}
 AXE_RUN = """async (context) => {
     const result = await axe.run(context, {resultTypes: ["violations"]});
     return result.violations;
@@ -76,8 +104,12 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def audit_page(page, url: str, shots: Path | None, name: str) -> dict:
-    """Load one page and collect failures, widget counts and axe results."""
+def audit_page(page, url: str, shots: Path | None, name: str, html: str) -> dict:
+    """Load one page and collect failures, widget counts and axe results.
+
+    A redirecting page (``html`` is its source) is audited where it leads, once that
+    page has loaded, not while the browser is on its way there.
+    """
     failed: list[str] = []
     errors: list[str] = []
     page.on("requestfailed", lambda request: failed.append(request.url))
@@ -89,6 +121,10 @@ def audit_page(page, url: str, shots: Path | None, name: str) -> dict:
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url, wait_until="load", timeout=60_000)
+    redirect = REDIRECT.search(html)
+    if redirect:
+        target = url.rsplit("/", 1)[0] + "/" + redirect.group(1)
+        page.wait_for_url(target, wait_until="load", timeout=60_000)
     views = page.locator(WIDGET_VIEW).count()
     rendered = 0
     if views:
@@ -100,12 +136,20 @@ def audit_page(page, url: str, shots: Path | None, name: str) -> dict:
                 timeout=WIDGET_WAIT_MS,
             )
         rendered = page.evaluate(COUNT_RENDERED, WIDGET_VIEW)
-    page.wait_for_timeout(300)  # let late requests (fonts, lazy modules) finish or fail
+    page.wait_for_timeout(300)  # let late requests (lazy modules) finish or fail
+    fonts = page.evaluate(SETTLED)
+    if fonts != "loaded":
+        errors.append(f"web fonts did not load: {fonts}")
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     audited = page.evaluate(AXE_RUN, {"exclude": [[part] for part in EXCLUDED_FROM_AXE]})
     if shots is not None:
         page.screenshot(path=str(shots / f"{name}.png"), full_page=False)
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(400)  # the theme's own tab-stop update waits 300 ms after a resize
+    page.evaluate(SETTLED)
+    phone = page.evaluate(SCROLLING_BLOCKS)
     return {
+        "phone_blocks": phone,
         "failed_requests": failed,
         "page_errors": errors,
         "widget_views": views,
@@ -140,10 +184,11 @@ def main(html_dir: Path, out_json: Path, shots: Path | None = None) -> None:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for path in content_pages(html_dir):
                 relative = path.relative_to(html_dir).as_posix()
-                page = browser.new_page()
+                page = browser.new_page(viewport=VIEWPORT)
                 try:
                     name = relative.replace("/", "__").removesuffix(".html")
-                    report[relative] = audit_page(page, base + relative, shots, name)
+                    html = path.read_text(encoding="utf-8", errors="replace")
+                    report[relative] = audit_page(page, base + relative, shots, name, html)
                 finally:
                     page.close()
             browser.close()

@@ -49,3 +49,13 @@ def test_no_serious_or_critical_accessibility_violations(site_audit):
         if r["axe_serious"]
     }
     assert violations == {}
+
+
+def test_code_blocks_that_scroll_take_keyboard_focus_with_a_visible_ring(site_audit):
+    """At phone width many code blocks scroll sideways: each must be a tab stop."""
+    phone = {page: r["phone_blocks"] for page, r in site_audit.items()}
+    assert sum(p["scrolling"] for p in phone.values()) > 0, "no page has a block that scrolls"
+    unreachable = {page: p for page, p in phone.items() if p["unreachable"]}
+    assert unreachable == {}
+    rings = {page: p["focus_ring_px"] for page, p in phone.items() if p["scrolling"]}
+    assert all(width >= 2 for width in rings.values()), rings

@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
+
+from tests.servers import VOILA, stop_process, wait_for_url
 
 
 def _root_conftest():
@@ -67,40 +66,18 @@ def our_errors(page) -> list[str]:
     return errors + [f"request failed: {url}" for url in requests]
 
 
-def free_port() -> int:
-    """A TCP port free on loopback now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def stop_process(process: subprocess.Popen, timeout: float = 20) -> None:
-    """Terminate a server process; kill it if it has not ended within ``timeout`` s."""
-    process.terminate()
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
 class VoilaServer:
-    """A Voila server on loopback serving one folder of notebooks."""
+    """A Voila server on loopback serving one folder of notebooks, on a port it chose."""
 
     def __init__(self, root: Path, prefix: list[str]) -> None:
-        self.root, self.prefix, self.port = root, prefix, free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.root, self.prefix = root, prefix
         self.log_path = root / "voila.log"
         self.log = self.log_path.open("w")
         command = [
-            sys.executable,
-            "-m",
-            "voila",
+            *VOILA,
             "--no-browser",
-            f"--port={self.port}",
+            "--port=0",
             "--Voila.ip=127.0.0.1",
-            # The port is free outside the namespace; fail loudly if it is taken inside
-            # (Voila would otherwise move to another port and never answer on this one).
             "--Voila.port_retries=0",
             "--MappingKernelManager.cull_idle_timeout=120",
             str(root),
@@ -109,30 +86,23 @@ class VoilaServer:
         self.process = subprocess.Popen(
             prefix + command, stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=root
         )
+        self.url = ""
 
     def wait_ready(self) -> None:
-        """Wait until Voila says it listens and serves its static files; else show its log."""
-        deadline = time.monotonic() + VOILA_START_TIMEOUT
+        """Wait until Voila names its URL and serves its static files; else show its log."""
+        self.url = wait_for_url(self.process, self.log_path, VOILA_START_TIMEOUT)
         probe = [
             sys.executable,
             "-c",
             f"import urllib.request; urllib.request.urlopen('{self.url}/voila/static/voila.js', "
-            "timeout=10)",
+            "timeout=60)",
         ]
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"Voila exited:\n{self.log_text()}")
-            # The probe runs where Voila runs (inside the namespace when there is one).
-            listening = f"running at:\n{self.url}" in self.log_path.read_text()
-            if (
-                listening
-                and subprocess.run(self.prefix + probe, capture_output=True).returncode == 0
-            ):
-                return
-            time.sleep(0.5)
-        raise TimeoutError(
-            f"Voila did not answer within {VOILA_START_TIMEOUT} s:\n{self.log_text()}"
-        )
+        # The probe runs where Voila runs (inside the namespace when there is one).
+        answer = subprocess.run(self.prefix + probe, capture_output=True, text=True)
+        if answer.returncode:
+            raise RuntimeError(
+                f"Voila does not serve its files: {answer.stderr[-500:]}\n" + self.log_text()
+            )
 
     def log_text(self) -> str:
         """The last part of Voila's log."""
@@ -152,16 +122,8 @@ def notebook_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def voila_server(notebook_dir, offline_namespace) -> Iterator[VoilaServer]:
-    """One Voila server for the session, offline when the namespace exists.
-
-    A server that does not come up is stopped and started once more on another port;
-    its log goes to the warnings summary, so a flaky start stays visible.
-    """
-    try:
-        server = started_voila(notebook_dir, offline_namespace)
-    except (TimeoutError, RuntimeError) as error:
-        warnings.warn(f"Voila did not start; starting it once more: {error}", stacklevel=1)
-        server = started_voila(notebook_dir, offline_namespace)
+    """One Voila server for the session, offline when the namespace exists."""
+    server = started_voila(notebook_dir, offline_namespace)
     try:
         yield server
     finally:

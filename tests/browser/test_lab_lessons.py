@@ -5,17 +5,15 @@ JupyterLab, its kernel and Chromium all run with the network cut.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.browser.conftest import free_port, stop_process
+from tests.servers import stop_process, wait_for_url
 
 REPO = Path(__file__).resolve().parents[2]
 LESSON = "01-data-deluge/lesson.md"
@@ -23,25 +21,22 @@ LESSON = "01-data-deluge/lesson.md"
 
 @pytest.fixture
 def lab_server(offline_namespace, tmp_path):
-    port = free_port()
     log_path = tmp_path / "lab.log"
     # A copy of the lesson: JupyterLab autosaves a notebook it ran back into its file.
     lessons = tmp_path / "lessons"
     shutil.copytree(REPO / "lessons" / LESSON.split("/")[0], lessons / LESSON.split("/")[0])
     astrolearn = Path(sys.executable).with_name("astrolearn")
-    command = [str(astrolearn), "lab", "--port", str(port), "--no-browser"]
+    command = [str(astrolearn), "lab", "--port=0", "--no-browser"]
     command += ["--lessons", str(lessons)]
     with log_path.open("w") as log:
         server = subprocess.Popen(
             offline_namespace + command, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path
         )
-    deadline = time.monotonic() + 90
-    url = None
-    while url is None and time.monotonic() < deadline:
-        assert server.poll() is None, log_path.read_text()[-2000:]
-        found = re.search(rf"http://127\.0\.0\.1:{port}/lab\?token=\w+", log_path.read_text())
-        url = found.group(0) if found else time.sleep(0.5)
-    assert url, "JupyterLab did not start: " + log_path.read_text()[-2000:]
+    try:
+        url = wait_for_url(server, log_path, 90, path=True)
+    except BaseException:
+        stop_process(server)
+        raise
     yield url, log_path
     stop_process(server)
 

@@ -23,6 +23,7 @@ import os
 import shutil
 import sys
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -57,7 +58,9 @@ OPTIONAL_EXTENSIONS = {
 def configure_serve(parser: argparse.ArgumentParser) -> None:
     """Options of ``astrolearn serve``."""
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8866, help="port to listen on")
+    parser.add_argument(
+        "--port", type=int, default=8866, help="port to listen on (0: any free port, logged)"
+    )
     parser.add_argument(
         "--pool-size",
         type=int,
@@ -72,6 +75,18 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--cull-interval", type=int, default=60, help="seconds between idle-kernel checks"
+    )
+    parser.add_argument(
+        "--max-starting",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="app pages whose kernel starts and runs at the same time (default: the CPUs)",
+    )
+    parser.add_argument(
+        "--max-waiting",
+        type=int,
+        default=50,
+        help="visitors who may wait for a start; more get a 'busy, retrying' page",
     )
     parser.add_argument(
         "--base-url", default="/", help="URL prefix when served behind a reverse proxy"
@@ -228,6 +243,8 @@ def voila_arguments(args: argparse.Namespace, root: Path) -> list[str]:
         # Pictures only: never notebooks or Python sources.
         "--VoilaConfiguration.file_allowlist=['pictures/.*\\.(png|jpg)']",
         f"--VoilaConfiguration.preheat_kernel={preheat}",
+        # Spares kernels that are starting or rendering a page (app_kernels.py).
+        "--VoilaConfiguration.multi_kernel_manager_class=astrolearn.app_kernels.AppKernelManager",
         f"--MappingKernelManager.cull_idle_timeout={args.cull_idle_timeout}",
         f"--MappingKernelManager.cull_interval={args.cull_interval}",
         "--MappingKernelManager.cull_connected=False",
@@ -237,15 +254,49 @@ def voila_arguments(args: argparse.Namespace, root: Path) -> list[str]:
     return options
 
 
-def _voila_application():
-    """Voila whose ``/`` is the gallery and which has no tree or contents pages."""
-    from jupyter_server._tz import utcnow
+def reporting_voila():
+    """Voila that can be given port 0: it binds a free port and logs the one it got.
+
+    Stock Voila tries a port, and on port 0 logs ``:0``; a caller that picks a free
+    port itself races every other process (a kernel's ports) until Voila binds it.
+    """
+    from tornado.httpserver import HTTPServer
+    from tornado.netutil import bind_sockets
+    from voila.app import Voila
+
+    class ReportingVoila(Voila):
+        def listen(self) -> None:
+            if self.port == 0:
+                # Bind now and keep the sockets: Voila's own listen (which logs the URL
+                # and runs the server) then "listens" on the port already held.
+                sockets = bind_sockets(0, self.ip)
+                self.port = sockets[0].getsockname()[1]
+                application = self.app
+
+                def listen_on_held_sockets(_port, _address=None, **kwargs):
+                    server = HTTPServer(application, **kwargs)
+                    server.add_sockets(sockets)
+                    return server
+
+                self.app.listen = listen_on_held_sockets
+            super().listen()
+
+    return ReportingVoila
+
+
+def _voila_application(slots):
+    """Voila whose ``/`` is the gallery and which has no tree or contents pages.
+
+    Visitors take turns through ``slots`` (an ``app_kernels.StartSlots``) to start a
+    kernel.
+    """
     from jupyter_server.utils import url_path_join
     from tornado.web import RedirectHandler
-    from voila.app import Voila
     from voila.tornado.contentshandler import VoilaContentsHandler
     from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    from astrolearn.app_kernels import RETRY_AFTER, busy_page
 
     class AppHandler(TornadoVoilaHandler):
         async def prepare(self) -> None:
@@ -255,22 +306,44 @@ def _voila_application():
             # lingers until culled (voila issue 1458).
             _ = self.xsrf_token
 
-    class GalleryVoila(Voila):
+        async def get(self, path: str | None = None) -> None:
+            manager = self.kernel_manager
+            notebook = self.notebook_path or path
+            # Voila's own test of whether this request gets a preheated kernel (a
+            # ?template= or other arguments make it start one).
+            preheated = self.should_use_rendered_notebook(
+                manager.notebook_data.get(notebook, {}),
+                manager.get_pool_size(notebook),
+                self.get_argument("template", None),
+                self.get_argument("theme", None),
+                self.request.arguments,
+            )
+            if not preheated and slots.full():
+                self.log.warning("busy: %d visitors waiting; %s refused", slots.waiting, path)
+                self.set_status(503)
+                self.set_header("Retry-After", str(RETRY_AFTER))
+                self.finish(busy_page(slots.waiting))
+                return
+            # A preheated kernel is ready: its visitor need not queue for a start.
+            async with nullcontext() if preheated else slots.slot(), manager.rendering_page():
+                await super().get(path)
+
+    class GalleryVoila(reporting_voila()):
         def init_settings(self) -> dict:
             settings = super().init_settings()
             manager = self.kernel_manager
-            if hasattr(manager, "get_rendered_notebook"):  # preheating is on
-                hand_out = manager.get_rendered_notebook
+            if not hasattr(manager, "get_rendered_notebook"):  # preheating is off
+                return settings
+            hand_out = manager.get_rendered_notebook
 
-                async def get_rendered_notebook(*args, **kwargs):
-                    task, cache, kernel_id = await hand_out(*args, **kwargs)
-                    # A pooled kernel has been idle since it was preheated: count the
-                    # hand-out as activity, or the culler can stop it before the
-                    # visitor's page connects (seen under load).
-                    manager.get_kernel(kernel_id).last_activity = utcnow()
-                    return task, cache, kernel_id
+            async def get_rendered_notebook(*args, **kwargs):
+                task, cache, kernel_id = await hand_out(*args, **kwargs)
+                # Once handed out, a pooled kernel is the page's kernel: spared by the
+                # culler until the page has been sent and has had time to connect.
+                manager.serving_page(kernel_id)
+                return task, cache, kernel_id
 
-                manager.get_rendered_notebook = get_rendered_notebook
+            manager.get_rendered_notebook = get_rendered_notebook
             return settings
 
         def init_handlers(self) -> list:
@@ -305,6 +378,9 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.cull_idle_timeout <= 0 or args.cull_interval <= 0:
         print("serve: --cull-idle-timeout and --cull-interval must be > 0", file=sys.stderr)
         return 2
+    if args.max_starting < 1 or args.max_waiting < 0:
+        print("serve: --max-starting must be >= 1 and --max-waiting >= 0", file=sys.stderr)
+        return 2
     build = Path(tempfile.mkdtemp(prefix="astrolearn-apps-"))
     atexit.register(shutil.rmtree, build, ignore_errors=True)
     root = build / "apps"
@@ -321,7 +397,10 @@ def run_serve(args: argparse.Namespace) -> int:
         filter(None, [str(build / "jupyter"), os.environ.get("JUPYTER_PATH")])
     )
     print(f"astrolearn serve: {len(apps)} apps: {', '.join(apps)}", file=sys.stderr)
-    _voila_application().launch_instance(argv=voila_arguments(args, root))
+    from astrolearn.app_kernels import StartSlots
+
+    slots = StartSlots(args.max_starting, args.max_waiting)
+    _voila_application(slots).launch_instance(argv=voila_arguments(args, root))
     return 0
 
 

@@ -1,0 +1,146 @@
+"""Kernels of the public apps (``astrolearn.app_kernels``): starts take turns, a kernel
+is never culled while it starts or renders, and a crowd beyond the queue gets a busy page.
+
+The server tests start a kernel that is slow to start on purpose: a real ipykernel
+behind a three-second pause (a kernelspec named ``python3`` found first on
+``JUPYTER_PATH``), which is what a start looks like on a loaded two-core machine, and
+which is longer than the one-second idle timeout the tests set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from astrolearn.app_kernels import RETRY_AFTER, StartSlots
+
+from tests.apps.test_load import APP, EXPECT, SETTING
+
+SLOW_START_SECONDS = 3
+
+
+def test_slots_let_a_few_start_queue_some_and_refuse_the_rest():
+    async def scenario() -> list[str]:
+        slots = StartSlots(max_starting=1, max_waiting=1)
+        events: list[str] = []
+        release = asyncio.Event()
+
+        async def visitor(name: str) -> None:
+            async with slots.slot():
+                events.append(f"{name} starts")
+                await release.wait()
+            events.append(f"{name} done")
+
+        assert not slots.full()
+        first = asyncio.create_task(visitor("first"))
+        await asyncio.sleep(0)
+        assert not slots.full(), "one slot taken, the queue still has room"
+        second = asyncio.create_task(visitor("second"))
+        await asyncio.sleep(0)
+        assert slots.waiting == 1 and slots.full()
+        release.set()
+        await asyncio.gather(first, second)
+        assert not slots.full() and slots.waiting == 0
+        return events
+
+    assert asyncio.run(scenario()) == [
+        "first starts",
+        "first done",
+        "second starts",
+        "second done",
+    ]
+
+
+@pytest.mark.parametrize("starting, waiting", [(0, 4), (1, -1)])
+def test_slots_refuse_impossible_sizes(starting, waiting):
+    with pytest.raises(ValueError, match="max_starting"):
+        StartSlots(starting, waiting)
+
+
+@pytest.fixture(scope="module")
+def slow_kernel(tmp_path_factory) -> dict:
+    """Environment whose ``python3`` kernel waits SLOW_START_SECONDS before it starts."""
+    data = tmp_path_factory.mktemp("slow-kernel")
+    spec = data / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    script = f'sleep {SLOW_START_SECONDS}; exec "$0" -m ipykernel_launcher -f "$1"'
+    kernel = {
+        "argv": ["sh", "-c", script, sys.executable, "{connection_file}"],
+        "display_name": "Python 3 (slow to start)",
+        "language": "python",
+    }
+    (spec / "kernel.json").write_text(json.dumps(kernel))
+    return {"JUPYTER_PATH": str(data)}
+
+
+@pytest.mark.slow
+def test_a_kernel_slower_to_start_than_the_idle_timeout_serves_its_visitor(
+    start_server, slow_kernel
+):
+    server = start_server(
+        "--pool-size=0", "--cull-idle-timeout=1", "--cull-interval=1", pool=False, env=slow_kernel
+    )
+    crowd = server.visitors(APP, SETTING, EXPECT, "--count=2", "--hold=2", "--timeout=180")
+    output, errors = crowd.communicate(timeout=200)
+    results = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    assert len(results) == 2, errors[-2000:]
+    assert all(r["ok"] for r in results), (results, server.log()[-3000:])
+    assert min(r["page_seconds"] for r in results) > SLOW_START_SECONDS
+    log = server.log()
+    assert "Culling 'starting'" not in log and "died before replying" not in log
+    # Once the visitors have gone, their idle kernels are culled after all.
+    deadline = time.monotonic() + 60
+    while server.kernels() and time.monotonic() < deadline:
+        time.sleep(1)
+    assert server.kernels() == 0, "the visitors' kernels were never culled"
+
+
+CROWD = """
+import concurrent.futures, json, sys, urllib.error, urllib.request
+
+def get(_):
+    try:
+        answer = urllib.request.urlopen(sys.argv[1], timeout=120)
+        return {"status": answer.status, "retry": None, "body": answer.read().decode()}
+    except urllib.error.HTTPError as error:
+        body = error.read().decode()
+        return {"status": error.code, "retry": error.headers["Retry-After"], "body": body}
+
+with concurrent.futures.ThreadPoolExecutor(int(sys.argv[2])) as pool:
+    print(json.dumps(list(pool.map(get, range(int(sys.argv[2]))))))
+"""
+
+
+@pytest.mark.slow
+def test_visitors_beyond_the_queue_get_a_busy_page_and_the_rest_are_served(
+    start_server, slow_kernel
+):
+    server = start_server(
+        "--pool-size=0", "--max-starting=1", "--max-waiting=1", pool=False, env=slow_kernel
+    )
+    url = f"{server.url}/voila/render/{APP}.ipynb"
+    crowd = subprocess.run(
+        [*server.prefix, sys.executable, "-c", CROWD, url, "4"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert crowd.returncode == 0, crowd.stderr[-2000:]
+    answers = json.loads(crowd.stdout)
+    served = [a for a in answers if a["status"] == 200]
+    refused = [a for a in answers if a["status"] == 503]
+    # One starts, one waits its turn; the two who find the queue full are told so.
+    assert (len(served), len(refused)) == (2, 2), [a["status"] for a in answers]
+    assert all('"kernelId"' in a["body"] for a in served)
+    for answer in refused:
+        assert answer["retry"] == str(RETRY_AFTER)
+        assert "try again by itself" in answer["body"]
+        assert "Traceback" not in answer["body"] and "kernel" not in answer["body"].lower()
+    assert server.log().count("busy: 1 visitors waiting") == 2
+    # When the crowd has gone, a newcomer is served again.
+    status, _, page = server.fetch(f"/voila/render/{APP}.ipynb", timeout=120)
+    assert status == 200 and '"kernelId"' in page

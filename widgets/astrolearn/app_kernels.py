@@ -1,0 +1,185 @@
+"""Kernels of the public apps: when a visitor gets one, and when it may be culled.
+
+Voila starts one kernel per visitor and runs the app's notebook in it before the page
+is complete. Two things go wrong under load (many visitors, two cores), and this
+module is where the server decides instead:
+
+* jupyter_server's culler counts a kernel as idle from the moment it was started, so
+  a kernel that takes longer to start than the idle timeout is shut down while its
+  visitor waits ("Kernel died before replying to kernel_info"). Here a kernel never
+  counts as idle while it starts or while its page is being rendered, and a rendered
+  page has at least ``PAGE_CONNECT_GRACE`` seconds to connect to its kernel.
+* Every visitor's notebook runs at once, so twenty visitors each wait for twenty
+  renders. Here at most ``max_starting`` pages render at a time; the next visitors
+  wait their turn, and once ``max_waiting`` are waiting, a newcomer gets a short
+  "busy, trying again" page (HTTP 503) instead of a kernel.
+
+Examples
+--------
+>>> slots = StartSlots(max_starting=2, max_waiting=4)
+>>> slots.full()
+False
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+
+from jupyter_server._tz import utcnow
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+#: Seconds a visitor's page has to open its kernel's websocket after the page is
+#: complete, whatever the idle timeout: a phone on a slow line needs several seconds
+#: to load the app's JavaScript before it connects.
+PAGE_CONNECT_GRACE = 60
+#: Seconds a kernel may take to start before the culler treats it as any other: a
+#: start that hangs must not hold its memory for ever.
+START_LIMIT = 300
+#: Seconds the busy page waits before it asks again.
+RETRY_AFTER = 10
+
+#: The request being rendered in this task: (task, kernel ids it started). A task,
+#: not only a context, because kernel-pool refills inherit the context of the request
+#: that triggered them and must not be taken for that request's kernels.
+_rendering_request: contextvars.ContextVar[tuple[asyncio.Task, list[str]] | None] = (
+    contextvars.ContextVar("astrolearn_rendering_request", default=None)
+)
+
+
+class StartSlots:
+    """At most ``max_starting`` app pages render at once; ``max_waiting`` may queue.
+
+    Parameters
+    ----------
+    max_starting : int
+        Pages whose kernel starts and runs the app at the same time.
+    max_waiting : int
+        Visitors that may wait for a free slot; more are told the server is busy.
+    """
+
+    def __init__(self, max_starting: int, max_waiting: int) -> None:
+        if max_starting < 1 or max_waiting < 0:
+            raise ValueError("max_starting must be >= 1 and max_waiting >= 0")
+        self.max_starting, self.max_waiting = max_starting, max_waiting
+        self._semaphore = asyncio.Semaphore(max_starting)
+        self.waiting = 0
+
+    def full(self) -> bool:
+        """True when a newcomer would find every slot taken and the queue full."""
+        return self._semaphore.locked() and self.waiting >= self.max_waiting
+
+    @asynccontextmanager
+    async def slot(self):
+        """Wait for a free slot and hold it for the ``async with`` block."""
+        self.waiting += 1
+        try:
+            await self._semaphore.acquire()
+        finally:
+            self.waiting -= 1
+        try:
+            yield
+        finally:
+            self._semaphore.release()
+
+
+class AppKernelManager(AsyncMappingKernelManager):
+    """A kernel manager whose culler spares kernels that are starting or rendering.
+
+    Everything else (idle timeout, interval, busy and connected kernels) is
+    jupyter_server's ``MappingKernelManager`` as configured.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._rendering: set[str] = set()
+        self._started: dict[str, datetime] = {}
+        self._awaiting_page: dict[str, datetime] = {}
+
+    @asynccontextmanager
+    async def rendering_page(self):
+        """Mark the kernels started inside the block as rendering a visitor's page.
+
+        When the block ends, the page is complete: its kernels' idle time starts then,
+        and they wait for the page to connect (see ``PAGE_CONNECT_GRACE``).
+        """
+        started: list[str] = []
+        token = _rendering_request.set((asyncio.current_task(), started))
+        try:
+            yield
+        finally:
+            _rendering_request.reset(token)
+            now = utcnow()
+            for kernel_id in started:
+                self._rendering.discard(kernel_id)
+                if kernel_id in self._kernels:
+                    self._kernels[kernel_id].last_activity = now
+                    self._awaiting_page[kernel_id] = now
+
+    async def start_kernel(self, *args, **kwargs) -> str:
+        """Start a kernel; one started for a page being rendered is never idle meanwhile."""
+        kernel_id = await super().start_kernel(*args, **kwargs)
+        self._started.setdefault(kernel_id, utcnow())
+        self.serving_page(kernel_id)
+        return kernel_id
+
+    def serving_page(self, kernel_id: str) -> None:
+        """Count ``kernel_id`` as the kernel of the page this task renders, if any.
+
+        Called for the kernels this manager starts and for a preheated kernel handed
+        to a visitor; outside ``rendering_page`` (a pool refill) it does nothing.
+        """
+        request = _rendering_request.get()
+        if request is not None and request[0] is asyncio.current_task():
+            request[1].append(kernel_id)
+            self._rendering.add(kernel_id)
+
+    def _spared(self, kernel_id: str) -> bool:
+        """True while the kernel starts, renders its page or waits for it to connect."""
+        kernel = self._kernels[kernel_id]
+        state = getattr(kernel, "execution_state", None)
+        if state == "dead":
+            return False
+        if kernel_id in self._rendering:
+            return True
+        if state == "starting":
+            started = self._started.get(kernel_id, utcnow())
+            return utcnow() - started < timedelta(seconds=START_LIMIT)
+        served = self._awaiting_page.get(kernel_id)
+        grace = timedelta(seconds=max(PAGE_CONNECT_GRACE, self.cull_idle_timeout))
+        return served is not None and utcnow() - served < grace
+
+    def notify_connect(self, kernel_id: str) -> None:
+        """A page connected to its kernel: from now on it is culled as any other."""
+        self._awaiting_page.pop(kernel_id, None)
+        super().notify_connect(kernel_id)
+
+    async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        """jupyter_server's culling, except for the kernels that ``_spared`` names."""
+        if kernel_id in self._kernels and self._spared(kernel_id):
+            return
+        await super().cull_kernel_if_idle(kernel_id)
+
+    async def shutdown_kernel(self, kernel_id: str, *args, **kwargs) -> None:
+        """Shut a kernel down and forget what was known about its page."""
+        self._rendering.discard(kernel_id)
+        self._started.pop(kernel_id, None)
+        self._awaiting_page.pop(kernel_id, None)
+        await super().shutdown_kernel(kernel_id, *args, **kwargs)
+
+
+def busy_page(waiting: int) -> str:
+    """The page a visitor gets when every slot is taken: plain words, it retries itself."""
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<meta http-equiv='refresh' content='{RETRY_AFTER}'>"
+        "<title>astrolearn: busy, please wait</title></head>"
+        "<body style='font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em'>"
+        "<main><h1>Many visitors are starting apps right now</h1>"
+        f"<p>{waiting} visitors are already waiting for their app to start. "
+        f"This page will try again by itself in {RETRY_AFTER} seconds; "
+        "you do not need to do anything.</p></main></body></html>"
+    )
