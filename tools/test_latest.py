@@ -51,7 +51,9 @@ def run(*command: str, **kwargs) -> subprocess.CompletedProcess:
 def upgrades(venv: str) -> dict[str, tuple[str, str]]:
     """The packages of ``venv`` whose version differs from the lock's."""
     python = str(REPO / venv / "bin" / "python")
-    answer = run(python, "-c", UPGRADES, str(LOCK), capture_output=True, text=True)
+    answer = subprocess.run(
+        [python, "-c", UPGRADES, str(LOCK)], capture_output=True, text=True, check=True
+    )
     return json.loads(answer.stdout)
 
 
