@@ -154,7 +154,13 @@ def main() -> int:
         for app in apps:  # stock Voila serves one notebook at a time
             # Stock Voila's options; only its listening differs (port 0, see VOILA).
             stock = Server(
-                [*VOILA, "--no-browser", "--port=0", str(build / "apps" / f"{app}.ipynb")]
+                [
+                    *VOILA,
+                    "--no-browser",
+                    "--port=0",
+                    "--Voila.ip=127.0.0.1",
+                    str(build / "apps" / f"{app}.ipynb"),
+                ]
             )
             try:
                 visits = [visit(browser, stock.url + "/") for _ in range(args.repeat)]
