@@ -76,7 +76,7 @@ class AppServer:
             "import sys, urllib.request, urllib.error\n"
             "try:\n"
             f"    r = urllib.request.urlopen({self.url + path!r}, timeout={timeout})\n"
-            "    status, url, body = r.status, r.url, r.read().decode()\n"
+            "    status, url, body = r.status, r.url, r.read().decode(errors='replace')\n"
             "except urllib.error.HTTPError as e:\n"
             "    status, url, body = e.code, e.url, ''\n"
             "print(status); print(url); sys.stdout.write(body)\n"
@@ -124,6 +124,24 @@ class AppServer:
             *options,
         ]
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def run_script(self, script: str, *arguments: str, timeout: float = 600) -> str:
+        """Run a script of this folder where the server runs, given its URL; its stdout."""
+        command = [*self.prefix, sys.executable, str(Path(__file__).with_name(script))]
+        result = subprocess.run(
+            [*command, self.url, *arguments], capture_output=True, text=True, timeout=timeout
+        )
+        if result.returncode:
+            raise RuntimeError(f"{script} failed:\n{result.stderr[-3000:]}")
+        return result.stdout
+
+    def resident_bytes(self) -> int:
+        """Resident memory of the server process itself (not its kernels)."""
+        top = psutil.Process(self.process.pid)
+        for process in [top, *top.children(recursive=True)]:
+            if "astrolearn.cli" in " ".join(process.cmdline()):
+                return process.memory_info().rss
+        raise LookupError("no astrolearn serve process")
 
     def kernels(self) -> int:
         """How many kernels the server runs now."""

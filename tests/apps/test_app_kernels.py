@@ -16,7 +16,14 @@ import sys
 import time
 
 import pytest
-from astrolearn.app_kernels import RETRY_AFTER, StartSlots
+from astrolearn.app_kernels import (
+    KERNEL_BYTES,
+    RESERVED_BYTES,
+    RETRY_AFTER,
+    NewKernelRate,
+    StartSlots,
+    default_max_kernels,
+)
 
 from tests.apps.test_load import APP, EXPECT, SETTING
 
@@ -144,3 +151,71 @@ def test_visitors_beyond_the_queue_get_a_busy_page_and_the_rest_are_served(
     # When the crowd has gone, a newcomer is served again.
     status, _, page = server.fetch(f"/voila/render/{APP}.ipynb", timeout=120)
     assert status == 200 and '"kernelId"' in page
+
+
+def crowd(server, count: int) -> list[dict]:
+    """``count`` visitors GET the app page at once: status, Retry-After and body of each."""
+    url = f"{server.url}/voila/render/{APP}.ipynb"
+    result = subprocess.run(
+        [*server.prefix, sys.executable, "-c", CROWD, url, str(count)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout)
+
+
+def innocent_seconds(server) -> float:
+    """Seconds another visitor waits for a picture of the gallery."""
+    started = time.monotonic()
+    status, _, _ = server.fetch(f"/voila/files/pictures/{APP}.png", timeout=10)
+    assert status == 200
+    return time.monotonic() - started
+
+
+@pytest.mark.slow
+def test_past_the_kernel_cap_visitors_get_a_busy_page_and_no_kernel(start_server, slow_kernel):
+    server = start_server(
+        "--pool-size=0", "--max-starting=1", "--max-kernels=2", pool=False, env=slow_kernel
+    )
+    answers = crowd(server, 4)
+    statuses = sorted(answer["status"] for answer in answers)
+    assert statuses == [200, 200, 503, 503]
+    for answer in answers:
+        if answer["status"] == 503:
+            assert answer["retry"] == str(RETRY_AFTER)
+            assert "All 2 places for visitors are taken" in answer["body"]
+    assert server.kernels() == 2
+    assert server.log().count("busy: 2 kernels, the most allowed") == 2
+    assert innocent_seconds(server) < 1.0
+
+
+@pytest.mark.slow
+def test_one_address_opens_only_so_many_pages_a_minute(start_server):
+    server = start_server("--pool-size=0", "--new-kernels-per-minute=2", pool=False)
+    answers = crowd(server, 3)
+    assert sorted(answer["status"] for answer in answers) == [200, 200, 429]
+    refused = next(answer for answer in answers if answer["status"] == 429)
+    assert "Many apps were opened from your network" in refused["body"]
+    assert refused["retry"] == str(RETRY_AFTER)
+    assert server.kernels() == 2
+
+
+def test_the_rate_refills_over_a_minute_and_forgets_old_addresses():
+    rate = NewKernelRate(per_minute=2)
+    assert [rate.allow("a", now=0.0) for _ in range(3)] == [True, True, False]
+    assert rate.allow("b", now=0.0), "another address has its own allowance"
+    assert not rate.allow("a", now=20.0), "two thirds of a page refilled"
+    assert rate.allow("a", now=31.0)
+    rate.MAX_ADDRESSES = 3
+    for address in "cdef":
+        rate.allow(address, now=40.0)
+    assert len(rate._buckets) == 3
+    with pytest.raises(ValueError):
+        NewKernelRate(0)
+
+
+def test_the_default_cap_leaves_room_for_the_server_and_the_pool():
+    assert default_max_kernels(RESERVED_BYTES + 10 * KERNEL_BYTES, pooled_kernels=3) == 7
+    assert default_max_kernels(RESERVED_BYTES, pooled_kernels=3) == 1, "always one"

@@ -26,7 +26,7 @@ from jupyter_server.services.kernels.connection.base import (
     deserialize_msg_from_ws_v1,
     serialize_msg_to_ws_v1,
 )
-from tornado.httpclient import AsyncHTTPClient
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest, HTTPResponse
 from tornado.websocket import websocket_connect
 
 MAX_VISITORS = 50
@@ -57,6 +57,11 @@ def decode(frame: bytes) -> dict:
     return {"msg_type": header["msg_type"], "content": content}
 
 
+def visitor_cookie(response: HTTPResponse) -> str:
+    """The ``Cookie`` header that sends back the cookies a page response set."""
+    return "; ".join(value.split(";", 1)[0] for value in response.headers.get_list("Set-Cookie"))
+
+
 async def visit(base: str, app: str, setting: dict, expect: str, everyone_done, hold):
     """One visitor; returns its timings. A failure names the step that failed."""
     progress = {"step": "page"}
@@ -79,7 +84,10 @@ async def _visit(base, app, setting, expect, everyone_done, hold, progress) -> d
         base.replace("http", "ws", 1) + f"/api/kernels/{kernel_id}/channels?session_id={session}"
     )
     progress["step"] = f"websocket of kernel {kernel_id} after {page_seconds:.0f} s"
-    socket = await websocket_connect(ws_url, subprotocols=[WS_PROTOCOL], connect_timeout=120)
+    # The server lets only the page's own visitor (its cookie) open the kernel.
+    cookie = visitor_cookie(response)
+    request = HTTPRequest(ws_url, headers={"Cookie": cookie}, connect_timeout=120)
+    socket = await websocket_connect(request, subprotocols=[WS_PROTOCOL])
     try:
         progress["step"] = "widgets"
         control = uuid.uuid4().hex

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import time
+from collections import OrderedDict
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
@@ -41,10 +43,10 @@ START_LIMIT = 300
 #: Seconds the busy page waits before it asks again.
 RETRY_AFTER = 10
 
-#: The request being rendered in this task: (task, kernel ids it started). A task,
-#: not only a context, because kernel-pool refills inherit the context of the request
-#: that triggered them and must not be taken for that request's kernels.
-_rendering_request: contextvars.ContextVar[tuple[asyncio.Task, list[str]] | None] = (
+#: The request being rendered in this task: (task, its visitor, kernel ids it started).
+#: A task, not only a context, because kernel-pool refills inherit the context of the
+#: request that triggered them and must not be taken for that request's kernels.
+_rendering_request: contextvars.ContextVar[tuple[asyncio.Task, str, list[str]] | None] = (
     contextvars.ContextVar("astrolearn_rendering_request", default=None)
 )
 
@@ -97,19 +99,24 @@ class AppKernelManager(AsyncMappingKernelManager):
         self._rendering: set[str] = set()
         self._started: dict[str, datetime] = {}
         self._awaiting_page: dict[str, datetime] = {}
+        self._owners: dict[str, str] = {}
+        self._pages: list[list[str]] = []
 
     @asynccontextmanager
-    async def rendering_page(self):
-        """Mark the kernels started inside the block as rendering a visitor's page.
+    async def rendering_page(self, visitor: str):
+        """Mark the kernels started inside the block as rendering ``visitor``'s page.
 
         When the block ends, the page is complete: its kernels' idle time starts then,
-        and they wait for the page to connect (see ``PAGE_CONNECT_GRACE``).
+        and they wait for the page to connect (see ``PAGE_CONNECT_GRACE``). They belong
+        to ``visitor`` (see ``owner``).
         """
         started: list[str] = []
-        token = _rendering_request.set((asyncio.current_task(), started))
+        token = _rendering_request.set((asyncio.current_task(), visitor, started))
+        self._pages.append(started)
         try:
             yield
         finally:
+            self._pages.remove(started)
             _rendering_request.reset(token)
             now = utcnow()
             for kernel_id in started:
@@ -133,8 +140,21 @@ class AppKernelManager(AsyncMappingKernelManager):
         """
         request = _rendering_request.get()
         if request is not None and request[0] is asyncio.current_task():
-            request[1].append(kernel_id)
+            _task, visitor, started = request
+            started.append(kernel_id)
             self._rendering.add(kernel_id)
+            self._owners[kernel_id] = visitor
+
+    def visitor_kernels(self) -> int:
+        """Kernels serving visitors, plus one for each page still waiting for its kernel.
+
+        Pooled kernels that no visitor has been handed yet are not counted.
+        """
+        return len(self._owners) + sum(1 for started in self._pages if not started)
+
+    def owner(self, kernel_id: str) -> str | None:
+        """The visitor whose page ``kernel_id`` serves; None for a pooled or unknown one."""
+        return self._owners.get(kernel_id)
 
     def _spared(self, kernel_id: str) -> bool:
         """True while the kernel starts, renders its page or waits for it to connect."""
@@ -167,19 +187,83 @@ class AppKernelManager(AsyncMappingKernelManager):
         self._rendering.discard(kernel_id)
         self._started.pop(kernel_id, None)
         self._awaiting_page.pop(kernel_id, None)
+        self._owners.pop(kernel_id, None)
         await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
 
-def busy_page(waiting: int) -> str:
-    """The page a visitor gets when every slot is taken: plain words, it retries itself."""
+def busy_page(reason: str) -> str:
+    """The page a visitor gets instead of an app: plain words, and it retries itself.
+
+    Parameters
+    ----------
+    reason : str
+        One or two sentences on why this visitor must wait.
+    """
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<meta http-equiv='refresh' content='{RETRY_AFTER}'>"
         "<title>astrolearn: busy, please wait</title></head>"
         "<body style='font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em'>"
-        "<main><h1>Many visitors are starting apps right now</h1>"
-        f"<p>{waiting} visitors are already waiting for their app to start. "
-        f"This page will try again by itself in {RETRY_AFTER} seconds; "
+        f"<main><h1>The apps are busy right now</h1><p>{reason}</p>"
+        f"<p>This page will try again by itself in {RETRY_AFTER} seconds; "
         "you do not need to do anything.</p></main></body></html>"
     )
+
+
+class NewKernelRate:
+    """At most ``per_minute`` new app pages per visitor address, in bursts of as many.
+
+    A token bucket per address; only the ``MAX_ADDRESSES`` most recent addresses are
+    remembered, so that a flood of addresses cannot grow the table without bound.
+    """
+
+    MAX_ADDRESSES = 10_000
+
+    def __init__(self, per_minute: int) -> None:
+        if per_minute < 1:
+            raise ValueError("per_minute must be >= 1")
+        self.per_minute = per_minute
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def allow(self, address: str, now: float | None = None) -> bool:
+        """Take one new page for ``address`` if its bucket has one left."""
+        now = time.monotonic() if now is None else now
+        tokens, then = self._buckets.pop(address, (float(self.per_minute), now))
+        tokens = min(self.per_minute, tokens + (now - then) * self.per_minute / 60)
+        allowed = tokens >= 1
+        self._buckets[address] = (tokens - allowed, now)
+        while len(self._buckets) > self.MAX_ADDRESSES:
+            self._buckets.popitem(last=False)
+        return allowed
+
+
+#: Resident memory of one visitor's kernel, measured (benchmarks/bench_apps.py: 194-198
+#: MB with an app loaded), rounded up.
+KERNEL_BYTES = 200 << 20
+#: Memory kept for the server process, the operating system and a margin.
+RESERVED_BYTES = 1 << 30
+
+
+def default_max_kernels(available_bytes: int, pooled_kernels: int) -> int:
+    """Visitors' kernels that fit in ``available_bytes`` beside the pooled kernels.
+
+    Examples
+    --------
+    >>> default_max_kernels(24 << 30, pooled_kernels=5)
+    112
+    """
+    fits = (available_bytes - RESERVED_BYTES) // KERNEL_BYTES - pooled_kernels
+    return max(1, fits)
+
+
+def available_memory() -> int:
+    """Bytes of memory available to new processes (``MemAvailable``), or 0 if unknown."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0

@@ -29,6 +29,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 APPS = REPO / "apps"
 GALLERY = "gallery.ipynb"
+#: Largest websocket message a visitor may send (app_guard.py): widget state updates
+#: are a few kB; 1 MiB leaves room for a drawn selection of many points.
+MAX_FRAME_BYTES = 1 << 20
 #: Voila template of the apps: "lab" without its CDN stylesheets (apps/template/).
 TEMPLATE = "astrolearn"
 #: The only lab extensions an app page loads: Voila's widget manager and the widget
@@ -87,6 +90,24 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=50,
         help="visitors who may wait for a start; more get a 'busy, retrying' page",
+    )
+    parser.add_argument(
+        "--max-kernels",
+        type=int,
+        default=None,
+        help="visitors' kernels at once; more get a 'busy' page (default: what free memory holds)",
+    )
+    parser.add_argument(
+        "--new-kernels-per-minute",
+        type=int,
+        default=30,
+        help="app pages one address may open per minute (a class behind one router needs more)",
+    )
+    parser.add_argument(
+        "--max-frame-bytes",
+        type=int,
+        default=MAX_FRAME_BYTES,
+        help="largest websocket message a visitor may send; a larger one closes its socket",
     )
     parser.add_argument(
         "--base-url", default="/", help="URL prefix when served behind a reverse proxy"
@@ -245,6 +266,8 @@ def voila_arguments(args: argparse.Namespace, root: Path) -> list[str]:
         f"--VoilaConfiguration.preheat_kernel={preheat}",
         # Spares kernels that are starting or rendering a page (app_kernels.py).
         "--VoilaConfiguration.multi_kernel_manager_class=astrolearn.app_kernels.AppKernelManager",
+        # No tracebacks, exception text or stderr over the websocket (app_guard.py).
+        "--Voila.kernel_websocket_connection_class=astrolearn.app_guard.PrivateConnection",
         f"--MappingKernelManager.cull_idle_timeout={args.cull_idle_timeout}",
         f"--MappingKernelManager.cull_interval={args.cull_interval}",
         "--MappingKernelManager.cull_connected=False",
@@ -284,19 +307,43 @@ def reporting_voila():
     return ReportingVoila
 
 
-def _voila_application(slots):
+def _voila_application(args: argparse.Namespace):
     """Voila whose ``/`` is the gallery and which has no tree or contents pages.
 
-    Visitors take turns through ``slots`` (an ``app_kernels.StartSlots``) to start a
-    kernel.
+    Visitors take turns to start a kernel (``app_kernels.StartSlots``), at most
+    ``args.max_kernels`` visitors' kernels run at once and one address opens at most
+    ``args.new_kernels_per_minute`` pages a minute. Each visitor reaches only its own
+    kernels, and every websocket frame is checked before it is decoded (``app_guard``).
     """
+    from jupyter_server.services.kernels.handlers import KernelHandler
     from jupyter_server.utils import url_path_join
     from tornado.web import RedirectHandler
+    from voila.request_info_handler import RequestInfoSocketHandler
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
     from voila.tornado.contentshandler import VoilaContentsHandler
     from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-    from astrolearn.app_kernels import RETRY_AFTER, busy_page
+    from astrolearn.app_guard import (
+        HARD_LIMIT_FACTOR,
+        greet_visitor,
+        guarded_kernel_websocket,
+        visitors_own_kernels,
+    )
+    from astrolearn.app_kernels import RETRY_AFTER, NewKernelRate, StartSlots, busy_page
+
+    slots = StartSlots(args.max_starting, args.max_waiting)
+    rate = NewKernelRate(args.new_kernels_per_minute)
+
+    # Voila's handlers that name a kernel in their URL, and what replaces each.
+    guarded = {
+        TornadoVoilaHandler: None,  # AppHandler, below
+        VoilaKernelWebsocketHandler: guarded_kernel_websocket(VoilaKernelWebsocketHandler),
+        KernelHandler: visitors_own_kernels(KernelHandler),
+        VoilaShutdownKernelHandler: visitors_own_kernels(VoilaShutdownKernelHandler),
+        RequestInfoSocketHandler: visitors_own_kernels(RequestInfoSocketHandler),
+    }
 
     class AppHandler(TornadoVoilaHandler):
         async def prepare(self) -> None:
@@ -305,6 +352,7 @@ def _voila_application(slots):
             # its kernel down at once; without it Voila refuses (403) and the kernel
             # lingers until culled (voila issue 1458).
             _ = self.xsrf_token
+            self.visitor = greet_visitor(self)
 
         async def get(self, path: str | None = None) -> None:
             manager = self.kernel_manager
@@ -318,19 +366,45 @@ def _voila_application(slots):
                 self.get_argument("theme", None),
                 self.request.arguments,
             )
+            if manager.visitor_kernels() >= args.max_kernels:
+                self.log.warning(
+                    "busy: %d kernels, the most allowed; %s refused", args.max_kernels, path
+                )
+                reason = f"All {args.max_kernels} places for visitors are taken."
+                return self.refuse(503, reason)
+            if not rate.allow(self.request.remote_ip):
+                self.log.warning(
+                    "busy: %s opened too many pages; %s refused", self.request.remote_ip, path
+                )
+                reason = "Many apps were opened from your network in the last minute."
+                return self.refuse(429, reason)
             if not preheated and slots.full():
                 self.log.warning("busy: %d visitors waiting; %s refused", slots.waiting, path)
-                self.set_status(503)
-                self.set_header("Retry-After", str(RETRY_AFTER))
-                self.finish(busy_page(slots.waiting))
-                return
-            # A preheated kernel is ready: its visitor need not queue for a start.
-            async with nullcontext() if preheated else slots.slot(), manager.rendering_page():
+                reason = f"{slots.waiting} visitors are already waiting for their app to start."
+                return self.refuse(503, reason)
+            # Entered before the queue, with no await since the checks above, so that a
+            # visitor waiting for a start counts against --max-kernels. A preheated
+            # kernel is ready: its visitor need not queue for a start.
+            async with (
+                manager.rendering_page(self.visitor),
+                nullcontext() if preheated else slots.slot(),
+            ):
                 await super().get(path)
+
+        def refuse(self, status: int, reason: str) -> None:
+            """Answer with the busy page, which asks again by itself."""
+            self.set_status(status)
+            self.set_header("Retry-After", str(RETRY_AFTER))
+            self.finish(busy_page(reason))
+
+    guarded[TornadoVoilaHandler] = AppHandler
 
     class GalleryVoila(reporting_voila()):
         def init_settings(self) -> dict:
             settings = super().init_settings()
+            settings["astrolearn_max_frame_bytes"] = args.max_frame_bytes
+            # tornado cuts far bigger websocket messages before reading them.
+            settings["websocket_max_message_size"] = args.max_frame_bytes * HARD_LIMIT_FACTOR
             manager = self.kernel_manager
             if not hasattr(manager, "get_rendered_notebook"):  # preheating is off
                 return settings
@@ -349,9 +423,7 @@ def _voila_application(slots):
         def init_handlers(self) -> list:
             browsing = (TornadoVoilaTreeHandler, VoilaContentsHandler)
             kept = [
-                (handler[0], AppHandler, *handler[2:])
-                if handler[1] is TornadoVoilaHandler
-                else handler
+                (handler[0], guarded.get(handler[1], handler[1]), *handler[2:])
                 for handler in super().init_handlers()
                 if handler[1] not in browsing
             ]
@@ -378,6 +450,12 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.cull_idle_timeout <= 0 or args.cull_interval <= 0:
         print("serve: --cull-idle-timeout and --cull-interval must be > 0", file=sys.stderr)
         return 2
+    if args.max_frame_bytes < 4096:
+        print("serve: --max-frame-bytes must be >= 4096", file=sys.stderr)
+        return 2
+    if args.new_kernels_per_minute < 1 or (args.max_kernels is not None and args.max_kernels < 1):
+        print("serve: --max-kernels and --new-kernels-per-minute must be >= 1", file=sys.stderr)
+        return 2
     if args.max_starting < 1 or args.max_waiting < 0:
         print("serve: --max-starting must be >= 1 and --max-waiting >= 0", file=sys.stderr)
         return 2
@@ -397,10 +475,18 @@ def run_serve(args: argparse.Namespace) -> int:
         filter(None, [str(build / "jupyter"), os.environ.get("JUPYTER_PATH")])
     )
     print(f"astrolearn serve: {len(apps)} apps: {', '.join(apps)}", file=sys.stderr)
-    from astrolearn.app_kernels import StartSlots
+    if args.max_kernels is None:
+        from astrolearn.app_kernels import KERNEL_BYTES, available_memory, default_max_kernels
 
-    slots = StartSlots(args.max_starting, args.max_waiting)
-    _voila_application(slots).launch_instance(argv=voila_arguments(args, root))
+        free = available_memory()
+        pooled = args.pool_size * (len(apps) + 1)  # +1: the gallery
+        args.max_kernels = default_max_kernels(free, pooled) if free else 4 * (os.cpu_count() or 1)
+        print(
+            f"astrolearn serve: at most {args.max_kernels} visitors' kernels "
+            f"({free >> 20} MiB free, {KERNEL_BYTES >> 20} MiB each; --max-kernels to change)",
+            file=sys.stderr,
+        )
+    _voila_application(args).launch_instance(argv=voila_arguments(args, root))
     return 0
 
 

@@ -1,0 +1,118 @@
+"""``astrolearn serve`` against a hostile visitor, over real HTTP and websockets.
+
+``attacks.py`` runs where the server runs and reports what the server answered to each
+attack, and how long an innocent request took just after it. The frames are those that
+freeze stock jupyter_server (a count of 2**64 - 1 in 16 bytes) and their relatives.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from astrolearn import serve
+from astrolearn.app_guard import CLOSE_BAD_FRAME, CLOSE_TOO_BIG, MAX_SOCKETS_PER_KERNEL
+
+from tests.apps.attacks import BAD_FRAMES, LEAKS
+
+#: Growth of the server process allowed over all the attacks (a frame of 8 MiB is
+#: refused before it is buffered; the stock decoder grows by tens of MB per second).
+MEMORY_BOUND = 60 << 20
+
+
+@pytest.fixture(scope="module")
+def attacked(app_server) -> tuple[dict, int]:
+    """Run every attack once against the public app server: (reports, memory growth)."""
+    before = app_server.resident_bytes()
+    lines = app_server.run_script("attacks.py").splitlines()
+    reports = {report.pop("attack"): report for report in map(json.loads, lines)}
+    return reports, app_server.resident_bytes() - before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(BAD_FRAMES))
+def test_a_bad_frame_closes_only_its_socket_and_others_are_served(attacked, name):
+    reports, _ = attacked
+    report = reports[name]
+    if name == "far too big":
+        # tornado cuts the connection before reading the frame: no close frame arrives.
+        assert report["close_code"] in (None, CLOSE_TOO_BIG), report
+    else:
+        expected = CLOSE_TOO_BIG if name == "oversized" else CLOSE_BAD_FRAME
+        assert report["close_code"] == expected, report
+    assert report["innocent_seconds"] < 1.0, report
+
+
+@pytest.mark.slow
+def test_after_the_bad_frames_the_kernel_and_server_are_well(attacked, app_server):
+    reports, growth = attacked
+    assert reports["kernel after bad frames"]["answers"] is True
+    assert growth < MEMORY_BOUND, f"the server grew by {growth >> 20} MiB"
+    log = app_server.log()
+    assert log.count("bad frame:") >= len(BAD_FRAMES) - 1  # all but "far too big"
+    assert "Traceback" not in log.split("bad frame:", 1)[1][:5000]
+
+
+@pytest.mark.slow
+def test_a_kernel_answers_only_the_visitor_whose_page_started_it(attacked):
+    report = attacked[0]["foreign kernel"]
+    assert report.pop("owner still connects") is True
+    assert report == {
+        "websocket, no cookie": 403,
+        "websocket, another visitor": 403,
+        "kernel model": 403,
+        "shutdown": 403,
+        "delete": 403,
+    }
+
+
+@pytest.mark.slow
+def test_one_kernel_takes_only_a_few_websockets(attacked):
+    statuses = attacked[0]["many sockets"]["statuses"]
+    assert statuses == [101] * MAX_SOCKETS_PER_KERNEL + [429] * (8 - MAX_SOCKETS_PER_KERNEL)
+
+
+BROKEN_BUTTON_APP = """---
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# A button that fails
+
+Clicking the button raises an error, on purpose.
+
+```{code-cell} ipython3
+import ipywidgets
+
+
+def fail(_button):
+    raise ValueError("operator-only-marker")
+
+
+button = ipywidgets.Button(description="Fail")
+button.on_click(fail)
+button
+```
+"""
+
+
+@pytest.mark.slow
+def test_an_error_in_an_app_reaches_the_visitor_as_an_incident_id_only(start_server, tmp_path):
+    apps = tmp_path / "apps"
+    apps.mkdir()
+    (apps / "broken_button.md").write_text(BROKEN_BUTTON_APP)
+    shutil.copytree(serve.APPS / "template", apps / "template")
+    server = start_server(f"--apps={apps}", "--pool-size=0", pool=False)
+    report = json.loads(server.run_script("attacks.py", "--broken-app=broken_button"))
+    assert report["leaks"] == [], f"sent to the browser: {report['leaks']} (of {LEAKS})"
+    (error,) = report["errors"]
+    incident = re.search(r"incident ([0-9a-f]{8})", error["evalue"]).group(1)
+    assert error["traceback"] == [error["evalue"]]
+    log = server.log()
+    # The operator finds the whole story under the same id.
+    logged = log.split(f"incident {incident} in kernel", 1)[1][:3000]
+    assert "operator-only-marker" in logged and "Traceback" in logged

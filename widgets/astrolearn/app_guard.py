@@ -1,0 +1,349 @@
+"""What a visitor of the public apps may send to a kernel, and what comes back.
+
+The kernel websocket of a Voila server is open to anyone who loads an app page. Three
+upstream behaviours make that dangerous on the internet, and this module is the layer
+of our own that ``astrolearn serve`` puts over Voila's handlers against each:
+
+* **Frames are decoded without bounds.** jupyter_server reads the first 8 bytes of a
+  binary frame in the v1 kernel protocol (``deserialize_msg_from_ws_v1``), or the
+  first 4 of the legacy binary framing (``deserialize_binary_message``), as a count
+  and loops that many times: one 16-byte frame pins the server process and grows it
+  until the machine runs out of memory. ``check_frame`` looks at every frame first:
+  a size limit, a bounded number of parts, offsets increasing and inside the frame, a
+  known channel and a readable header. A bad frame closes that one socket (close
+  code ``1008``, or ``1009`` when too big) with one line in the log; tornado cuts a
+  frame ``HARD_LIMIT_FACTOR`` times the limit before it is read.
+* **Any kernel id opens any kernel.** Voila's channels, kernel and shutdown handlers
+  accept every id; the id is in the page. Here each visitor gets an unguessable
+  cookie, the server notes which visitor a kernel was started (or handed out) for,
+  and every handler that names a kernel answers 403 to anyone else
+  (``VisitorsOwnKernels``).
+* **Tracebacks reach the browser.** Voila's ``show_tracebacks=False`` cleans the
+  rendered page, but a kernel's later ``error`` messages, and its stderr, still go to
+  the page with server paths in them. ``PrivateConnection`` replaces them with a short
+  message and an incident id; the operator's log has the traceback under that id.
+
+Examples
+--------
+>>> try:
+...     check_frame(b"\\xff" * 16, V1_PROTOCOL)
+... except FrameError as error:
+...     print(error)
+18446744073709551615 offsets; a kernel message has 6 to 38
+"""
+
+from __future__ import annotations
+
+import hmac
+import itertools
+import json
+import re
+import secrets
+import struct
+import typing
+
+from jupyter_server.services.kernels.connection.channels import (
+    ZMQChannelsWebsocketConnection,
+)
+from tornado import web
+from tornado.log import app_log
+
+from astrolearn.serve import MAX_FRAME_BYTES
+
+#: The kernel websocket protocol of JupyterLab 4 and Voila pages.
+V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+#: Binary buffers one message may carry after its four JSON parts (widgets send a few).
+MAX_BUFFERS = 32
+#: Websockets one kernel may have open at once (a tab and its reconnections).
+MAX_SOCKETS_PER_KERNEL = 4
+#: Kernel channels a page may talk on.
+CHANNELS = frozenset({"shell", "control", "stdin", "iopub"})
+#: Close code for a frame that breaks the protocol (RFC 6455: policy violation).
+CLOSE_BAD_FRAME = 1008
+#: Close code for a frame above the size limit (RFC 6455: message too big).
+CLOSE_TOO_BIG = 1009
+#: tornado cuts the connection, unread and without a word, at this many times the
+#: limit; between the two, the frame is refused here with a close code and a log line.
+HARD_LIMIT_FACTOR = 4
+#: The cookie that names a visitor's browser to the server.
+VISITOR_COOKIE = "astrolearn_visitor"
+_VISITOR = re.compile(r"[A-Za-z0-9_-]{32}")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class FrameError(ValueError):
+    """A websocket frame that must not reach jupyter_server's decoder."""
+
+    close_code = CLOSE_BAD_FRAME
+
+
+class FrameTooBig(FrameError):
+    """A websocket frame above the size limit."""
+
+    close_code = CLOSE_TOO_BIG
+
+
+def _offsets_in_order(offsets: list[int], start: int, size: int) -> None:
+    """Raise FrameError unless ``offsets`` rise from ``start`` or beyond up to ``size``."""
+    if offsets[0] < start:
+        raise FrameError("the first part overlaps the offset table")
+    if any(later < earlier for earlier, later in itertools.pairwise(offsets)):
+        raise FrameError("offsets go backwards")
+    if offsets[-1] > size:
+        raise FrameError(f"an offset points past the end of the {size}-byte frame")
+
+
+def _check_v1(frame: bytes) -> None:
+    """The v1 framing: 8-byte count, that many 8-byte offsets, channel, parts."""
+    size = len(frame)
+    if size < 8:
+        raise FrameError(f"{size} bytes is shorter than the frame header")
+    count = int.from_bytes(frame[:8], "little")
+    # Offsets: channel start, then the ends of channel, header, parent header,
+    # metadata, content and of each buffer.
+    most = 6 + MAX_BUFFERS
+    if not 6 <= count <= most:
+        raise FrameError(f"{count} offsets; a kernel message has 6 to {most}")
+    table_end = 8 * (count + 1)
+    if size < table_end:
+        raise FrameError(f"the offset table needs {table_end} bytes, the frame has {size}")
+    offsets = [int.from_bytes(frame[8 * i : 8 * (i + 1)], "little") for i in range(1, count + 1)]
+    _offsets_in_order(offsets, table_end, size)
+    try:
+        channel = frame[offsets[0] : offsets[1]].decode("ascii")
+    except UnicodeDecodeError:
+        channel = "?"
+    if channel not in CHANNELS:
+        raise FrameError(f"unknown channel {channel[:20]!r}")
+    _check_header(frame[offsets[1] : offsets[2]])
+
+
+def _check_legacy_binary(frame: bytes) -> None:
+    """The legacy binary framing: 4-byte count, 4-byte offsets, JSON message, buffers."""
+    size = len(frame)
+    if size < 8:
+        raise FrameError(f"{size} bytes is shorter than the frame header")
+    (count,) = struct.unpack("!i", frame[:4])
+    if not 1 <= count <= 1 + MAX_BUFFERS:
+        raise FrameError(f"{count} parts; a kernel message has 1 to {1 + MAX_BUFFERS}")
+    table_end = 4 * (count + 1)
+    if size < table_end:
+        raise FrameError(f"the offset table needs {table_end} bytes, the frame has {size}")
+    offsets = list(struct.unpack(f"!{count}I", frame[4:table_end]))
+    _offsets_in_order(offsets, table_end, size)
+    end = offsets[1] if count > 1 else size
+    _check_message(frame[offsets[0] : end])
+
+
+def _check_header(raw: bytes) -> None:
+    """A header is a JSON object whose ``msg_type`` is a string."""
+    try:
+        header = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise FrameError("the header is not JSON") from None
+    if not isinstance(header, dict) or not isinstance(header.get("msg_type"), str):
+        raise FrameError("the header has no message type")
+
+
+def _check_message(raw: bytes | str) -> None:
+    """A legacy message is a JSON object with a header and the other parts as objects."""
+    try:
+        message = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise FrameError("the message is not JSON") from None
+    parts = ("header", "parent_header", "metadata", "content")
+    if not isinstance(message, dict) or not all(
+        isinstance(message.get(part), dict) for part in parts
+    ):
+        raise FrameError("the message lacks a header, parent header, metadata or content")
+    if not isinstance(message["header"].get("msg_type"), str):
+        raise FrameError("the header has no message type")
+    channel = message.get("channel", "shell")
+    if channel not in CHANNELS:
+        raise FrameError(f"unknown channel {str(channel)[:20]!r}")
+
+
+def check_frame(frame: bytes | str, protocol: str | None, limit: int = MAX_FRAME_BYTES) -> None:
+    """Raise FrameError unless ``frame`` is safe to hand to jupyter_server's decoder.
+
+    Parameters
+    ----------
+    frame : bytes or str
+        One websocket message from a visitor (binary or text).
+    protocol : str or None
+        The subprotocol the socket agreed on: ``V1_PROTOCOL`` or None (legacy).
+    limit : int
+        Largest frame accepted, in bytes.
+    """
+    size = len(frame)
+    if size > limit:
+        raise FrameTooBig(f"{size} bytes, more than the {limit}-byte limit")
+    if protocol == V1_PROTOCOL:
+        if not isinstance(frame, bytes):
+            raise FrameError("a text frame on the binary v1 protocol")
+        _check_v1(frame)
+    elif isinstance(frame, bytes):
+        _check_legacy_binary(frame)
+    else:
+        _check_message(frame)
+
+
+def visitor_of(handler: web.RequestHandler) -> str | None:
+    """The visitor id in the request's cookie, if it has a well-formed one."""
+    visitor = handler.get_cookie(VISITOR_COOKIE)
+    return visitor if visitor and _VISITOR.fullmatch(visitor) else None
+
+
+def greet_visitor(handler: web.RequestHandler) -> str:
+    """The request's visitor id; a newcomer gets one, set as a cookie on this response."""
+    visitor = visitor_of(handler)
+    if visitor is None:
+        visitor = secrets.token_urlsafe(24)
+        handler.set_cookie(
+            VISITOR_COOKIE,
+            visitor,
+            path=handler.settings.get("base_url", "/"),
+            httponly=True,
+            samesite="Lax",
+            secure=handler.request.protocol == "https",
+        )
+    return visitor
+
+
+def owns_kernel(owner: str | None, visitor: str | None) -> bool:
+    """True if ``visitor`` is the known ``owner`` of a kernel (constant-time compare)."""
+    return bool(owner and visitor) and hmac.compare_digest(owner, visitor)
+
+
+def visitors_own_kernels(handler_class: type) -> type:
+    """``handler_class`` answering 403 unless the request's visitor owns the kernel named.
+
+    The kernel id is the URL's ``kernel_id`` group or, for Voila's shutdown handler,
+    its first group. The kernel manager says who owns a kernel (``owner``).
+    """
+
+    class VisitorsOwnKernels(handler_class):
+        async def prepare(self):
+            kernel_id = self.path_kwargs.get("kernel_id") or next(iter(self.path_args), "")
+            owner = self.settings["kernel_manager"].owner(kernel_id)
+            if not owns_kernel(owner, visitor_of(self)):
+                getattr(self, "log", app_log).warning(
+                    "403: %s asked for kernel %s, which is not its own",
+                    self.request.remote_ip,
+                    kernel_id[:40],
+                )
+                raise web.HTTPError(403, "not this visitor's kernel")
+            result = super().prepare()
+            if result is not None:
+                await result
+
+    VisitorsOwnKernels.__name__ = f"VisitorsOwn{handler_class.__name__}"
+    return VisitorsOwnKernels
+
+
+def guarded_kernel_websocket(handler_class: type) -> type:
+    """``handler_class`` (a kernel websocket handler) that checks every frame first.
+
+    Also caps the sockets one kernel may have open at ``MAX_SOCKETS_PER_KERNEL``: each
+    socket costs the server four ZMQ sockets and their file descriptors.
+    """
+
+    class GuardedKernelWebsocket(visitors_own_kernels(handler_class)):
+        #: Websockets open per kernel id, in this server process.
+        open_sockets: typing.ClassVar[dict[str, int]] = {}
+
+        async def get(self, *args, **kwargs):
+            kernel_id = self.path_kwargs.get("kernel_id", "")
+            if self.open_sockets.get(kernel_id, 0) >= MAX_SOCKETS_PER_KERNEL:
+                self.log.warning("429: kernel %s has too many websockets open", kernel_id)
+                raise web.HTTPError(429, "too many connections to this kernel")
+            return await super().get(*args, **kwargs)
+
+        async def open(self, *args, **kwargs):
+            self._counted = self.path_kwargs.get("kernel_id", "")
+            self.open_sockets[self._counted] = self.open_sockets.get(self._counted, 0) + 1
+            return await super().open(*args, **kwargs)
+
+        def on_message(self, message):
+            try:
+                check_frame(message, self.selected_subprotocol, self._frame_limit())
+            except FrameError as error:
+                self.log.warning(
+                    "closed the websocket of %s on kernel %s: bad frame: %s",
+                    self.request.remote_ip,
+                    self.path_kwargs.get("kernel_id"),
+                    error,
+                )
+                reason = "message too big" if error.close_code == CLOSE_TOO_BIG else "malformed"
+                self.close(error.close_code, f"astrolearn: {reason} kernel message")
+                return None
+            return super().on_message(message)
+
+        def _frame_limit(self) -> int:
+            return self.settings.get("astrolearn_max_frame_bytes", MAX_FRAME_BYTES)
+
+        def on_close(self):
+            counted = getattr(self, "_counted", None)
+            if counted is not None:
+                left = self.open_sockets.pop(counted, 1) - 1
+                if left > 0:
+                    self.open_sockets[counted] = left
+            return super().on_close()
+
+    return GuardedKernelWebsocket
+
+
+def incident_id() -> str:
+    """A short id that ties what a visitor sees to the operator's log line."""
+    return secrets.token_hex(4)
+
+
+def kind_error(incident: str) -> str:
+    """What a visitor reads instead of a traceback."""
+    return (
+        "Something went wrong in this app. Reloading the page usually helps; if it "
+        f"keeps happening, tell the site's operator incident {incident}."
+    )
+
+
+class PrivateConnection(ZMQChannelsWebsocketConnection):
+    """A kernel connection that sends visitors no traceback, exception text or stderr.
+
+    jupyter_server calls ``_on_error`` for every message from the kernel to the
+    browser, before it is sent; upstream it blanks tracebacks of iopub errors only when
+    ``allow_tracebacks`` is off. Here errors (iopub ``error``, a failed
+    ``execute_reply``) become ``kind_error`` with an incident id, logged with the
+    traceback; stderr text is logged and not sent.
+    """
+
+    def _on_error(self, channel, msg, msg_list):
+        if channel not in ("iopub", "shell"):
+            return
+        header = self.get_part("header", msg["header"], msg_list)
+        msg_type = header.get("msg_type")
+        if msg_type not in ("error", "execute_reply", "stream"):
+            return
+        content = self.get_part("content", msg["content"], msg_list)
+        if msg_type == "stream":
+            if content.get("name") != "stderr":
+                return
+            self.log.info("kernel %s stderr: %s", self.kernel_id, content.get("text", "")[:2000])
+            content["text"] = ""
+        elif msg_type == "error" or content.get("status") == "error":
+            incident = incident_id()
+            traceback = _ANSI.sub("", "\n".join(content.get("traceback") or []))
+            self.log.error(
+                "incident %s in kernel %s: %s: %s\n%s",
+                incident,
+                self.kernel_id,
+                content.get("ename"),
+                content.get("evalue"),
+                traceback[:20000],
+            )
+            content.update(ename="AppError", evalue=kind_error(incident))
+            content["traceback"] = [kind_error(incident)]
+        else:
+            return
+        msg["content"] = content
+        if msg_list:  # the v1 protocol forwards the raw parts
+            msg_list[3] = self.session.pack(content)
