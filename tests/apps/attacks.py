@@ -208,6 +208,27 @@ async def click_broken_button(base: str, app: str) -> dict:
 LEAKS = ("operator-only-marker", "Traceback", "ValueError", "site-packages", "/tmp/", ".py")
 
 
+async def headers_of(base: str, paths: list[str]) -> dict:
+    """The response headers of each path (lower-case names), whatever the status."""
+    found = {}
+    for path in paths:
+        try:
+            response = await AsyncHTTPClient().fetch(base + path, request_timeout=60)
+        except HTTPClientError as error:
+            response = error.response
+        found[path] = {name.lower(): value for name, value in response.headers.get_all()}
+    return found
+
+
+#: Pages whose headers are checked: an app, the gallery, a picture, a missing page.
+HEADER_PATHS = [
+    f"/voila/render/{APP}.ipynb",
+    "/voila/render/gallery.ipynb",
+    f"/voila/files/pictures/{APP}.png",
+    "/voila/render/no_such_app.ipynb",
+]
+
+
 async def main(args) -> int:
     base = args.url
     if args.broken_app:
@@ -225,6 +246,7 @@ async def main(args) -> int:
     report("foreign kernel", await foreign_kernel(base, APP, kernel_id, cookie))
     statuses = await many_sockets(base, kernel_id, cookie, 8)
     report("many sockets", {"statuses": statuses})
+    report("headers", await headers_of(base, HEADER_PATHS))
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 
 import pytest
 from astrolearn.serve import APPS as APP_FOLDER
@@ -23,6 +24,19 @@ FEDERATION_ERRORS = re.compile(
 )
 
 
+def wait_until(page, expression: str, arg=None, timeout: float = 30_000) -> None:
+    """Wait until ``expression`` (JavaScript) is true in ``page``.
+
+    Polled from here rather than with ``page.wait_for_function``, which evaluates its
+    expression with ``eval``: the app pages' Content-Security-Policy forbids that.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true after {timeout / 1000:.0f} s: {expression}")
+        page.wait_for_timeout(100)
+
+
 def status(page, index: int = 0) -> str:
     return page.locator(".al-status").nth(index).inner_text()
 
@@ -31,29 +45,31 @@ def interact_hr_diagram(page) -> None:
     before = status(page)
     picture = page.get_attribute(".bqplot image", "href")  # the stars, drawn by the kernel
     press(page, 0, "ArrowLeft", 17)  # 100 pc -> 15 pc, 5 pc per key press
-    page.wait_for_function(
-        "before => document.querySelector('.al-status').innerText !== before", arg=before
+    wait_until(
+        page, "before => document.querySelector('.al-status').innerText !== before", arg=before
     )
     after = status(page)
     shown = int(re.search(r"([\d,]+) stars shown", after).group(1).replace(",", ""))
     # Within 15 pc the sample holds a few dozen stars: fewer than within 100 pc.
     assert 0 < shown < int(re.search(r"([\d,]+) stars shown", before).group(1).replace(",", ""))
-    page.wait_for_function(
+    wait_until(
+        page,
         "before => document.querySelector('.bqplot image').getAttribute('href') !== before",
         arg=picture,
     )
     page.get_by_role("button", name="Apparent brightness G").click()
-    page.wait_for_function("document.querySelector('.al-status').innerText.includes('blur')")
+    wait_until(page, "document.querySelector('.al-status').innerText.includes('blur')")
 
 
 def interact_you_vs_the_machine(page) -> None:
     before = status(page)
     press(page, 0, "ArrowRight", 10)
-    page.wait_for_function(
-        "before => document.querySelector('.al-status').innerText !== before", arg=before
+    wait_until(
+        page, "before => document.querySelector('.al-status').innerText !== before", arg=before
     )
     page.get_by_role("button", name="Let the machine learn").click()
-    page.wait_for_function(
+    wait_until(
+        page,
         "document.querySelectorAll('.al-status')[1].innerText.includes('the machine ')",
         timeout=60_000,
     )
@@ -74,12 +90,13 @@ def interact_find_the_hidden_cluster(page) -> None:
     before = status(page)
     press(page, 0, "ArrowLeft", 23)  # circle centre to (-2.3, -1.0) mas/yr
     press(page, 1, "ArrowLeft", 10)
-    page.wait_for_function(
-        "before => document.querySelector('.al-status').innerText !== before", arg=before
+    wait_until(
+        page, "before => document.querySelector('.al-status').innerText !== before", arg=before
     )
-    page.wait_for_function(
+    wait_until(
+        page,
         "document.querySelector('.al-status').innerText.includes('(-')"
-        " || document.querySelector('.al-status').innerText.includes('kilo')"
+        " || document.querySelector('.al-status').innerText.includes('kilo')",
     )
     page.wait_for_timeout(1000)  # the last key press's update
     found = status(page)
@@ -87,8 +104,10 @@ def interact_find_the_hidden_cluster(page) -> None:
     distance = float(re.search(r"about ([\d.]+) kiloparsecs", found).group(1))
     assert 1.6 <= distance <= 2.2, found
     page.get_by_role("button", name="Ask the machine (HDBSCAN)").click()
-    page.wait_for_function(
-        "document.querySelectorAll('.al-status')[1].innerText.includes('agree')", timeout=60_000
+    wait_until(
+        page,
+        "document.querySelectorAll('.al-status')[1].innerText.includes('agree')",
+        timeout=60_000,
     )
     agreement = int(re.search(r"agree on (\d+)%", status(page, 1)).group(1))
     assert agreement >= 50, status(page, 1)
@@ -97,7 +116,7 @@ def interact_find_the_hidden_cluster(page) -> None:
 def interact_catch_a_transient(page) -> None:
     assert "send an alert" in status(page)  # 5 nights in: still rising
     press(page, 0, "End", 1)  # the whole season
-    page.wait_for_function("document.querySelector('.al-status').innerText.includes('peaked')")
+    wait_until(page, "document.querySelector('.al-status').innerText.includes('peaked')")
     found = status(page)
     brightest = float(re.search(r"peaked at magnitude ([\d.]+)", found).group(1))
     # The menu shows "IAU name (ZTF id)".

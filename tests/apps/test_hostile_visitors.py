@@ -15,7 +15,7 @@ import pytest
 from astrolearn import serve
 from astrolearn.app_guard import CLOSE_BAD_FRAME, CLOSE_TOO_BIG, MAX_SOCKETS_PER_KERNEL
 
-from tests.apps.attacks import BAD_FRAMES, LEAKS
+from tests.apps.attacks import BAD_FRAMES, HEADER_PATHS, LEAKS
 
 #: Growth of the server process allowed over all the attacks (a frame of 8 MiB is
 #: refused before it is buffered; the stock decoder grows by tens of MB per second).
@@ -72,6 +72,19 @@ def test_a_kernel_answers_only_the_visitor_whose_page_started_it(attacked):
 def test_one_kernel_takes_only_a_few_websockets(attacked):
     statuses = attacked[0]["many sockets"]["statuses"]
     assert statuses == [101] * MAX_SOCKETS_PER_KERNEL + [429] * (8 - MAX_SOCKETS_PER_KERNEL)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", HEADER_PATHS)
+def test_every_page_says_what_it_may_load_and_who_may_frame_it(attacked, path):
+    headers = attacked[0]["headers"][path]
+    directives = headers["content-security-policy"].split(";")
+    policy = dict(directive.strip().split(" ", 1) for directive in directives)
+    assert policy["default-src"] == "'self'" and policy["connect-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'self'" and policy["object-src"] == "'none'"
+    assert "unsafe-eval" not in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
 
 
 BROKEN_BUTTON_APP = """---

@@ -47,6 +47,7 @@ from jupyter_server.services.kernels.connection.channels import (
 )
 from tornado import web
 from tornado.log import app_log
+from tornado.web import OutputTransform
 
 from astrolearn.serve import MAX_FRAME_BYTES
 
@@ -69,6 +70,46 @@ HARD_LIMIT_FACTOR = 4
 VISITOR_COOKIE = "astrolearn_visitor"
 _VISITOR = re.compile(r"[A-Za-z0-9_-]{32}")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+#: Headers of every page and file: the pages load code, styles, pictures and fonts
+#: from this server only, talk to it only, and may be framed only by its own pages.
+#: Inline scripts and styles stay allowed because Voila's template and the widget
+#: libraries write them; ``blob:`` because anywidget (ipyaladin) imports its code from
+#: a blob URL.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' 'unsafe-inline' blob:",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'self'",
+        ]
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+class SecurityHeaders(OutputTransform):
+    """Puts ``SECURITY_HEADERS`` on every response the server sends, whatever its handler.
+
+    A transform rather than jupyter_server's ``headers`` setting, which only its own
+    handlers read: Voila's picture and static-file handlers are plain tornado.
+    """
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        for name, value in SECURITY_HEADERS.items():
+            headers[name] = value
+        return status_code, headers, chunk
 
 
 class FrameError(ValueError):

@@ -327,6 +327,7 @@ def _voila_application(args: argparse.Namespace):
 
     from astrolearn.app_guard import (
         HARD_LIMIT_FACTOR,
+        SecurityHeaders,
         greet_visitor,
         guarded_kernel_websocket,
         visitors_own_kernels,
@@ -402,6 +403,7 @@ def _voila_application(args: argparse.Namespace):
     class GalleryVoila(reporting_voila()):
         def init_settings(self) -> dict:
             settings = super().init_settings()
+            settings["transforms"] = [SecurityHeaders]  # tornado's default: none
             settings["astrolearn_max_frame_bytes"] = args.max_frame_bytes
             # tornado cuts far bigger websocket messages before reading them.
             settings["websocket_max_message_size"] = args.max_frame_bytes * HARD_LIMIT_FACTOR
