@@ -48,7 +48,8 @@ if not _log.handlers:
 def instructions(text: str) -> widgets.HTML:
     """What to do in the app, under a link back to the gallery."""
     return widgets.HTML(
-        "<nav><a href='gallery.ipynb'>&larr; all apps</a></nav>"
+        # The gallery is the server's home page, two levels up from voila/render/.
+        "<nav><a href='../../'>&larr; all apps</a></nav>"
         f"<p style='font-size:1.1em;max-width:60em'>{html.escape(text)}</p>"
     )
 

@@ -174,7 +174,7 @@ def main() -> int:
                 server.wait_pools(fills if pool else 0)
                 for app in apps:
                     url = f"{server.url}/voila/render/{app}.ipynb"
-                    gallery = f"{server.url}/voila/render/{serve.GALLERY}"
+                    gallery = f"{server.url}/"
                     ways = {label: None, "via_gallery": gallery} if pool else {label: None}
                     for way, via in ways.items():
                         for key in (way, f"{way}_status", f"{way}_wall", f"{way}_mb"):

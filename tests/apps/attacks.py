@@ -223,7 +223,7 @@ async def headers_of(base: str, paths: list[str]) -> dict:
 #: Pages whose headers are checked: an app, the gallery, a picture, a missing page.
 HEADER_PATHS = [
     f"/voila/render/{APP}.ipynb",
-    "/voila/render/gallery.ipynb",
+    "/",
     f"/voila/files/pictures/{APP}.png",
     "/voila/render/no_such_app.ipynb",
 ]

@@ -102,7 +102,7 @@ class AppServer:
                 raise RuntimeError("astrolearn serve exited:\n" + self.log()[-3000:])
             log = self.log()
             apps = int(log.split("astrolearn serve: ", 1)[1].split(" apps", 1)[0])
-            if log.count("Kernel pool of ") >= apps + 1:  # +1: the gallery
+            if log.count("Kernel pool of ") >= apps:
                 return
             time.sleep(0.5)
         if pool:

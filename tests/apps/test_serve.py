@@ -49,7 +49,9 @@ def test_build_writes_apps_gallery_and_template(tmp_path):
     stems = serve.build_apps(serve.APPS, tmp_path / "apps")
     assert stems == APPS
     built = sorted(p.name for p in (tmp_path / "apps").glob("*.ipynb"))
-    assert built == sorted([f"{stem}.ipynb" for stem in APPS] + [serve.GALLERY])
+    assert built == sorted(f"{stem}.ipynb" for stem in APPS), "apps only: the gallery is HTML"
+    gallery = (tmp_path / serve.GALLERY).read_text()
+    assert all(f'href="voila/render/{stem}.ipynb"' in gallery for stem in APPS)
     assert (tmp_path / "jupyter/voila/templates/astrolearn/index.html.j2").exists()
 
 
@@ -104,11 +106,12 @@ def test_lab_stops_with_its_server_when_asked_to(tmp_path):
 
 @pytest.mark.slow
 def test_visitors_cannot_browse_files_or_see_source(app_server):
-    status, url, _ = app_server.fetch("/")
-    assert status == 200 and url.endswith("/voila/render/gallery.ipynb")
+    status, url, gallery = app_server.fetch("/")
+    assert status == 200 and url == app_server.url + "/"
+    assert '"kernelId"' not in gallery, "the gallery is static: no kernel"
     for listing in ("/voila/tree", "/voila/tree/", "/voila/api/contents/"):
         status, url, body = app_server.fetch(listing)
-        assert url.endswith("/voila/render/gallery.ipynb"), f"{listing} lists files"
+        assert url == app_server.url + "/", f"{listing} lists files"
         assert "appkit.py" not in body
     for path in ("/voila/files/appkit.py", f"/voila/files/{APPS[0]}.ipynb"):
         assert app_server.fetch(path)[0] == 403, path
@@ -124,8 +127,10 @@ def test_tracebacks_go_to_the_log_not_the_page_behind_a_prefix(start_server, tmp
     (apps / "broken.md").write_text(BROKEN_APP)
     shutil.copytree(serve.APPS / "template", apps / "template")
     server = start_server(f"--apps={apps}", "--pool-size=0", "--base-url=/public/", pool=False)
-    status, url, _ = server.fetch("/public/")
-    assert status == 200 and url.endswith("/public/voila/render/gallery.ipynb")
+    for home in ("/public", "/public/", "/public/voila/render/gallery.ipynb"):
+        status, url, gallery = server.fetch(home)
+        assert status == 200 and url == server.url + "/public/", home
+    assert 'href="voila/render/broken.ipynb"' in gallery
     status, _, page = server.fetch("/public/voila/render/broken.ipynb")
     assert status == 200
     assert "operator-only-marker" not in page and "visible-only-in-source" not in page

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import html
 import os
 import shutil
 import sys
@@ -28,7 +29,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 APPS = REPO / "apps"
-GALLERY = "gallery.ipynb"
+#: The gallery page, written by ``build_apps`` beside the apps' folder.
+GALLERY = "gallery.html"
 #: Largest websocket message a visitor may send (app_guard.py): widget state updates
 #: are a few kB; 1 MiB leaves room for a drawn selection of many points.
 MAX_FRAME_BYTES = 1 << 20
@@ -159,43 +161,42 @@ def _title_and_goal(markdown: str) -> tuple[str, str]:
     return "", ""
 
 
-def gallery_notebook(apps: list[tuple[str, str, str]]):
-    """The gallery page: one card (picture, title, goal) per ``(stem, title, goal)``."""
-    import nbformat
+def gallery_page(apps: list[tuple[str, str, str]]) -> str:
+    """The gallery: one card (picture, title, goal) per ``(stem, title, goal)``.
 
+    A static page, served without a kernel at the server's base URL (its links are
+    relative to it): a visitor who only looks costs nothing.
+    """
     cards = []
     for stem, title, goal in apps:
+        stem, title, goal = html.escape(stem), html.escape(title), html.escape(goal)
         cards.append(
-            f'<a class="al-card" href="{stem}.ipynb">'
-            f'<img src="../files/pictures/{stem}.png" alt="Screenshot of the app {title}"'
-            ' width="380" loading="lazy">'
-            f"<strong>{title}</strong><span>{goal}</span></a>"
+            f'<li><a class="al-card" href="voila/render/{stem}.ipynb">'
+            f'<img src="voila/files/pictures/{stem}.png"'
+            f' alt="Screenshot of the app {title}" width="380" height="260" loading="lazy">'
+            f"<strong>{title}</strong><span>{goal}</span></a></li>"
         )
     style = (
-        "<style>.al-cards{display:flex;flex-wrap:wrap;gap:1.2em}"
-        ".al-card{display:flex;flex-direction:column;width:380px;padding:.6em;"
-        "border:1px solid #ccc;border-radius:8px;color:inherit;text-decoration:none}"
-        ".al-card:hover,.al-card:focus{border-color:#0072B2;outline:2px solid #0072B2}"
-        ".al-card img{border-radius:4px;margin-bottom:.4em}</style>"
+        "body{font-family:system-ui,sans-serif;line-height:1.5;margin:0;color:#1a1a1a}"
+        "main{max-width:64em;margin:0 auto;padding:1em}"
+        ".al-cards{display:flex;flex-wrap:wrap;gap:1.2em;list-style:none;padding:0}"
+        ".al-card{display:flex;flex-direction:column;width:min(380px,100%);box-sizing:border-box;"
+        "padding:.6em;border:1px solid #767676;border-radius:8px;color:inherit;"
+        "text-decoration:none}.al-cards li{width:min(380px,100%)}"
+        ".al-card:hover,.al-card:focus{border-color:#0072B2;outline:3px solid #0072B2}"
+        ".al-card img{border-radius:4px;margin-bottom:.4em;width:100%;height:auto}"
     )
-    intro = (
-        "# astrolearn: astronomy as data science\n\n"
-        "Real data from real sky surveys (SDSS, Gaia, ZTF). Pick an app: no code, no "
-        "installation, just explore."
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        # No favicon: without this line browsers ask for /favicon.ico, which is a 404.
+        "<link rel='icon' href='data:,'>"
+        f"<title>astrolearn: astronomy as data science</title><style>{style}</style></head>"
+        "<body><main><h1>astrolearn: astronomy as data science</h1>"
+        "<p>Real data from real sky surveys (SDSS, Gaia, ZTF). Pick an app: no code, no "
+        "installation, just explore.</p>"
+        f'<ul class="al-cards">{"".join(cards)}</ul></main></body></html>'
     )
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [
-        nbformat.v4.new_markdown_cell(intro),
-        nbformat.v4.new_markdown_cell(
-            style + '<div class="al-cards">' + "".join(cards) + "</div>"
-        ),
-    ]
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    return notebook
 
 
 def build_apps(source: Path, target: Path) -> list[str]:
@@ -203,7 +204,8 @@ def build_apps(source: Path, target: Path) -> list[str]:
 
     Helper modules (``*.py``) and ``pictures/`` are copied along; Voila never serves
     ``.py`` or ``.ipynb`` files as files (its default deny list). The Voila template
-    goes to ``target/../jupyter/voila/templates``. Returns the app stems.
+    goes to ``target/../jupyter/voila/templates``, the gallery page to
+    ``target/../gallery.html``. Returns the app stems.
 
     Examples
     --------
@@ -227,7 +229,7 @@ def build_apps(source: Path, target: Path) -> list[str]:
         shutil.copy2(helper, target / helper.name)
     if (source / "pictures").is_dir():
         shutil.copytree(source / "pictures", target / "pictures", dirs_exist_ok=True)
-    nbformat.write(gallery_notebook(apps), target / GALLERY)
+    (target.parent / GALLERY).write_text(gallery_page(apps))
     templates = target.parent / "jupyter" / "voila" / "templates"
     shutil.copytree(source / "template", templates / TEMPLATE, dirs_exist_ok=True)
     return [stem for stem, _, _ in apps]
@@ -308,7 +310,7 @@ def reporting_voila():
 
 
 def _voila_application(args: argparse.Namespace):
-    """Voila whose ``/`` is the gallery and which has no tree or contents pages.
+    """Voila whose ``/`` is the static gallery and which has no tree or contents pages.
 
     Visitors take turns to start a kernel (``app_kernels.StartSlots``), at most
     ``args.max_kernels`` visitors' kernels run at once and one address opens at most
@@ -317,7 +319,7 @@ def _voila_application(args: argparse.Namespace):
     """
     from jupyter_server.services.kernels.handlers import KernelHandler
     from jupyter_server.utils import url_path_join
-    from tornado.web import RedirectHandler
+    from tornado.web import RedirectHandler, RequestHandler
     from voila.request_info_handler import RequestInfoSocketHandler
     from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
     from voila.tornado.contentshandler import VoilaContentsHandler
@@ -400,6 +402,16 @@ def _voila_application(args: argparse.Namespace):
 
     guarded[TornadoVoilaHandler] = AppHandler
 
+    class GalleryHandler(RequestHandler):
+        """The gallery page, as built: no kernel, no template, nothing to compute."""
+
+        def initialize(self, page: str) -> None:
+            self.page = page
+
+        def get(self) -> None:
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(self.page)
+
     class GalleryVoila(reporting_voila()):
         def init_settings(self) -> dict:
             settings = super().init_settings()
@@ -429,17 +441,21 @@ def _voila_application(args: argparse.Namespace):
                 for handler in super().init_handlers()
                 if handler[1] not in browsing
             ]
-            gallery = {"url": url_path_join(self.base_url, "voila/render", GALLERY)}
-            redirects = [
-                (url_path_join(self.server_url, "/?"), RedirectHandler, gallery),
-                (url_path_join(self.server_url, "/voila/tree.*"), RedirectHandler, gallery),
+            page = (Path(self.root_dir).parent / GALLERY).read_text()
+            home = {"url": self.base_url}
+            routes = [
+                (url_path_join(self.server_url, "/"), GalleryHandler, {"page": page}),
+                (self.server_url.rstrip("/") or "/", RedirectHandler, home),
+                # The former gallery notebook, file listings and contents: the gallery.
                 (
-                    url_path_join(self.server_url, "/voila/api/contents.*"),
+                    url_path_join(self.server_url, "/voila/render/gallery.ipynb"),
                     RedirectHandler,
-                    gallery,
+                    home,
                 ),
+                (url_path_join(self.server_url, "/voila/tree.*"), RedirectHandler, home),
+                (url_path_join(self.server_url, "/voila/api/contents.*"), RedirectHandler, home),
             ]
-            return redirects + kept
+            return routes + kept
 
     return GalleryVoila
 
@@ -481,7 +497,7 @@ def run_serve(args: argparse.Namespace) -> int:
         from astrolearn.app_kernels import KERNEL_BYTES, available_memory, default_max_kernels
 
         free = available_memory()
-        pooled = args.pool_size * (len(apps) + 1)  # +1: the gallery
+        pooled = args.pool_size * len(apps)
         args.max_kernels = default_max_kernels(free, pooled) if free else 4 * (os.cpu_count() or 1)
         print(
             f"astrolearn serve: at most {args.max_kernels} visitors' kernels "
