@@ -19,6 +19,7 @@ import sys
 import time
 import uuid
 
+from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClosedError, websocket_connect
 from visitors import CONTROL_PROTOCOL, WS_PROTOCOL, decode, message, visitor_cookie
@@ -31,6 +32,9 @@ APP = "hr_diagram"
 def _eight(*numbers: int) -> bytes:
     return b"".join(number.to_bytes(8, "little") for number in numbers)
 
+
+COMM_HEADER = b'{"msg_type": "comm_msg"}'
+UTF16_HEADER = COMM_HEADER.decode().encode("utf-16-le")
 
 #: name: (subprotocol, frame). The v1 frames spell out the count and offsets by hand.
 BAD_FRAMES = {
@@ -50,6 +54,15 @@ BAD_FRAMES = {
     "legacy binary negative count": (None, struct.pack("!i", -5) + b"\x00" * 12),
     "legacy text deeply nested": (None, "[" * 200_000),
     "legacy text not a message": (None, '{"header": 1}'),
+    "legacy channel not a string": (
+        None,
+        '{"header": {"msg_type": "comm_msg"}, "parent_header": {}, "metadata": {},'
+        ' "content": {}, "channel": []}',
+    ),
+    # Well-formed, but on a channel the server only reads: queued there, never freed.
+    "iopub channel": (_v1, serialize_msg_to_ws_v1([COMM_HEADER, *[b"{}"] * 3], "iopub")),
+    "stdin channel": (_v1, serialize_msg_to_ws_v1([COMM_HEADER, *[b"{}"] * 3], "stdin")),
+    "UTF-16 header": (_v1, serialize_msg_to_ws_v1([UTF16_HEADER, *[b"{}"] * 3], "shell")),
 }
 
 
@@ -137,6 +150,9 @@ async def foreign_kernel(base: str, app: str, kernel_id: str, owner_cookie: str)
     results["kernel model"] = await http_status(
         HTTPRequest(f"{base}/api/kernels/{kernel_id}", headers=headers)
     )
+    results["request info"] = await http_status(
+        HTTPRequest(f"{base}/voila/query/{kernel_id}", headers=headers)
+    )
     results["shutdown"] = await http_status(
         HTTPRequest(f"{base}/voila/api/shutdown/{kernel_id}", "POST", headers, body="")
     )
@@ -148,17 +164,31 @@ async def foreign_kernel(base: str, app: str, kernel_id: str, owner_cookie: str)
 
 
 async def many_sockets(base: str, kernel_id: str, cookie: str, count: int) -> list:
-    """Open ``count`` websockets to one kernel at once: the status of each."""
-    sockets, statuses = [], []
-    for _ in range(count):
+    """Open ``count`` websockets to one kernel, all at the same instant: each status."""
+
+    async def one():
         try:
-            sockets.append(await connect(base, kernel_id, cookie, WS_PROTOCOL))
-            statuses.append(101)
+            return await connect(base, kernel_id, cookie, WS_PROTOCOL)
         except HTTPClientError as error:
-            statuses.append(error.code)
-    for socket in sockets:
-        socket.close()
-    return statuses
+            return error.code
+
+    answers = await asyncio.gather(*(one() for _ in range(count)))
+    for answer in answers:
+        if not isinstance(answer, int):
+            answer.close()
+    return sorted(101 if not isinstance(answer, int) else answer for answer in answers)
+
+
+async def odd_requests(base: str) -> dict:
+    """Requests a page never makes: the status and final URL of each."""
+    found = {}
+    for path in (f"/voila/render/{APP}.ipynb?template=nope", "/voila/templates/nope"):
+        try:
+            response = await AsyncHTTPClient().fetch(base + path, request_timeout=120)
+        except HTTPClientError as error:
+            response = error.response
+        found[path] = {"status": response.code, "url": response.effective_url}
+    return found
 
 
 async def click_broken_button(base: str, app: str) -> dict:
@@ -247,6 +277,7 @@ async def main(args) -> int:
     statuses = await many_sockets(base, kernel_id, cookie, 8)
     report("many sockets", {"statuses": statuses})
     report("headers", await headers_of(base, HEADER_PATHS))
+    report("odd requests", await odd_requests(base))
     return 0
 
 

@@ -45,7 +45,7 @@ def test_what_jupyter_server_itself_frames_passes_and_decodes(buffers):
     legacy = legacy_binary(buffers)
     check_frame(legacy, None)
     assert len(deserialize_binary_message(legacy)["buffers"]) == buffers
-    check_frame(json.dumps({**MESSAGE, "channel": "iopub"}), None)
+    check_frame(json.dumps({**MESSAGE, "channel": "control"}), None)
 
 
 def _with_count(frame: bytes, count: int) -> bytes:
@@ -69,6 +69,10 @@ def _with_count(frame: bytes, count: int) -> bytes:
         ("[" * 100_000, None, "not JSON"),
         ('{"header": {}}', None, "lacks a header"),
         (json.dumps({**MESSAGE, "channel": "evil"}), None, "unknown channel"),
+        (json.dumps({**MESSAGE, "channel": ["shell"]}), None, "unknown channel"),
+        (v1_frame(channel="iopub"), V1_PROTOCOL, "unknown channel 'iopub'"),
+        (v1_frame(channel="stdin"), V1_PROTOCOL, "unknown channel 'stdin'"),
+        (json.dumps(MESSAGE).encode("utf-32"), None, "parts; a kernel message has"),
     ],
 )
 def test_frames_that_would_hurt_the_decoder_are_refused_with_the_reason(frame, protocol, reason):

@@ -22,6 +22,7 @@ from astrolearn.app_kernels import (
     RETRY_AFTER,
     NewKernelRate,
     StartSlots,
+    address_group,
     default_max_kernels,
 )
 
@@ -200,6 +201,30 @@ def test_one_address_opens_only_so_many_pages_a_minute(start_server):
     assert "Many apps were opened from your network" in refused["body"]
     assert refused["retry"] == str(RETRY_AFTER)
     assert server.kernels() == 2
+
+
+@pytest.mark.slow
+def test_one_address_holds_only_so_many_kernels(start_server, slow_kernel):
+    server = start_server(
+        "--pool-size=0",
+        "--max-starting=1",
+        "--max-kernels-per-address=1",
+        pool=False,
+        env=slow_kernel,
+    )
+    answers = crowd(server, 2)
+    assert sorted(answer["status"] for answer in answers) == [200, 429]
+    refused = next(answer for answer in answers if answer["status"] == 429)
+    assert "Many apps are open from your network already" in refused["body"]
+    assert server.kernels() == 1
+
+
+def test_limits_count_an_ipv6_visitor_by_its_network_and_ipv4_by_its_address():
+    assert address_group("2001:db8:1:2:aaaa::1") == address_group("2001:db8:1:2:bbbb::2")
+    assert address_group("2001:db8:1:3::1") != address_group("2001:db8:1:2::1")
+    assert address_group("::ffff:192.0.2.7") == "192.0.2.7" != address_group("192.0.2.8")
+    rate = NewKernelRate(per_minute=1)
+    assert rate.allow("2001:db8::1", now=0.0) and not rate.allow("2001:db8::2", now=0.0)
 
 
 def test_the_rate_refills_over_a_minute_and_forgets_old_addresses():

@@ -63,6 +63,7 @@ def test_a_kernel_answers_only_the_visitor_whose_page_started_it(attacked):
         "websocket, no cookie": 403,
         "websocket, another visitor": 403,
         "kernel model": 403,
+        "request info": 403,
         "shutdown": 403,
         "delete": 403,
     }
@@ -70,8 +71,19 @@ def test_a_kernel_answers_only_the_visitor_whose_page_started_it(attacked):
 
 @pytest.mark.slow
 def test_one_kernel_takes_only_a_few_websockets(attacked):
+    # All asked for at the same instant: the cap holds even so.
     statuses = attacked[0]["many sockets"]["statuses"]
     assert statuses == [101] * MAX_SOCKETS_PER_KERNEL + [429] * (8 - MAX_SOCKETS_PER_KERNEL)
+
+
+@pytest.mark.slow
+def test_arguments_no_page_needs_are_dropped_and_odd_paths_are_404(attacked, app_server):
+    odd = attacked[0]["odd requests"]
+    # A template that does not exist once left the page, its kernel and its start
+    # slot rendering for ever: the apps take no arguments, so they are dropped.
+    templated = odd["/voila/render/hr_diagram.ipynb?template=nope"]
+    assert templated == {"status": 200, "url": app_server.url + "/voila/render/hr_diagram.ipynb"}
+    assert odd["/voila/templates/nope"]["status"] == 404
 
 
 @pytest.mark.slow
@@ -108,7 +120,12 @@ def fail(_button):
 
 button = ipywidgets.Button(description="Fail")
 button.on_click(fail)
-button
+# An Output widget shows the traceback of what fails inside it: while the page
+# renders, that output is stored in the widget's state.
+captured = ipywidgets.Output()
+with captured:
+    raise ValueError("operator-only-marker, captured")
+ipywidgets.VBox([button, captured])
 ```
 """
 
@@ -129,3 +146,7 @@ def test_an_error_in_an_app_reaches_the_visitor_as_an_incident_id_only(start_ser
     # The operator finds the whole story under the same id.
     logged = log.split(f"incident {incident} in kernel", 1)[1][:3000]
     assert "operator-only-marker" in logged and "Traceback" in logged
+    # The traceback the Output widget captured while the page rendered travelled in
+    # the widget's state: it was replaced (and logged) too.
+    captured = [part for part in log.split("incident ")[1:] if "marker, captured" in part[:3000]]
+    assert captured, "the captured traceback was not logged under an incident id"

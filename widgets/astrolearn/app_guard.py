@@ -56,9 +56,14 @@ V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 #: Binary buffers one message may carry after its four JSON parts (widgets send a few).
 MAX_BUFFERS = 32
 #: Websockets one kernel may have open at once (a tab and its reconnections).
-MAX_SOCKETS_PER_KERNEL = 4
-#: Kernel channels a page may talk on.
-CHANNELS = frozenset({"shell", "control", "stdin", "iopub"})
+MAX_SOCKETS_PER_KERNEL = 3
+#: Websockets the server has open at once: four ZMQ sockets each stay well inside
+#: ZMQ's 1023 per process.
+MAX_SOCKETS = 200
+#: Kernel channels a page may send on. Not iopub, which the server only reads from the
+#: kernel (what is sent there is queued and never freed), nor stdin (the apps never
+#: call ``input()``; its queue would fill the same way).
+CHANNELS = frozenset({"shell", "control"})
 #: Close code for a frame that breaks the protocol (RFC 6455: policy violation).
 CLOSE_BAD_FRAME = 1008
 #: Close code for a frame above the size limit (RFC 6455: message too big).
@@ -176,10 +181,16 @@ def _check_legacy_binary(frame: bytes) -> None:
     _check_message(frame[offsets[0] : end])
 
 
+def _json(raw: bytes | str):
+    """``raw`` read as jupyter_server reads it: UTF-8 JSON (not UTF-16 or UTF-32, which
+    ``json.loads`` would accept from bytes)."""
+    return json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+
+
 def _check_header(raw: bytes) -> None:
     """A header is a JSON object whose ``msg_type`` is a string."""
     try:
-        header = json.loads(raw)
+        header = _json(raw)
     except (ValueError, RecursionError):
         raise FrameError("the header is not JSON") from None
     if not isinstance(header, dict) or not isinstance(header.get("msg_type"), str):
@@ -189,7 +200,7 @@ def _check_header(raw: bytes) -> None:
 def _check_message(raw: bytes | str) -> None:
     """A legacy message is a JSON object with a header and the other parts as objects."""
     try:
-        message = json.loads(raw)
+        message = _json(raw)
     except (ValueError, RecursionError):
         raise FrameError("the message is not JSON") from None
     parts = ("header", "parent_header", "metadata", "content")
@@ -200,7 +211,7 @@ def _check_message(raw: bytes | str) -> None:
     if not isinstance(message["header"].get("msg_type"), str):
         raise FrameError("the header has no message type")
     channel = message.get("channel", "shell")
-    if channel not in CHANNELS:
+    if not isinstance(channel, str) or channel not in CHANNELS:
         raise FrameError(f"unknown channel {str(channel)[:20]!r}")
 
 
@@ -256,6 +267,16 @@ def owns_kernel(owner: str | None, visitor: str | None) -> bool:
     return bool(owner and visitor) and hmac.compare_digest(owner, visitor)
 
 
+def refuse(handler: web.RequestHandler, status: int, message: str) -> None:
+    """Answer ``status`` with ``message`` as plain text, before any handler code runs.
+
+    Not ``HTTPError``: jupyter_server's error page needs what ``prepare`` sets up.
+    """
+    handler.set_status(status)
+    handler.set_header("Content-Type", "text/plain; charset=utf-8")
+    handler.finish(message)
+
+
 def visitors_own_kernels(handler_class: type) -> type:
     """``handler_class`` answering 403 unless the request's visitor owns the kernel named.
 
@@ -273,7 +294,7 @@ def visitors_own_kernels(handler_class: type) -> type:
                     self.request.remote_ip,
                     kernel_id[:40],
                 )
-                raise web.HTTPError(403, "not this visitor's kernel")
+                return refuse(self, 403, "This is another visitor's session. Reload the app.")
             result = super().prepare()
             if result is not None:
                 await result
@@ -285,25 +306,40 @@ def visitors_own_kernels(handler_class: type) -> type:
 def guarded_kernel_websocket(handler_class: type) -> type:
     """``handler_class`` (a kernel websocket handler) that checks every frame first.
 
-    Also caps the sockets one kernel may have open at ``MAX_SOCKETS_PER_KERNEL``: each
-    socket costs the server four ZMQ sockets and their file descriptors.
+    Also caps the sockets open at once, per kernel (``MAX_SOCKETS_PER_KERNEL``) and in
+    all (``MAX_SOCKETS``): each costs the server four ZMQ sockets and their file
+    descriptors, and ZMQ allows 1023 sockets per process. A socket is counted from
+    the moment its upgrade is accepted for checking, so handshakes made at the same
+    instant cannot all slip under the cap.
     """
 
     class GuardedKernelWebsocket(visitors_own_kernels(handler_class)):
-        #: Websockets open per kernel id, in this server process.
+        #: Websockets open or opening, per kernel id, in this server process.
         open_sockets: typing.ClassVar[dict[str, int]] = {}
+        _counted: str | None = None
 
         async def get(self, *args, **kwargs):
             kernel_id = self.path_kwargs.get("kernel_id", "")
             if self.open_sockets.get(kernel_id, 0) >= MAX_SOCKETS_PER_KERNEL:
                 self.log.warning("429: kernel %s has too many websockets open", kernel_id)
-                raise web.HTTPError(429, "too many connections to this kernel")
-            return await super().get(*args, **kwargs)
+                return refuse(self, 429, "This app is open in too many tabs.")
+            if sum(self.open_sockets.values()) >= MAX_SOCKETS:
+                self.log.warning("503: %d websockets open, the most allowed", MAX_SOCKETS)
+                return refuse(self, 503, "The server is busy. Try again in a minute.")
+            self.open_sockets[kernel_id] = self.open_sockets.get(kernel_id, 0) + 1
+            self._counted = kernel_id
+            try:
+                await super().get(*args, **kwargs)
+            finally:
+                if self.ws_connection is None:  # refused, or not a websocket request
+                    self._release()
 
-        async def open(self, *args, **kwargs):
-            self._counted = self.path_kwargs.get("kernel_id", "")
-            self.open_sockets[self._counted] = self.open_sockets.get(self._counted, 0) + 1
-            return await super().open(*args, **kwargs)
+        def _release(self) -> None:
+            kernel_id, self._counted = self._counted, None
+            if kernel_id is not None:
+                left = self.open_sockets.pop(kernel_id, 1) - 1
+                if left > 0:
+                    self.open_sockets[kernel_id] = left
 
         def on_message(self, message):
             try:
@@ -324,14 +360,39 @@ def guarded_kernel_websocket(handler_class: type) -> type:
             return self.settings.get("astrolearn_max_frame_bytes", MAX_FRAME_BYTES)
 
         def on_close(self):
-            counted = getattr(self, "_counted", None)
-            if counted is not None:
-                left = self.open_sockets.pop(counted, 1) - 1
-                if left > 0:
-                    self.open_sockets[counted] = left
-            return super().on_close()
+            self._release()
+            if getattr(self, "connection", None) is not None:
+                return super().on_close()
+            return None
 
     return GuardedKernelWebsocket
+
+
+def private_request_info(handler_class: type) -> type:
+    """Voila's request-info websocket (``handler_class``), fixed for many visitors.
+
+    Upstream, closing one socket can drop another visitor's entry (it deletes the
+    last one it looked at), the cache of undelivered request info is never emptied,
+    and a message from the page raises. Here a socket removes only itself, delivered
+    info leaves the cache and messages from the page are ignored (it only listens).
+    """
+
+    class PrivateRequestInfo(visitors_own_kernels(handler_class)):
+        def open(self, kernel_id: str) -> None:
+            handler_class._waiters[kernel_id] = self
+            payload = handler_class._cache.pop(kernel_id, None)
+            if payload is not None:
+                self.write_message(payload)
+
+        def on_message(self, message) -> None:
+            return None
+
+        def on_close(self) -> None:
+            for kernel_id, waiter in list(handler_class._waiters.items()):
+                if waiter is self:
+                    del handler_class._waiters[kernel_id]
+
+    return PrivateRequestInfo
 
 
 def incident_id() -> str:
@@ -354,7 +415,9 @@ class PrivateConnection(ZMQChannelsWebsocketConnection):
     browser, before it is sent; upstream it blanks tracebacks of iopub errors only when
     ``allow_tracebacks`` is off. Here errors (iopub ``error``, a failed
     ``execute_reply``) become ``kind_error`` with an incident id, logged with the
-    traceback; stderr text is logged and not sent.
+    traceback; stderr text is logged and not sent. The same holds for the outputs an
+    Output widget captured while the page rendered, which travel in widget state
+    (``comm_open`` and ``comm_msg``).
     """
 
     def _on_error(self, channel, msg, msg_list):
@@ -362,17 +425,33 @@ class PrivateConnection(ZMQChannelsWebsocketConnection):
             return
         header = self.get_part("header", msg["header"], msg_list)
         msg_type = header.get("msg_type")
-        if msg_type not in ("error", "execute_reply", "stream"):
+        if msg_type in ("comm_open", "comm_msg"):
+            # Cheap test first: most widget messages carry no outputs at all.
+            if msg["content"] is None and b'"output_type"' not in msg_list[3]:
+                return
+            content = self.get_part("content", msg["content"], msg_list)
+            if not self._scrub_outputs(content, depth=0):
+                return
+        elif msg_type in ("error", "execute_reply", "stream"):
+            content = self.get_part("content", msg["content"], msg_list)
+            if not self._private(content, msg_type):
+                return
+        else:
             return
-        content = self.get_part("content", msg["content"], msg_list)
+        msg["content"] = content
+        msg_list[3] = self.session.pack(content)  # what the v1 protocol forwards
+
+    def _private(self, content: dict, msg_type: str) -> bool:
+        """Make an error or stderr message private in place; True if it was one."""
         if msg_type == "stream":
             if content.get("name") != "stderr":
-                return
-            self.log.info("kernel %s stderr: %s", self.kernel_id, content.get("text", "")[:2000])
+                return False
+            self.log.info("kernel %s stderr: %s", self.kernel_id, str(content.get("text"))[:2000])
             content["text"] = ""
-        elif msg_type == "error" or content.get("status") == "error":
+            return True
+        if msg_type == "error" or content.get("status") == "error":
             incident = incident_id()
-            traceback = _ANSI.sub("", "\n".join(content.get("traceback") or []))
+            traceback = _ANSI.sub("", "\n".join(map(str, content.get("traceback") or [])))
             self.log.error(
                 "incident %s in kernel %s: %s: %s\n%s",
                 incident,
@@ -383,8 +462,26 @@ class PrivateConnection(ZMQChannelsWebsocketConnection):
             )
             content.update(ename="AppError", evalue=kind_error(incident))
             content["traceback"] = [kind_error(incident)]
-        else:
-            return
-        msg["content"] = content
-        if msg_list:  # the v1 protocol forwards the raw parts
-            msg_list[3] = self.session.pack(content)
+            return True
+        return False
+
+    def _scrub_outputs(self, node, depth: int) -> bool:
+        """Make every captured output list under ``node`` private; True if one changed."""
+        if depth > 8 or not isinstance(node, dict):
+            return False
+        changed = False
+        for key, value in node.items():
+            if key == "outputs" and isinstance(value, list):
+                kept = []
+                for output in value:
+                    kind = output.get("output_type") if isinstance(output, dict) else None
+                    if kind == "error":
+                        changed |= self._private(output, "error")
+                    elif kind == "stream" and self._private(output, "stream"):
+                        changed = True
+                        continue
+                    kept.append(output)
+                value[:] = kept
+            else:
+                changed |= self._scrub_outputs(value, depth + 1)
+        return changed

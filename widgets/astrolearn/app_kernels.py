@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import ipaddress
 import time
 from collections import OrderedDict
 from contextlib import asynccontextmanager
@@ -40,6 +41,8 @@ PAGE_CONNECT_GRACE = 60
 #: Seconds a kernel may take to start before the culler treats it as any other: a
 #: start that hangs must not hold its memory for ever.
 START_LIMIT = 300
+#: Seconds an app page may take to render (its notebook run) before it is stopped.
+RENDER_LIMIT = 300
 #: Seconds the busy page waits before it asks again.
 RETRY_AFTER = 10
 
@@ -99,24 +102,26 @@ class AppKernelManager(AsyncMappingKernelManager):
         self._rendering: set[str] = set()
         self._started: dict[str, datetime] = {}
         self._awaiting_page: dict[str, datetime] = {}
-        self._owners: dict[str, str] = {}
-        self._pages: list[list[str]] = []
+        self._owners: dict[str, tuple[str, str]] = {}  # kernel: (visitor, address)
+        self._pages: list[tuple[str, list[str]]] = []  # (address, kernels started)
 
     @asynccontextmanager
-    async def rendering_page(self, visitor: str):
+    async def rendering_page(self, visitor: str, address: str):
         """Mark the kernels started inside the block as rendering ``visitor``'s page.
 
         When the block ends, the page is complete: its kernels' idle time starts then,
         and they wait for the page to connect (see ``PAGE_CONNECT_GRACE``). They belong
-        to ``visitor`` (see ``owner``).
+        to ``visitor`` (see ``owner``), who came from ``address``.
         """
         started: list[str] = []
-        token = _rendering_request.set((asyncio.current_task(), visitor, started))
-        self._pages.append(started)
+        owner = (visitor, address_group(address))
+        token = _rendering_request.set((asyncio.current_task(), owner, started))
+        page = (owner[1], started)
+        self._pages.append(page)
         try:
             yield
         finally:
-            self._pages.remove(started)
+            self._pages.remove(page)
             _rendering_request.reset(token)
             now = utcnow()
             for kernel_id in started:
@@ -140,21 +145,27 @@ class AppKernelManager(AsyncMappingKernelManager):
         """
         request = _rendering_request.get()
         if request is not None and request[0] is asyncio.current_task():
-            _task, visitor, started = request
+            _task, owner, started = request
             started.append(kernel_id)
             self._rendering.add(kernel_id)
-            self._owners[kernel_id] = visitor
+            self._owners[kernel_id] = owner
 
     def visitor_kernels(self) -> int:
         """Kernels serving visitors, plus one for each page still waiting for its kernel.
 
         Pooled kernels that no visitor has been handed yet are not counted.
         """
-        return len(self._owners) + sum(1 for started in self._pages if not started)
+        return len(self._owners) + sum(1 for _, started in self._pages if not started)
+
+    def address_kernels(self, address: str) -> int:
+        """``visitor_kernels`` of the visitors from ``address`` (its /64 for IPv6)."""
+        group = address_group(address)
+        held = sum(1 for _, owner_address in self._owners.values() if owner_address == group)
+        return held + sum(1 for at, started in self._pages if at == group and not started)
 
     def owner(self, kernel_id: str) -> str | None:
         """The visitor whose page ``kernel_id`` serves; None for a pooled or unknown one."""
-        return self._owners.get(kernel_id)
+        return self._owners.get(kernel_id, (None, None))[0]
 
     def _spared(self, kernel_id: str) -> bool:
         """True while the kernel starts, renders its page or waits for it to connect."""
@@ -188,7 +199,15 @@ class AppKernelManager(AsyncMappingKernelManager):
         self._started.pop(kernel_id, None)
         self._awaiting_page.pop(kernel_id, None)
         self._owners.pop(kernel_id, None)
+        _forget_request_info(kernel_id)
         await super().shutdown_kernel(kernel_id, *args, **kwargs)
+
+
+def _forget_request_info(kernel_id: str) -> None:
+    """Drop what Voila kept for a page that never connected to ``kernel_id``."""
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    RequestInfoSocketHandler._cache.pop(kernel_id, None)
 
 
 def busy_page(reason: str) -> str:
@@ -211,6 +230,20 @@ def busy_page(reason: str) -> str:
     )
 
 
+def address_group(address: str) -> str:
+    """The unit limits count visitors by: the address itself, or its /64 for IPv6 (one
+    household or phone gets a whole /64, so single IPv6 addresses cost nothing)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 class NewKernelRate:
     """At most ``per_minute`` new app pages per visitor address, in bursts of as many.
 
@@ -229,6 +262,7 @@ class NewKernelRate:
     def allow(self, address: str, now: float | None = None) -> bool:
         """Take one new page for ``address`` if its bucket has one left."""
         now = time.monotonic() if now is None else now
+        address = address_group(address)
         tokens, then = self._buckets.pop(address, (float(self.per_minute), now))
         tokens = min(self.per_minute, tokens + (now - then) * self.per_minute / 60)
         allowed = tokens >= 1

@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import asyncio
 import atexit
 import html
 import os
@@ -98,6 +99,18 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         help="visitors' kernels at once; more get a 'busy' page (default: what free memory holds)",
+    )
+    parser.add_argument(
+        "--max-kernels-per-address",
+        type=int,
+        default=20,
+        help="visitors' kernels one address may hold at once (a class behind a router: more)",
+    )
+    parser.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="a reverse proxy on this machine forwards the visitors: take their address "
+        "from X-Real-IP / X-Forwarded-For (never use it without such a proxy)",
     )
     parser.add_argument(
         "--new-kernels-per-minute",
@@ -279,11 +292,13 @@ def voila_arguments(args: argparse.Namespace, root: Path) -> list[str]:
     return options
 
 
-def reporting_voila():
+def reporting_voila(xheaders: bool = False):
     """Voila that can be given port 0: it binds a free port and logs the one it got.
 
     Stock Voila tries a port, and on port 0 logs ``:0``; a caller that picks a free
     port itself races every other process (a kernel's ports) until Voila binds it.
+    With ``xheaders``, a visitor's address is read from the headers a reverse proxy
+    sets (tornado's ``X-Real-Ip``, else the last ``X-Forwarded-For`` entry).
     """
     from tornado.httpserver import HTTPServer
     from tornado.netutil import bind_sockets
@@ -291,19 +306,22 @@ def reporting_voila():
 
     class ReportingVoila(Voila):
         def listen(self) -> None:
+            application, held = self.app, None
             if self.port == 0:
                 # Bind now and keep the sockets: Voila's own listen (which logs the URL
                 # and runs the server) then "listens" on the port already held.
-                sockets = bind_sockets(0, self.ip)
-                self.port = sockets[0].getsockname()[1]
-                application = self.app
+                held = bind_sockets(0, self.ip)
+                self.port = held[0].getsockname()[1]
 
-                def listen_on_held_sockets(_port, _address=None, **kwargs):
-                    server = HTTPServer(application, **kwargs)
-                    server.add_sockets(sockets)
-                    return server
+            def listen(port: int, address: str = "", **kwargs) -> HTTPServer:
+                server = HTTPServer(application, xheaders=xheaders, **kwargs)
+                if held:
+                    server.add_sockets(held)
+                else:
+                    server.listen(port, address)
+                return server
 
-                self.app.listen = listen_on_held_sockets
+            self.app.listen = listen
             super().listen()
 
     return ReportingVoila
@@ -319,9 +337,10 @@ def _voila_application(args: argparse.Namespace):
     """
     from jupyter_server.services.kernels.handlers import KernelHandler
     from jupyter_server.utils import url_path_join
-    from tornado.web import RedirectHandler, RequestHandler
+    from tornado.web import HTTPError, RedirectHandler, RequestHandler
     from voila.request_info_handler import RequestInfoSocketHandler
     from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+    from voila.static_file_handler import TemplateStaticFileHandler
     from voila.tornado.contentshandler import VoilaContentsHandler
     from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
@@ -332,20 +351,37 @@ def _voila_application(args: argparse.Namespace):
         SecurityHeaders,
         greet_visitor,
         guarded_kernel_websocket,
+        private_request_info,
         visitors_own_kernels,
     )
-    from astrolearn.app_kernels import RETRY_AFTER, NewKernelRate, StartSlots, busy_page
+    from astrolearn.app_kernels import (
+        RENDER_LIMIT,
+        RETRY_AFTER,
+        NewKernelRate,
+        StartSlots,
+        busy_page,
+    )
 
     slots = StartSlots(args.max_starting, args.max_waiting)
     rate = NewKernelRate(args.new_kernels_per_minute)
 
-    # Voila's handlers that name a kernel in their URL, and what replaces each.
+    class TemplateFiles(TemplateStaticFileHandler):
+        """Voila's template files, with a 404 (not a 500) for a path of the wrong form."""
+
+        def parse_url_path(self, path: str) -> str:
+            if path.count("/") < 2 or path.split("/", 2)[1] != "static":
+                raise HTTPError(404)
+            return super().parse_url_path(path)
+
+    # Voila's handlers that name a kernel in their URL (or fail on odd paths), and
+    # what replaces each.
     guarded = {
         TornadoVoilaHandler: None,  # AppHandler, below
         VoilaKernelWebsocketHandler: guarded_kernel_websocket(VoilaKernelWebsocketHandler),
         KernelHandler: visitors_own_kernels(KernelHandler),
         VoilaShutdownKernelHandler: visitors_own_kernels(VoilaShutdownKernelHandler),
-        RequestInfoSocketHandler: visitors_own_kernels(RequestInfoSocketHandler),
+        RequestInfoSocketHandler: private_request_info(RequestInfoSocketHandler),
+        TemplateStaticFileHandler: TemplateFiles,
     }
 
     class AppHandler(TornadoVoilaHandler):
@@ -358,6 +394,11 @@ def _voila_application(args: argparse.Namespace):
             self.visitor = greet_visitor(self)
 
         async def get(self, path: str | None = None) -> None:
+            if self.request.query:
+                # The apps take no arguments, and any (?template=, ?theme=, ...) makes
+                # Voila start a kernel instead of handing out a preheated one; a
+                # template that does not exist leaves the page rendering for ever.
+                return self.redirect(self.request.path)
             manager = self.kernel_manager
             notebook = self.notebook_path or path
             # Voila's own test of whether this request gets a preheated kernel (a
@@ -375,7 +416,14 @@ def _voila_application(args: argparse.Namespace):
                 )
                 reason = f"All {args.max_kernels} places for visitors are taken."
                 return self.refuse(503, reason)
-            if not rate.allow(self.request.remote_ip):
+            address = self.request.remote_ip
+            if manager.address_kernels(address) >= args.max_kernels_per_address:
+                self.log.warning(
+                    "busy: %s holds the most kernels allowed; %s refused", address, path
+                )
+                reason = "Many apps are open from your network already."
+                return self.refuse(429, reason)
+            if not rate.allow(address):
                 self.log.warning(
                     "busy: %s opened too many pages; %s refused", self.request.remote_ip, path
                 )
@@ -389,10 +437,19 @@ def _voila_application(args: argparse.Namespace):
             # visitor waiting for a start counts against --max-kernels. A preheated
             # kernel is ready: its visitor need not queue for a start.
             async with (
-                manager.rendering_page(self.visitor),
+                manager.rendering_page(self.visitor, self.request.remote_ip),
                 nullcontext() if preheated else slots.slot(),
             ):
-                await super().get(path)
+                try:
+                    # A timeout in this task (not wait_for's new task): the kernel
+                    # manager tells this request's kernels by their task.
+                    async with asyncio.timeout(RENDER_LIMIT):
+                        await super().get(path)
+                except TimeoutError:
+                    # Its kernel is culled as any other once rendering_page ends.
+                    self.log.warning("%s took over %d s to render; stopped", path, RENDER_LIMIT)
+                    if not self._finished:
+                        self.finish()
 
         def refuse(self, status: int, reason: str) -> None:
             """Answer with the busy page, which asks again by itself."""
@@ -412,7 +469,7 @@ def _voila_application(args: argparse.Namespace):
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.finish(self.page)
 
-    class GalleryVoila(reporting_voila()):
+    class GalleryVoila(reporting_voila(xheaders=args.behind_proxy)):
         def init_settings(self) -> dict:
             settings = super().init_settings()
             settings["transforms"] = [SecurityHeaders]  # tornado's default: none
@@ -471,8 +528,13 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.max_frame_bytes < 4096:
         print("serve: --max-frame-bytes must be >= 4096", file=sys.stderr)
         return 2
-    if args.new_kernels_per_minute < 1 or (args.max_kernels is not None and args.max_kernels < 1):
-        print("serve: --max-kernels and --new-kernels-per-minute must be >= 1", file=sys.stderr)
+    counts = (args.new_kernels_per_minute, args.max_kernels_per_address, args.max_kernels or 1)
+    if min(counts) < 1:
+        print(
+            "serve: --max-kernels, --max-kernels-per-address and --new-kernels-per-minute "
+            "must be >= 1",
+            file=sys.stderr,
+        )
         return 2
     if args.max_starting < 1 or args.max_waiting < 0:
         print("serve: --max-starting must be >= 1 and --max-waiting >= 0", file=sys.stderr)
