@@ -159,6 +159,11 @@ async def foreign_kernel(base: str, app: str, kernel_id: str, owner_cookie: str)
     results["delete"] = await http_status(
         HTTPRequest(f"{base}/api/kernels/{kernel_id}", "DELETE", headers)
     )
+    try:
+        await connect(base, str(uuid.uuid4()), stranger, WS_PROTOCOL)
+        results["websocket, no such kernel"] = 101
+    except HTTPClientError as error:
+        results["websocket, no such kernel"] = error.code
     results["owner still connects"] = await kernel_answers(base, kernel_id, owner_cookie)
     return results
 

@@ -208,3 +208,29 @@ def test_gallery_links_every_app_with_its_picture_and_costs_no_kernel(open_page,
     assert_clean(page)
     page.get_by_role("link", name="all apps").click()
     page.wait_for_url(app_server.url + "/")
+
+
+@pytest.mark.slow
+def test_a_tab_left_idle_is_told_its_session_ended_and_can_reload(browser, start_server):
+    server = start_server(
+        "--pool-size=0", "--cull-idle-timeout=2", "--cull-interval=1", pool=False
+    )
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/voila/render/{APPS[0]}.ipynb", timeout=90_000)
+        page.wait_for_selector(".al-status p", timeout=90_000)
+        # Nobody touches the page: the culler shuts its kernel down although the tab
+        # is open, and the page says so.
+        notice = page.wait_for_selector(".al-session-ended[role=alert]", timeout=30_000)
+        assert "session has ended" in notice.inner_text()
+        button = page.get_by_role("button", name="Reload the app")
+        assert page.evaluate("document.activeElement.textContent") == "Reload the app"
+        assert button.bounding_box()["height"] >= 44
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert "Culling kernel" in server.log() or "Kernel shutdown" in server.log()
+        button.click()
+        page.wait_for_selector(".al-status p", timeout=90_000)
+        assert page.query_selector(".al-session-ended") is None
+    finally:
+        context.close()

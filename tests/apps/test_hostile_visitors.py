@@ -62,6 +62,7 @@ def test_a_kernel_answers_only_the_visitor_whose_page_started_it(attacked):
     assert report == {
         "websocket, no cookie": 403,
         "websocket, another visitor": 403,
+        "websocket, no such kernel": 404,
         "kernel model": 403,
         "request info": 403,
         "shutdown": 403,

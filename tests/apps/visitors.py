@@ -4,8 +4,9 @@ Each visitor does what the browser does, without drawing: GET the app page, open
 kernel's websocket, ask for the widget states (ipywidgets' control comm), set a widget
 value and wait until the app's status text answers. All visitors run at once; when
 every one has finished its interaction the script prints ``ALL-CONNECTED`` and holds the
-connections for ``--hold`` seconds (time for the caller to measure memory), then closes
-them and prints one JSON line per visitor. Bounded: at most 50 visitors, and the whole
+connections for ``--hold`` seconds (time for the caller to measure memory), each visitor
+still sending its kernel a message four times a second (an idle one would be culled),
+then closes them and prints one JSON line per visitor. Bounded: at most 50 visitors, and the whole
 run is cancelled after ``--timeout`` seconds.
 
     python visitors.py http://127.0.0.1:8866 hr_diagram --count 20
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import re
 import sys
@@ -141,7 +143,12 @@ async def _visit(base, app, setting, expect, everyone_done, hold, progress) -> d
                 answered = True
         interaction_seconds = time.monotonic() - interacted
         everyone_done()
-        await hold.wait()
+        # Still at work while the others finish: a visitor who does nothing for the idle
+        # timeout has its kernel culled, tab open or not.
+        while not hold.is_set():
+            socket.write_message(message("kernel_info_request", {}, session), binary=True)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(hold.wait(), 0.25)
     finally:
         socket.close()
     return {

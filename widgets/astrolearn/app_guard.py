@@ -68,6 +68,8 @@ CHANNELS = frozenset({"shell", "control"})
 CLOSE_BAD_FRAME = 1008
 #: Close code for a frame above the size limit (RFC 6455: message too big).
 CLOSE_TOO_BIG = 1009
+#: Close code for a kernel shut down (culled): the page says the session has ended.
+CLOSE_SESSION_ENDED = 4001
 #: tornado cuts the connection, unread and without a word, at this many times the
 #: limit; between the two, the frame is refused here with a close code and a log line.
 HARD_LIMIT_FACTOR = 4
@@ -268,13 +270,14 @@ def owns_kernel(owner: str | None, visitor: str | None) -> bool:
 
 
 def refuse(handler: web.RequestHandler, status: int, message: str) -> None:
-    """Answer ``status`` with ``message`` as plain text, before any handler code runs.
+    """Answer ``status`` with ``message``, before any handler code runs.
 
-    Not ``HTTPError``: jupyter_server's error page needs what ``prepare`` sets up.
+    JSON as jupyter_server's API errors are (the page's code reads them), and not an
+    ``HTTPError``: jupyter_server's error page needs what ``prepare`` sets up.
     """
     handler.set_status(status)
-    handler.set_header("Content-Type", "text/plain; charset=utf-8")
-    handler.finish(message)
+    handler.set_header("Content-Type", "application/json; charset=utf-8")
+    handler.finish(json.dumps({"message": message, "reason": handler._reason}))
 
 
 def visitors_own_kernels(handler_class: type) -> type:
@@ -287,8 +290,10 @@ def visitors_own_kernels(handler_class: type) -> type:
     class VisitorsOwnKernels(handler_class):
         async def prepare(self):
             kernel_id = self.path_kwargs.get("kernel_id") or next(iter(self.path_args), "")
-            owner = self.settings["kernel_manager"].owner(kernel_id)
-            if not owns_kernel(owner, visitor_of(self)):
+            manager = self.settings["kernel_manager"]
+            if kernel_id not in manager:  # shut down, or never was: nothing to hide
+                return refuse(self, 404, "This app's session has ended. Reload the app.")
+            if not owns_kernel(manager.owner(kernel_id), visitor_of(self)):
                 getattr(self, "log", app_log).warning(
                     "403: %s asked for kernel %s, which is not its own",
                     self.request.remote_ip,
@@ -317,6 +322,10 @@ def guarded_kernel_websocket(handler_class: type) -> type:
         #: Websockets open or opening, per kernel id, in this server process.
         open_sockets: typing.ClassVar[dict[str, int]] = {}
         _counted: str | None = None
+
+        async def open(self, *args, **kwargs):
+            _SOCKETS.setdefault(self.path_kwargs.get("kernel_id", ""), set()).add(self)
+            return await super().open(*args, **kwargs)
 
         async def get(self, *args, **kwargs):
             kernel_id = self.path_kwargs.get("kernel_id", "")
@@ -354,6 +363,7 @@ def guarded_kernel_websocket(handler_class: type) -> type:
                 reason = "message too big" if error.close_code == CLOSE_TOO_BIG else "malformed"
                 self.close(error.close_code, f"astrolearn: {reason} kernel message")
                 return None
+            self.kernel_manager.visitor_active(self.path_kwargs.get("kernel_id", ""))
             return super().on_message(message)
 
         def _frame_limit(self) -> int:
@@ -361,6 +371,7 @@ def guarded_kernel_websocket(handler_class: type) -> type:
 
         def on_close(self):
             self._release()
+            _SOCKETS.get(self.path_kwargs.get("kernel_id", ""), set()).discard(self)
             if getattr(self, "connection", None) is not None:
                 return super().on_close()
             return None
@@ -393,6 +404,19 @@ def private_request_info(handler_class: type) -> type:
                     del handler_class._waiters[kernel_id]
 
     return PrivateRequestInfo
+
+
+#: The open kernel websockets of this server process, per kernel id.
+_SOCKETS: dict[str, set] = {}
+
+
+def end_session(kernel_id: str) -> None:
+    """Close the websockets of a kernel being shut down, with ``CLOSE_SESSION_ENDED``.
+
+    jupyter_server leaves them open, so a page whose kernel was culled would never know.
+    """
+    for socket in list(_SOCKETS.pop(kernel_id, ())):
+        socket.close(CLOSE_SESSION_ENDED, "astrolearn: the session has ended")
 
 
 def incident_id() -> str:

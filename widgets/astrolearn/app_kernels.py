@@ -28,6 +28,7 @@ import contextvars
 import ipaddress
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
@@ -104,6 +105,8 @@ class AppKernelManager(AsyncMappingKernelManager):
         self._awaiting_page: dict[str, datetime] = {}
         self._owners: dict[str, tuple[str, str]] = {}  # kernel: (visitor, address)
         self._pages: list[tuple[str, list[str]]] = []  # (address, kernels started)
+        #: Called with a kernel's id as it is shut down (to end its page's session).
+        self.on_shutdown: list[Callable[[str], None]] = []
 
     @asynccontextmanager
     async def rendering_page(self, visitor: str, address: str):
@@ -182,6 +185,15 @@ class AppKernelManager(AsyncMappingKernelManager):
         grace = timedelta(seconds=max(PAGE_CONNECT_GRACE, self.cull_idle_timeout))
         return served is not None and utcnow() - served < grace
 
+    def visitor_active(self, kernel_id: str) -> None:
+        """The visitor sent its kernel a message: not idle, even before the kernel answers.
+
+        jupyter_server counts only what kernels send as activity; a visitor who moves a
+        slider on a busy machine would otherwise look idle until the answer comes.
+        """
+        if kernel_id in self._kernels:
+            self._kernels[kernel_id].last_activity = utcnow()
+
     def notify_connect(self, kernel_id: str) -> None:
         """A page connected to its kernel: from now on it is culled as any other."""
         self._awaiting_page.pop(kernel_id, None)
@@ -200,6 +212,8 @@ class AppKernelManager(AsyncMappingKernelManager):
         self._awaiting_page.pop(kernel_id, None)
         self._owners.pop(kernel_id, None)
         _forget_request_info(kernel_id)
+        for callback in self.on_shutdown:
+            callback(kernel_id)
         await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
 

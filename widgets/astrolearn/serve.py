@@ -77,7 +77,7 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
         "--cull-idle-timeout",
         type=int,
         default=600,
-        help="seconds after which an idle visitor's kernel is shut down",
+        help="seconds after which an idle visitor's kernel is shut down, tab open or not",
     )
     parser.add_argument(
         "--cull-interval", type=int, default=60, help="seconds between idle-kernel checks"
@@ -285,7 +285,9 @@ def voila_arguments(args: argparse.Namespace, root: Path) -> list[str]:
         "--Voila.kernel_websocket_connection_class=astrolearn.app_guard.PrivateConnection",
         f"--MappingKernelManager.cull_idle_timeout={args.cull_idle_timeout}",
         f"--MappingKernelManager.cull_interval={args.cull_interval}",
-        "--MappingKernelManager.cull_connected=False",
+        # A tab left open holds its kernel no longer than a closed one; the page then
+        # says the session ended (apps/template/static/session-ended.js).
+        "--MappingKernelManager.cull_connected=True",
     ]
     if preheat:
         options.append(f"--VoilaConfiguration.default_pool_size={args.pool_size}")
@@ -349,6 +351,7 @@ def _voila_application(args: argparse.Namespace):
     from astrolearn.app_guard import (
         HARD_LIMIT_FACTOR,
         SecurityHeaders,
+        end_session,
         greet_visitor,
         guarded_kernel_websocket,
         private_request_info,
@@ -477,6 +480,7 @@ def _voila_application(args: argparse.Namespace):
             # tornado cuts far bigger websocket messages before reading them.
             settings["websocket_max_message_size"] = args.max_frame_bytes * HARD_LIMIT_FACTOR
             manager = self.kernel_manager
+            manager.on_shutdown.append(end_session)
             if not hasattr(manager, "get_rendered_notebook"):  # preheating is off
                 return settings
             hand_out = manager.get_rendered_notebook
