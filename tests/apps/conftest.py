@@ -78,7 +78,7 @@ class AppServer:
             f"    r = urllib.request.urlopen({self.url + path!r}, timeout={timeout})\n"
             "    status, url, body = r.status, r.url, r.read().decode(errors='replace')\n"
             "except urllib.error.HTTPError as e:\n"
-            "    status, url, body = e.code, e.url, ''\n"
+            "    status, url, body = e.code, e.url, e.read().decode(errors='replace')\n"
             "print(status); print(url); sys.stdout.write(body)\n"
         )
         result = subprocess.run(

@@ -48,6 +48,7 @@ from jupyter_server.services.kernels.connection.channels import (
 from tornado import web
 from tornado.log import app_log
 from tornado.web import OutputTransform
+from voila.execute import VoilaExecutor
 
 from astrolearn.serve import MAX_FRAME_BYTES
 
@@ -432,6 +433,39 @@ def kind_error(incident: str) -> str:
     )
 
 
+def private_error_output(output: dict, log, where: str) -> None:
+    """Replace an ``error`` output with ``kind_error``; log its traceback under the id."""
+    incident = incident_id()
+    traceback = _ANSI.sub("", "\n".join(map(str, output.get("traceback") or [])))
+    log.error(
+        "incident %s in %s: %s: %s\n%s",
+        incident,
+        where,
+        output.get("ename"),
+        output.get("evalue"),
+        traceback[:20000],
+    )
+    output.update(ename="AppError", evalue=kind_error(incident))
+    output["traceback"] = [kind_error(incident)]
+
+
+class PrivateExecutor(VoilaExecutor):
+    """Voila's executor, whose stripped cell errors tell the visitor an incident id.
+
+    Upstream replaces a failed cell's output with a line telling the visitor how to
+    start Voila with tracebacks on: operator's advice, and nothing to quote.
+    """
+
+    def strip_code_cell_errors(self, cell):
+        if cell["cell_type"] != "code":
+            return cell
+        for output in cell["outputs"]:
+            if output["output_type"] == "error":
+                where = f"the page render, cell {cell.get('execution_count')}"
+                private_error_output(output, self.log, where)
+        return cell
+
+
 class PrivateConnection(ZMQChannelsWebsocketConnection):
     """A kernel connection that sends visitors no traceback, exception text or stderr.
 
@@ -474,18 +508,7 @@ class PrivateConnection(ZMQChannelsWebsocketConnection):
             content["text"] = ""
             return True
         if msg_type == "error" or content.get("status") == "error":
-            incident = incident_id()
-            traceback = _ANSI.sub("", "\n".join(map(str, content.get("traceback") or [])))
-            self.log.error(
-                "incident %s in kernel %s: %s: %s\n%s",
-                incident,
-                self.kernel_id,
-                content.get("ename"),
-                content.get("evalue"),
-                traceback[:20000],
-            )
-            content.update(ename="AppError", evalue=kind_error(incident))
-            content["traceback"] = [kind_error(incident)]
+            private_error_output(content, self.log, f"kernel {self.kernel_id}")
             return True
         return False
 

@@ -224,6 +224,19 @@ def _forget_request_info(kernel_id: str) -> None:
     RequestInfoSocketHandler._cache.pop(kernel_id, None)
 
 
+def simple_page(title: str, heading: str, paragraphs: list[str], refresh: int = 0) -> str:
+    """A small page for visitors, readable on a phone; it reloads after ``refresh`` s."""
+    reload = f"<meta http-equiv='refresh' content='{refresh}'>" if refresh else ""
+    text = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>{reload}"
+        f"<title>astrolearn: {title}</title></head>"
+        "<body style='font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em'>"
+        f"<main><h1>{heading}</h1>{text}</main></body></html>"
+    )
+
+
 def busy_page(reason: str) -> str:
     """The page a visitor gets instead of an app: plain words, and it retries itself.
 
@@ -232,15 +245,12 @@ def busy_page(reason: str) -> str:
     reason : str
         One or two sentences on why this visitor must wait.
     """
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<meta http-equiv='refresh' content='{RETRY_AFTER}'>"
-        "<title>astrolearn: busy, please wait</title></head>"
-        "<body style='font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em'>"
-        f"<main><h1>The apps are busy right now</h1><p>{reason}</p>"
-        f"<p>This page will try again by itself in {RETRY_AFTER} seconds; "
-        "you do not need to do anything.</p></main></body></html>"
+    retry = (
+        f"This page will try again by itself in {RETRY_AFTER} seconds; "
+        "you do not need to do anything."
+    )
+    return simple_page(
+        "busy, please wait", "The apps are busy right now", [reason, retry], RETRY_AFTER
     )
 
 

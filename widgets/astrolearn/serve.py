@@ -337,6 +337,7 @@ def _voila_application(args: argparse.Namespace):
     ``args.new_kernels_per_minute`` pages a minute. Each visitor reaches only its own
     kernels, and every websocket frame is checked before it is decoded (``app_guard``).
     """
+    import voila.notebook_renderer
     from jupyter_server.services.kernels.handlers import KernelHandler
     from jupyter_server.utils import url_path_join
     from tornado.web import HTTPError, RedirectHandler, RequestHandler
@@ -350,6 +351,7 @@ def _voila_application(args: argparse.Namespace):
 
     from astrolearn.app_guard import (
         HARD_LIMIT_FACTOR,
+        PrivateExecutor,
         SecurityHeaders,
         end_session,
         greet_visitor,
@@ -479,6 +481,8 @@ def _voila_application(args: argparse.Namespace):
             settings["astrolearn_max_frame_bytes"] = args.max_frame_bytes
             # tornado cuts far bigger websocket messages before reading them.
             settings["websocket_max_message_size"] = args.max_frame_bytes * HARD_LIMIT_FACTOR
+            # Voila's renderer builds its executor from this module-level name.
+            voila.notebook_renderer.VoilaExecutor = PrivateExecutor
             manager = self.kernel_manager
             manager.on_shutdown.append(end_session)
             if not hasattr(manager, "get_rendered_notebook"):  # preheating is off
