@@ -244,3 +244,43 @@ def test_the_rate_refills_over_a_minute_and_forgets_old_addresses():
 def test_the_default_cap_leaves_room_for_the_server_and_the_pool():
     assert default_max_kernels(RESERVED_BYTES + 10 * KERNEL_BYTES, pooled_kernels=3) == 7
     assert default_max_kernels(RESERVED_BYTES, pooled_kernels=3) == 1, "always one"
+
+
+GET_AS = """
+import json, sys, urllib.error, urllib.request
+statuses = []
+for address in sys.argv[2:]:
+    request = urllib.request.Request(sys.argv[1], headers={"X-Real-IP": address})
+    try:
+        statuses.append(urllib.request.urlopen(request, timeout=120).status)
+    except urllib.error.HTTPError as error:
+        statuses.append(error.code)
+print(json.dumps(statuses))
+"""
+
+
+def get_as(server, addresses: list[str]) -> list[int]:
+    """GET the app page once per address, each claiming it in ``X-Real-IP``: statuses."""
+    url = f"{server.url}/voila/render/{APP}.ipynb"
+    result = subprocess.run(
+        [*server.prefix, sys.executable, "-c", GET_AS, url, *addresses],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout)
+
+
+@pytest.mark.slow
+def test_behind_a_proxy_the_limits_count_the_address_it_forwards(start_server):
+    server = start_server(
+        "--pool-size=0", "--new-kernels-per-minute=1", "--behind-proxy", pool=False
+    )
+    assert get_as(server, ["203.0.113.1", "203.0.113.2", "203.0.113.1"]) == [200, 200, 429]
+
+
+@pytest.mark.slow
+def test_without_a_proxy_a_claimed_address_changes_nothing(start_server):
+    server = start_server("--pool-size=0", "--new-kernels-per-minute=1", pool=False)
+    assert get_as(server, ["203.0.113.1", "203.0.113.2"]) == [200, 429]

@@ -1,11 +1,14 @@
 """``astrolearn serve`` (public Voila apps) and ``astrolearn lab`` (JupyterLab on lessons).
 
 ``serve`` builds the apps (MyST Markdown in ``apps/``) into notebooks in a temporary
-folder, writes the gallery page, and runs Voila on loopback with what a public server
-needs: no source cells, no tracebacks for visitors (Voila logs them for the operator),
-no file browsing (``/`` is the gallery; the tree and contents pages are gone),
-preheated kernels, and culling of idle kernels, which Voila otherwise leaks (a closed
-tab keeps its kernel). Everything runs on bundled data, so it works with no network.
+folder, writes the static gallery page, and runs Voila on loopback with what a public
+server needs: no source cells, no file browsing (``/`` is the gallery; the tree and
+contents pages are gone), preheated kernels, culling of idle kernels (Voila otherwise
+keeps the kernel of every closed tab), and the guards of ``app_guard`` and
+``app_kernels`` against hostile visitors: checked websocket messages, kernels only for
+their own visitor, limits on kernels with a "busy" page past them, incident ids
+instead of tracebacks, security headers. ``apps/README.md`` is the operator's guide.
+Everything runs on bundled data, so it works with no network.
 
 Examples
 --------
