@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
-from astrolearn import serve
 from astrolearn.app_guard import CLOSE_BAD_FRAME, CLOSE_TOO_BIG, MAX_SOCKETS_PER_KERNEL
 
 from tests.apps.attacks import BAD_FRAMES, HEADER_PATHS, LEAKS
+from tests.apps.test_serve import app_folder
 
 #: Growth of the server process allowed over all the attacks (a frame of 8 MiB is
 #: refused before it is buffered; the stock decoder grows by tens of MB per second).
@@ -133,10 +132,7 @@ ipywidgets.VBox([button, captured])
 
 @pytest.mark.slow
 def test_an_error_in_an_app_reaches_the_visitor_as_an_incident_id_only(start_server, tmp_path):
-    apps = tmp_path / "apps"
-    apps.mkdir()
-    (apps / "broken_button.md").write_text(BROKEN_BUTTON_APP)
-    shutil.copytree(serve.APPS / "template", apps / "template")
+    apps = app_folder(tmp_path, broken_button=BROKEN_BUTTON_APP)
     server = start_server(f"--apps={apps}", "--pool-size=0", pool=False)
     report = json.loads(server.run_script("attacks.py", "--broken-app=broken_button"))
     assert report["leaks"] == [], f"sent to the browser: {report['leaks']} (of {LEAKS})"

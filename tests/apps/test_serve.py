@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import jupytext
 import psutil
@@ -32,6 +33,16 @@ secret_source_line = "visible-only-in-source"
 raise ValueError("operator-only-marker")
 ```
 """
+
+
+def app_folder(folder: Path, **sources: str) -> Path:
+    """``folder``/apps holding the given apps (stem: MyST text) and the apps' template."""
+    apps = folder / "apps"
+    apps.mkdir()
+    for stem, text in sources.items():
+        (apps / f"{stem}.md").write_text(text)
+    shutil.copytree(serve.APPS / "template", apps / "template")
+    return apps
 
 
 def test_every_app_is_a_myst_notebook_with_a_title_goal_and_picture():
@@ -123,10 +134,7 @@ def test_visitors_cannot_browse_files_or_see_source(app_server):
 
 @pytest.mark.slow
 def test_tracebacks_go_to_the_log_not_the_page_behind_a_prefix(start_server, tmp_path):
-    apps = tmp_path / "apps"
-    apps.mkdir()
-    (apps / "broken.md").write_text(BROKEN_APP)
-    shutil.copytree(serve.APPS / "template", apps / "template")
+    apps = app_folder(tmp_path, broken=BROKEN_APP)
     server = start_server(f"--apps={apps}", "--pool-size=0", "--base-url=/public/", pool=False)
     for home in ("/public", "/public/", "/public/voila/render/gallery.ipynb"):
         status, url, gallery = server.fetch(home)
