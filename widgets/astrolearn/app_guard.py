@@ -22,6 +22,13 @@ of our own that ``astrolearn serve`` puts over Voila's handlers against each:
   rendered page, but a kernel's later ``error`` messages, and its stderr, still go to
   the page with server paths in them. ``PrivateConnection`` replaces them with a short
   message and an incident id; the operator's log has the traceback under that id.
+  So do the outputs an Output widget captured while the page rendered (they travel
+  in widget state), and ``PrivateExecutor`` does it for cells that fail in the page.
+
+Besides: caps on websockets per kernel and in all, every response's security headers
+(``SecurityHeaders``), the websockets of a culled kernel closed with
+``CLOSE_SESSION_ENDED`` so that its page can say so (``end_session``), and Voila's
+request-info socket made safe for many visitors (``private_request_info``).
 
 Examples
 --------
