@@ -88,7 +88,9 @@ def scores(course: Path, name: str) -> dict[str, dict[str, float]]:
     return result
 
 
-def run_cycle(course: Path, lessons: Path, name: str, submissions: Path, timeout: int = 10):
+def run_cycle(
+    course: Path, lessons: Path, name: str, submissions: Path, timeout: int = 10, *options: str
+):
     """``astrolearn grade cycle`` as the command line runs it; returns the exit status."""
     import argparse
 
@@ -106,6 +108,7 @@ def run_cycle(course: Path, lessons: Path, name: str, submissions: Path, timeout
             str(submissions),
             "--timeout",
             str(timeout),
+            *options,
         ]
     )
     return cycle.run(args)

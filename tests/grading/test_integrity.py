@@ -85,3 +85,23 @@ def test_checksum_false_alarm_only_for_untouched_hidden_test_cells(source, relea
     }
     edited = with_cells(release, {"cluster-distance-test": "pass"})
     assert expected_checksum_warnings(source, release, edited) == {"bright-members-test"}
+
+
+def test_a_submission_that_is_not_a_notebook_is_named_plainly(tmp_path):
+    from astrolearn.grading.integrity import MAX_NOTEBOOK_BYTES, read_submission
+
+    cases = {
+        "huge.ipynb": " " * (MAX_NOTEBOOK_BYTES + 1),
+        "text.ipynb": "my answers are in the email",
+        "latin1.ipynb": b"\xe9t\xe9".decode("latin-1"),
+        "not-a-notebook.ipynb": '{"cells": 3}',
+    }
+    reasons = {}
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="latin-1")
+        with pytest.raises(ValueError) as error:
+            read_submission(path)
+        reasons[name] = str(error.value)
+    assert "more than 20,000,000" in reasons["huge.ipynb"]
+    assert all("not a valid notebook" in reasons[n] for n in cases if n != "huge.ipynb")

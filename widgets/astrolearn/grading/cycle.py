@@ -20,11 +20,15 @@ imported at module level (the ``astrolearn`` parser must stay fast).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
+import time
+import warnings
 from pathlib import Path
 
 _CHECKSUM_WARNING = re.compile(r"Attribute 'checksum' for cell (\S+) has changed")
@@ -68,6 +72,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
             )
         if name in ("autograde", "cycle"):
             step.add_argument("--timeout", type=int, help="seconds per cell (config: 60)")
+            step.add_argument(
+                "--budget",
+                type=int,
+                help="seconds one submission may take in all; it is then stopped and the "
+                "others graded (default: every code cell at its time limit, plus 60)",
+            )
             if name == "autograde":
                 step.add_argument("--student", help="grade only this student")
             step.add_argument(
@@ -130,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
             args.student,
             args.strict,
             hidden=(args.lessons,),
+            budget=args.budget,
         )
     if step == "feedback":
         return feedback(course, args.assignment, args.exchange)
@@ -137,40 +148,94 @@ def run(args: argparse.Namespace) -> int:
 
 
 def cycle(course: Path, args: argparse.Namespace) -> int:
-    """Release, collect, autograde, feedback and export one assignment."""
-    for status in (
+    """Release, collect, autograde, feedback and export one assignment.
+
+    Submissions that could not be graded (status ``NOT_ALL_GRADED``) do not stop the
+    cycle: the others get their feedback and grades, and the status says so at the end.
+    """
+    status = 0
+    for step in (
         lambda: release(course, args.lessons, args.assignment, args.exchange),
         lambda: collect(course, args.assignment, args.source_dir),
         lambda: autograde(
-            course, args.assignment, args.timeout, None, args.strict, hidden=(args.lessons,)
+            course,
+            args.assignment,
+            args.timeout,
+            None,
+            args.strict,
+            hidden=(args.lessons,),
+            budget=args.budget,
         ),
         lambda: feedback(course, args.assignment, args.exchange),
         lambda: export(course, args.to),
     ):
-        code = status()
-        if code:
+        code = step()
+        if code == NOT_ALL_GRADED:
+            status = code
+        elif code:
             return code
-    return 0
+    return status
 
 
-def nbgrader(course: Path, *arguments: str, echo=None, env: dict | None = None) -> int:
+def _kill_tree(pid: int) -> None:
+    """Kill a process and all it started: kernels run in sessions of their own
+    (jupyter_client starts them so), out of reach of a signal to nbgrader's group, and
+    would keep its output pipe open."""
+    import psutil  # ipykernel's dependency
+
+    try:
+        top = psutil.Process(pid)
+        processes = [top, *top.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+
+
+#: Exit status of ``autograde`` (and ``cycle``) when some submissions were not graded.
+NOT_ALL_GRADED = 4
+#: Exit status of an nbgrader run stopped by its ``stop`` test (as timeout(1) uses).
+STOPPED = 124
+
+
+def nbgrader(course: Path, *arguments: str, echo=None, env: dict | None = None, stop=None) -> int:
     """Run ``nbgrader ARGUMENTS`` in the course folder, printing its log lines.
 
-    ``echo(line)`` may rewrite or drop (return None) each log line.
+    ``echo(line)`` may rewrite or drop (return None) each log line. ``stop()``, asked
+    every second, ends the run (nbgrader and its kernels) when it returns True; the
+    status is then ``STOPPED``.
     """
     command = [sys.executable, "-m", "nbgrader", *arguments]
     print("$", "nbgrader", *arguments, flush=True)
     # nbgrader runs `alembic` (gradebook migrations) from PATH: use this environment's.
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     env = {**os.environ, "PATH": path, **(env or {})}
+    stopped = threading.Event()
     with subprocess.Popen(
-        command, cwd=course, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+        command,
+        cwd=course,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     ) as process:
+
+        def watch() -> None:
+            while process.poll() is None:
+                if stop():
+                    stopped.set()
+                    _kill_tree(process.pid)
+                    return
+                time.sleep(1)
+
+        if stop is not None:
+            threading.Thread(target=watch, daemon=True).start()
         for line in process.stdout:
             line = echo(line) if echo else line
             if line is not None:
                 print(line, end="", flush=True)
-    return process.returncode
+    return STOPPED if stopped.is_set() else process.returncode
 
 
 def generate_sources(course: Path, lessons: Path, names: list[str] | None = None) -> int:
@@ -267,15 +332,109 @@ def autograde(
     student: str | None = None,
     strict: bool = False,
     hidden: tuple = (),
+    budget: float | None = None,
 ) -> int:
-    """Report tampering, then autograde; nbgrader's false checksum alarms are explained."""
-    from .integrity import report
+    """Report tampering, then autograde every submission on its own merits.
+
+    Whatever one submission does, the others are graded: a notebook nbgrader cannot
+    read is not handed to it; one that makes nbgrader fail, or runs past its time
+    (``STUDENT_BUDGET``), is stopped and the rest are graded in a new run. Every
+    student ends in the table ``reports/<name>-grading.csv``: graded, or not graded
+    and why, and flagged for review when the integrity report names them. nbgrader's
+    false checksum alarms are explained. ``budget`` is the seconds one submission may
+    take (default ``student_budget``).
+    """
+    from .integrity import UNGRADABLE, report
 
     findings, expected = report(course, name, student)
+    everyone = [student] if student else submitted_students(course, name)
+    outcome = {f.student: f"not graded: {f.message}" for f in findings if f.kind in UNGRADABLE}
+    budget = budget or student_budget(course, name, timeout)
+    state = {"explained": 0}
+    pending = [who for who in everyone if who not in outcome]
+    while pending:
+        started = time.time()
+        stuck, errors = _autograde_run(
+            course, name, pending, timeout, hidden, budget, expected, state
+        )
+        for who in pending:
+            if who == stuck:
+                outcome[who] = f"not graded: still running after {budget:.0f} s, stopped"
+            elif _autograded_since(course, name, who, started):
+                outcome[who] = "graded"
+            elif who in errors:
+                outcome[who] = f"not graded: nbgrader failed: {errors[who].strip()}"
+        # nbgrader stops at the first submission it cannot go past: grade the rest anew.
+        left = [who for who in pending if who not in outcome]
+        if left == pending:  # no progress: say so rather than loop
+            outcome.update({who: "not graded: nbgrader did not get to it" for who in left})
+            left = []
+        pending = left
+    if state["explained"]:
+        print(
+            f"note: {state['explained']} nbgrader 'checksum has changed' warning(s) hidden: "
+            "those test cells hold hidden tests, which the release omits; nbgrader restored "
+            "them as intended (the learners did not edit them)."
+        )
+    flagged = {f.student for f in findings if f.severe or f.kind == "suspicious-code"}
+    _record(course, name, outcome, flagged)
+    tampered = [f for f in findings if f.kind in ("deleted-test", "edited-test")]
+    if any(result != "graded" for result in outcome.values()):
+        return NOT_ALL_GRADED
+    return 3 if strict and tampered else 0
+
+
+#: Seconds nbgrader may spend on one submission beyond its cells' own time limits
+#: (starting a kernel, restoring cells, saving the grades).
+STUDENT_OVERHEAD = 60
+
+
+def student_budget(course: Path, name: str, timeout: int | None) -> float:
+    """Seconds one submission may take: every code cell at its time limit, plus overhead."""
+    import nbformat
+
+    release_nb = nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
+    cells = sum(cell.cell_type == "code" for cell in release_nb.cells)
+    # A deleted test cell is put back and run, an interrupted cell waits for the kernel.
+    return (cells + 2) * (timeout or configured_timeout(course)) + STUDENT_OVERHEAD
+
+
+def configured_timeout(course: Path) -> int:
+    """The per-cell time limit ``nbgrader_config.py`` sets (60 s if it sets none)."""
+    found = re.search(
+        r"^c\.ExecutePreprocessor\.timeout\s*=\s*(\d+)",
+        (course / "nbgrader_config.py").read_text(),
+        re.MULTILINE,
+    )
+    return int(found.group(1)) if found else 60
+
+
+def submitted_students(course: Path, name: str) -> list[str]:
+    """Students with a submission of ``name`` in ``submitted/``, sorted."""
+    found = (course / "submitted").glob(f"*/{name}")
+    return sorted(path.parent.name for path in found if path.is_dir())
+
+
+def _autograded_since(course: Path, name: str, student: str, since: float) -> bool:
+    notebook = course / "autograded" / student / name / f"{name}.ipynb"
+    return notebook.exists() and notebook.stat().st_mtime >= since - 1
+
+
+def _autograde_run(course, name, students, timeout, hidden, budget, expected, state):
+    """One ``nbgrader autograde`` over ``students``, stopped if one takes over ``budget`` s.
+
+    Returns the student it was stopped on (or None) and the error nbgrader logged for
+    each student it failed on.
+    """
     arguments = ["autograde", name, "--force"]
     arguments += [f"--ExecutePreprocessor.timeout={timeout}"] if timeout else []
-    arguments += ["--student", student] if student else []
-    state = {"student": "", "explained": 0}
+    if len(students) == 1:
+        arguments += ["--student", students[0]]
+    else:
+        others = set(submitted_students(course, name)) - set(students)
+        arguments += [f"--CourseDirectory.student_id_exclude={','.join(sorted(others))}"]
+    current = {"student": "", "since": time.monotonic()}
+    errors: dict[str, str] = {}
 
     def echo(line: str):
         # sqlalchemy warnings from inside nbgrader and ipykernel's TCP notice are noise.
@@ -283,22 +442,56 @@ def autograde(
         if state["sawarning"] or after_warning or "without encryption" in line:
             return None
         match = _GRADING_LINE.search(line)
-        state["student"] = match.group(1) if match else state["student"]
+        if match and match.group(1) != current["student"]:
+            current.update(student=match.group(1), since=time.monotonic())
+        if "ERROR" in line and current["student"]:
+            errors.setdefault(current["student"], line.split("ERROR", 1)[1].strip(" |]")[:300])
         warning = _CHECKSUM_WARNING.search(line)
-        if warning and warning.group(1) in expected.get(state["student"], ()):
+        if warning and warning.group(1) in expected.get(current["student"], ()):
             state["explained"] += 1
             return None
         return line
 
-    code = nbgrader(course, *arguments, echo=echo, env=sandbox_env(course, hidden))
-    if state["explained"]:
+    def overdue() -> bool:
+        return bool(current["student"]) and time.monotonic() - current["since"] > budget
+
+    status = nbgrader(course, *arguments, echo=echo, env=sandbox_env(course, hidden), stop=overdue)
+    return (current["student"] if status == STOPPED else None), errors
+
+
+def _record(course: Path, name: str, outcome: dict[str, str], flagged: set[str]) -> None:
+    """Print the grading table, write it as CSV and flag students in the gradebook.
+
+    A student is flagged for review when not graded or named by the integrity report.
+    """
+    import csv
+
+    review = {who for who, result in outcome.items() if result != "graded"} | flagged
+    target = course / "reports" / f"{name}-grading.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["student", "status", "why", "review"])
+        for who, result in sorted(outcome.items()):
+            status, _, why = result.partition(": ")
+            writer.writerow([who, status, why, "yes" if who in review else ""])
+    graded = sum(result == "graded" for result in outcome.values())
+    print(f"\n{name}: {graded} of {len(outcome)} submissions graded (table: {target})")
+    for who in sorted(review & set(outcome)):
+        print(f"  {who}: {outcome[who]}{' (review)' if who in flagged else ''}")
+    if graded < len(outcome):
         print(
-            f"note: {state['explained']} nbgrader 'checksum has changed' warning(s) hidden: "
-            "those test cells hold hidden tests, which the release omits; nbgrader restored "
-            "them as intended (the learners did not edit them)."
+            "Students not graded are flagged in the gradebook. Fix the notebook by hand if "
+            f"need be, then: astrolearn grade autograde {name} --student ID"
         )
-    tampered = [f for f in findings if f.kind in ("deleted-test", "edited-test")]
-    return 3 if strict and tampered and not code else code
+    with warnings.catch_warnings(), _gradebook(course) as gradebook:
+        warnings.simplefilter("ignore")  # sqlalchemy's, about nbgrader's own models
+        for who in outcome:
+            gradebook.update_or_create_student(who)
+            submission = gradebook.update_or_create_submission(name, who)
+            for notebook in submission.notebooks:
+                notebook.flagged = who in review
+        gradebook.db.commit()
 
 
 def sandbox_env(course: Path, hidden: tuple = ()) -> dict:

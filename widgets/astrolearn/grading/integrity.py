@@ -40,6 +40,11 @@ SUSPICIOUS = {
     r"\b(os\.walk|listdir|scandir|r?glob|iterdir)\b": "searches the file system",
 }
 SEVERE = {"deleted-test", "edited-test-metadata", "duplicate-cell", "deleted-answer"}
+#: Findings that stop a submission from being graded at all: nbgrader would fail on it
+#: (and, upstream, take the rest of the class down with it).
+UNGRADABLE = {"unreadable", "bad-metadata", "unknown-cell", "duplicate-cell"}
+#: Largest submitted notebook read (a released one is well under 1 MB).
+MAX_NOTEBOOK_BYTES = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -53,13 +58,52 @@ class Finding:
 
     @property
     def severe(self) -> bool:
-        return self.kind in SEVERE
+        return self.kind in SEVERE | UNGRADABLE
+
+
+def read_submission(path: Path):
+    """The notebook at ``path``, or a ``ValueError`` that says in plain words what is wrong.
+
+    A submission is whatever a learner's tools wrote, or the learner: too big, not
+    JSON, not a valid notebook.
+    """
+    import nbformat
+
+    size = path.stat().st_size
+    if size > MAX_NOTEBOOK_BYTES:
+        raise ValueError(f"the notebook is {size:,} bytes, more than {MAX_NOTEBOOK_BYTES:,}")
+    try:
+        notebook = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+        nbformat.validate(notebook)
+    # nbformat fails in many ways on what is not a notebook (TypeError, KeyError ...).
+    except Exception as error:
+        first_line = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        raise ValueError(f"not a valid notebook ({type(error).__name__}: {first_line})") from None
+    return notebook
+
+
+def _metadata_findings(release, submitted, student: str) -> list[Finding]:
+    """Grading metadata nbgrader cannot grade: not a table, or a cell it never released."""
+    known = set(_cells_by_id(release))
+    found = []
+    for number, cell in enumerate(submitted.cells, 1):
+        meta = cell.metadata.get("nbgrader")
+        if meta is None:
+            continue
+        if not isinstance(meta, dict) or not isinstance(meta.get("grade_id", ""), str):
+            message = f"cell {number} has grading metadata nbgrader cannot read"
+            found.append(Finding(student, f"cell {number}", "bad-metadata", message))
+        elif meta.get("grade_id") and meta["grade_id"] not in known:
+            message = f"cell {number} claims to be {meta['grade_id']!r}, which was never released"
+            found.append(Finding(student, meta["grade_id"], "unknown-cell", message))
+    return found
 
 
 def _cells_by_id(nb) -> dict:
     cells: dict = {}
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
         if grade_id:
             cells.setdefault(grade_id, []).append(cell)
     return cells
@@ -91,7 +135,9 @@ def check_submission(release, submitted, student: str = "") -> list[Finding]:
     list of Finding
         Empty for an honest submission.
     """
-    found: list[Finding] = []
+    found = _metadata_findings(release, submitted, student)
+    if found:
+        return found  # the cells cannot be matched with the release
     given, handed = _cells_by_id(release), _cells_by_id(submitted)
     for grade_id, copies in handed.items():
         if len(copies) > 1:
@@ -180,9 +226,15 @@ def report(course: Path, name: str, student: str | None = None):
         who = path.parents[1].name
         if student and who != student:
             continue
-        submitted = nbformat.read(path, as_version=4)
-        findings += check_submission(release_nb, submitted, who)
-        expected[who] = expected_checksum_warnings(source_nb, release_nb, submitted)
+        try:
+            submitted = read_submission(path)
+        except ValueError as error:
+            findings.append(Finding(who, "", "unreadable", str(error)))
+            continue
+        found = check_submission(release_nb, submitted, who)
+        findings += found
+        if not any(f.kind in UNGRADABLE for f in found):
+            expected[who] = expected_checksum_warnings(source_nb, release_nb, submitted)
     severe = [f for f in findings if f.severe or f.kind == "edited-test"]
     if severe:
         bar = "!" * 72
