@@ -31,6 +31,25 @@ def make_course(root: Path, lessons: dict[str, Path]) -> tuple[Path, Path]:
     return course, lesson_root
 
 
+FIXTURE = "00-pleiades-fixture"
+
+
+def released_fixture(root: Path) -> tuple[Path, Path, nbformat.NotebookNode]:
+    """The fixture lesson released in a course under ``root``, for sandboxed grading.
+
+    Returns the course, the lessons folder and the reference submission (full marks).
+    Skips (fails under CI) where the grading sandbox cannot run.
+    """
+    from astrolearn.grading import sandbox
+
+    from tests.conftest import require
+
+    require(sandbox.available() == "", "Linux namespaces (unshare, setpriv)", "util-linux")
+    course, lessons = make_course(root, {FIXTURE: FIXTURES / FIXTURE / "lesson.md"})
+    assert cycle.release(course, lessons, FIXTURE) == 0
+    return course, lessons, reference(course, FIXTURE)
+
+
 def read(course: Path, stage: str, name: str) -> nbformat.NotebookNode:
     return nbformat.read(course / stage / name / f"{name}.ipynb", as_version=4)
 

@@ -18,19 +18,10 @@ import site
 from pathlib import Path
 
 import pytest
-from grading_course import (
-    FIXTURES,
-    make_course,
-    reference,
-    run_cycle,
-    scores,
-    with_cells,
-    write_submissions,
-)
+from astrolearn.grading import sandbox
+from grading_course import FIXTURE as NAME
+from grading_course import released_fixture, run_cycle, scores, with_cells, write_submissions
 
-from tests.conftest import require
-
-NAME = "00-pleiades-fixture"
 MARK = "astrolearn-escape-marker"
 HOME = Path(pwd.getpwuid(os.getuid()).pw_dir)
 SITE = Path(site.getsitepackages()[0])
@@ -65,13 +56,8 @@ def fingerprint(path: Path) -> str | None:
 
 @pytest.fixture(scope="module")
 def escaped(tmp_path_factory):
-    from astrolearn.grading import cycle, sandbox
-
-    require(sandbox.available() == "", "Linux namespaces (unshare, setpriv)", "util-linux")
     root = tmp_path_factory.mktemp("escapes")
-    course, lessons = make_course(root, {NAME: FIXTURES / NAME / "lesson.md"})
-    assert cycle.release(course, lessons, NAME) == 0
-    good = reference(course, NAME)
+    course, lessons, good = released_fixture(root)
     right = next(c.source for c in good.cells if "n_bright =" in c.source)
     submissions = {
         "a-escaper": with_cells(good, {"bright-members": ESCAPES + right}),

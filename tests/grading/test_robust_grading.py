@@ -16,20 +16,10 @@ import csv
 import sqlite3
 
 import pytest
-from grading_course import (
-    FIXTURES,
-    make_course,
-    reference,
-    run_cycle,
-    scores,
-    with_cells,
-    write_submissions,
-)
-
-from tests.conftest import require
+from grading_course import FIXTURE as NAME
+from grading_course import released_fixture, run_cycle, scores, with_cells, write_submissions
 
 pytestmark = pytest.mark.timeout(900)  # nine submissions, three of them stopped late
-NAME = "00-pleiades-fixture"
 #: Seconds one submission may take here: three cells of 3 s each overrun it.
 BUDGET = 8
 SLOW = "import time\ntime.sleep(3)\n"
@@ -46,13 +36,8 @@ def renamed(notebook, grade_id: str, new: str):
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    from astrolearn.grading import cycle, sandbox
-
-    require(sandbox.available() == "", "Linux namespaces (unshare, setpriv)", "util-linux")
     root = tmp_path_factory.mktemp("robust")
-    course, lessons = make_course(root, {NAME: FIXTURES / NAME / "lesson.md"})
-    assert cycle.release(course, lessons, NAME) == 0
-    good = reference(course, NAME)
+    course, lessons, good = released_fixture(root)
     bad_metadata = copy.deepcopy(good)
     test_cell = next(i for i, c in enumerate(bad_metadata.cells) if "nbgrader" in c.metadata)
     bad_metadata.cells[test_cell].metadata["nbgrader"] = "yes"
