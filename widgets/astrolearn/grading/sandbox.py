@@ -3,18 +3,13 @@
 During autograding a submission's code runs as the grader, with the course folder
 around it: ``source/`` (solutions), ``gradebook.db`` and other students' autograded
 notebooks (hidden tests), the lessons (solutions again). A submission could read them
-and copy the answers, or leave behind code that runs later, outside: a kernelspec, the
-course's ``nbgrader_config.py``, an IPython startup file, a ``.pth`` file. The grading
-kernel therefore starts in new mount and PID namespaces (``unshare``) where:
-
-* every mount is read-only except the kernel's own folder (the submission's), whose
-  notebook (written there by nbgrader with the hidden tests put back) is covered;
-* those course paths are covered by empty read-only mounts;
-* ``/tmp``, ``/dev/shm`` and ``$HOME`` (with ``IPYTHONDIR``) are private and empty,
-  gone with the kernel;
-
-and with every capability dropped (``setpriv``) so it cannot unmount any of it. It keeps
-the network loopback that links it to nbgrader.
+and copy the answers; so could it read the notebook being graded, which nbgrader
+writes in the kernel's folder with the hidden tests put back. The grading kernel
+therefore starts in new mount and PID namespaces (``unshare``) where those paths and
+that notebook are covered by empty read-only mounts, and
+with every capability dropped (``setpriv``) so it cannot unmount them. The kernel keeps
+its working folder (the submission's own folder) and the network loopback that links it
+to nbgrader.
 
 ``kernel_env`` writes a ``python3`` kernelspec wrapping ipykernel this way and returns
 the ``JUPYTER_PATH`` that makes nbgrader pick it. Where namespaces are not allowed
@@ -55,58 +50,7 @@ def _unshare_prefix() -> list[str]:
     return prefix
 
 
-#: Run inside the new mount namespace, before the kernel: every mount read-only but
-#: the kernel's own folder, so that nothing it writes outlives it there, and nothing
-#: can run later outside (a kernelspec, the course's nbgrader_config.py, IPython
-#: startup files, .pth files in site-packages).
-_READ_ONLY = r"""
-work=$(pwd)
-mount --bind "$work" "$work"
-cd "$work"  # into the writable mount just made over it
-# The notebook being graded: nbgrader wrote it here with the hidden tests put back.
-for notebook in "$work"/*.ipynb; do
-  if [ -f "$notebook" ]; then mount --bind -o ro /dev/null "$notebook"; fi
-done
-for target in $(awk '{print $5}' /proc/self/mountinfo | sort -u); do
-  case "$target" in
-    /proc|/proc/*|/sys|/sys/*|/dev|/dev/*|"$work") ;;
-    *) mount -o remount,bind,ro "$target" ;;
-  esac
-done
-"""
-#: After the hidden paths are covered: a private /tmp, /dev/shm and $HOME.
-_PRIVATE = r"""
-real_home=${HOME:-/nonexistent}
-mount -t tmpfs -o size=512m,mode=1777 astrolearn-tmp /tmp
-mount -t tmpfs -o size=64m,mode=1777 astrolearn-shm /dev/shm
-# -c: the kernel follows /proc/self/cwd to the folder itself, not to its name.
-case "$work" in /tmp/*) mkdir -p "$work"; mount -c --rbind /proc/self/cwd "$work" ;; esac
-export HOME=/tmp/home IPYTHONDIR=/tmp/home/.ipython XDG_CACHE_HOME=/tmp/home/.cache
-export MPLCONFIGDIR=/tmp/home/.config/matplotlib
-mkdir -p "$IPYTHONDIR" "$XDG_CACHE_HOME" "$MPLCONFIGDIR"
-if [ -d "$real_home/.cache/matplotlib" ]; then
-  cp -r "$real_home/.cache/matplotlib" "$XDG_CACHE_HOME/"  # its font list: a quick start
-fi
-cd "$work"
-"""
-
-
-def _keep(files: list[str]) -> tuple[str, str]:
-    """Shell lines that keep ``files`` under /tmp visible in the private /tmp: opened
-    before it is mounted, bound at their own path after (the kernel's connection file,
-    which jupyter_client may write there)."""
-    opened, bound = [], []
-    for number, file in enumerate(f for f in files if f.startswith(("/tmp/", "/dev/shm/"))):
-        fd, quoted = 4 + number, shlex.quote(file)
-        opened.append(f"exec {fd}< {quoted}")
-        bound.append(
-            f"mkdir -p $(dirname {quoted}); touch {quoted}; "
-            f"mount -c --bind /proc/self/fd/{fd} {quoted}; exec {fd}<&-"
-        )
-    return "".join(f"{line}\n" for line in opened), "".join(f"{line}\n" for line in bound)
-
-
-def _script(hidden: list[Path], keep: list[str] = ()) -> str:
+def _script(hidden: list[Path]) -> str:
     mounts = []
     for path in hidden:
         quoted = shlex.quote(str(path))
@@ -114,18 +58,19 @@ def _script(hidden: list[Path], keep: list[str] = ()) -> str:
             mounts.append(f"mount -t tmpfs -o ro,size=4k,mode=0 astrolearn-hidden {quoted}")
         elif path.exists():
             mounts.append(f"mount --bind -o ro /dev/null {quoted}")
+    # The notebook being graded, in the kernel's folder: nbgrader wrote it there with
+    # the hidden tests put back.
+    mounts.append(
+        'for notebook in ./*.ipynb; do if [ -f "$notebook" ]; then '
+        'mount --bind -o ro /dev/null "$notebook"; fi; done'
+    )
     drop = "setpriv --no-new-privs --bounding-set=-all --inh-caps=-all --"
-    opened, bound = _keep(list(keep))
-    body = _READ_ONLY + "\n".join(mounts) + "\n" + opened + _PRIVATE + bound
-    return "set -e\n" + body + f'exec {drop} "$@"'
+    return "set -e; " + "; ".join([*mounts, f'exec {drop} "$@"'])
 
 
 def wrap(command: list[str], hidden: list[Path]) -> list[str]:
     """The command line that runs ``command`` with ``hidden`` paths covered."""
-    # The kernel's connection file: the argument after -f.
-    keep = [command[i + 1] for i, arg in enumerate(command[:-1]) if arg == "-f"]
-    script = _script(hidden, keep)
-    return [*_unshare_prefix(), "sh", "-c", script, "astrolearn-sandbox", *command]
+    return [*_unshare_prefix(), "sh", "-c", _script(hidden), "astrolearn-sandbox", *command]
 
 
 @functools.cache
