@@ -52,7 +52,7 @@ import typing
 from jupyter_server.services.kernels.connection.channels import (
     ZMQChannelsWebsocketConnection,
 )
-from tornado import web
+from tornado import httputil, web
 from tornado.log import app_log
 from tornado.web import OutputTransform
 from voila.execute import VoilaExecutor
@@ -285,7 +285,8 @@ def refuse(handler: web.RequestHandler, status: int, message: str) -> None:
     """
     handler.set_status(status)
     handler.set_header("Content-Type", "application/json; charset=utf-8")
-    handler.finish(json.dumps({"message": message, "reason": handler._reason}))
+    reason = httputil.responses.get(status, "")
+    handler.finish(json.dumps({"message": message, "reason": reason}))
 
 
 def visitors_own_kernels(handler_class: type) -> type:
