@@ -1,11 +1,16 @@
-"""Autograding throughput (submissions per minute) for one assignment, printed as a table.
+"""Autograding cost per submission and throughput for a class, printed as a table.
 
 Builds a throw-away course from the grading fixture lesson (real Gaia Pleiades data),
-submits N copies of the reference solution and times ``astrolearn grade autograde``:
-the baseline is plain nbgrader (kernel without the sandbox), then the sandboxed kernel
-the course uses. Usage::
+submits N copies of the reference solution and times, in the same run:
 
-    python benchmarks/bench_grading.py [--students 6]
+1. plain ``nbgrader autograde`` (nbgrader's own Execute, no sandbox): the baseline;
+2. ``astrolearn grade autograde`` with trusted checks (a reference kernel runs each
+   test cell on the answers as data) but the sandbox turned off;
+3. the same in the sandbox, as the course grades.
+
+Usage::
+
+    python benchmarks/bench_grading.py [--students 30]
 """
 
 from __future__ import annotations
@@ -39,9 +44,28 @@ def timed_autograde(course: Path, use_sandbox: bool) -> float:
     return time.perf_counter() - start
 
 
+def timed_plain_nbgrader(course: Path) -> float:
+    """``nbgrader autograde`` as nbgrader ships it: its Execute, kernels over TCP."""
+    config = course / "nbgrader_config.py"
+    original = config.read_text()
+    plain = original.replace(
+        "astrolearn.grading.trusted.TrustedExecute", "nbgrader.preprocessors.Execute"
+    )
+    config.write_text(plain.replace('c.KernelManager.transport = "ipc"', ""))
+    try:
+        start = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()):
+            status = cycle.nbgrader(course, "autograde", NAME, "--force")
+        if status:
+            raise SystemExit(f"nbgrader autograde failed with status {status}")
+        return time.perf_counter() - start
+    finally:
+        config.write_text(original)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=6)
+    parser.add_argument("--students", type=int, default=30)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         course, lessons = make_course(Path(tmp), {NAME: FIXTURES / NAME / "lesson.md"})
@@ -52,11 +76,14 @@ def main() -> None:
                 Path(tmp) / "inbox", NAME, {f"s{i:03d}": good for i in range(args.students)}
             )
             cycle.collect(course, NAME, inbox)
-        rows = [("nbgrader, plain kernel (baseline)", timed_autograde(course, False))]
+        rows = [("plain nbgrader autograde (baseline)", timed_plain_nbgrader(course))]
+        rows.append(("astrolearn, trusted checks, no sandbox", timed_autograde(course, False)))
         os.environ["ASTROLEARN_GRADING_SANDBOX"] = "1"
         sandbox.available.cache_clear()
         reason = sandbox.available()
-        label = "astrolearn, sandboxed kernel" + (f" (UNAVAILABLE: {reason})" if reason else "")
+        label = "astrolearn, trusted checks, sandbox" + (
+            f" (UNAVAILABLE: {reason})" * bool(reason)
+        )
         rows.append((label, timed_autograde(course, True)))
     base = rows[0][1]
     load = os.getloadavg()[0]  # other work on a shared machine slows both rows alike
@@ -64,10 +91,11 @@ def main() -> None:
         f"\nautograding {args.students} submissions of {NAME}, {os.cpu_count()} cores, "
         f"load average {load:.1f}"
     )
-    print(f"{'configuration':<44} {'seconds':>8} {'subs/min':>9} {'ratio':>6}")
+    print(f"{'configuration':<44} {'s/sub':>6} {'extra s/sub':>11} {'subs/min':>9} {'ratio':>6}")
     for label, seconds in rows:
-        rate = args.students / seconds * 60
-        print(f"{label:<44} {seconds:8.1f} {rate:9.1f} {base / seconds:6.2f}")
+        each, rate = seconds / args.students, args.students / seconds * 60
+        extra = (seconds - base) / args.students
+        print(f"{label:<44} {each:6.2f} {extra:11.2f} {rate:9.1f} {seconds / base:6.2f}")
 
 
 if __name__ == "__main__":

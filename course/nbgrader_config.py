@@ -17,6 +17,10 @@ c.Execute.interrupt_on_timeout = True
 # nbgrader puts it back from the gradebook and runs it (astrolearn grade also reports it).
 c.OverwriteCells.add_missing_cells = True
 
+# Kernels talk to nbgrader over Unix sockets, not TCP: the grading sandbox (astrolearn
+# grade) gives each kernel no network at all.
+c.KernelManager.transport = "ipc"
+
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
@@ -25,7 +29,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 c.Autograde.autograde_preprocessors = [
-    "nbgrader.preprocessors.Execute",
+    "astrolearn.grading.trusted.TrustedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

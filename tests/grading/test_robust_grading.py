@@ -23,6 +23,17 @@ pytestmark = pytest.mark.timeout(900)  # nine submissions, three of them stopped
 #: Seconds one submission may take here: three cells of 3 s each overrun it.
 BUDGET = 8
 SLOW = "import time\ntime.sleep(3)\n"
+RIGHT_COUNT = 'n_bright = int(np.sum(members["phot_g_mean_mag"] < 10))\n'
+FORK_BOMB = """
+import os
+try:
+    while True:
+        if os.fork() == 0:
+            while True:
+                os.fork()
+except OSError:
+    pass
+"""
 
 
 def renamed(notebook, grade_id: str, new: str):
@@ -63,6 +74,7 @@ def graded(tmp_path_factory):
             },
         ),
         "renamed-test": renamed(good, "bright-members-test", "made-up-test"),
+        "fork-bomb": with_cells(good, {"bright-members": FORK_BOMB + RIGHT_COUNT}),
         "z-honest": good,
     }
     inbox = write_submissions(root / "inbox", NAME, submissions)
@@ -84,6 +96,8 @@ WHY = {
     "ignores-interrupts": ("Timeout waiting for execute reply", STOPPED),
     "over-budget": (STOPPED,),
     "renamed-test": ("'made-up-test', which was never released",),
+    # Stopped at 256 processes: its copies of the kernel keep it busy until stopped.
+    "fork-bomb": (STOPPED, "Kernel died", "Timeout waiting for execute reply"),
     "not-json": ("not a valid notebook",),
 }
 
@@ -130,3 +144,11 @@ def test_every_student_has_a_row_in_the_grades(graded):
     with (course / "grades.csv").open() as grades:
         students = {row["student_id"] for row in csv.DictReader(grades)}
     assert students == set(graded[2])
+
+
+@pytest.mark.slow
+def test_no_process_outlives_its_grading(graded):
+    import psutil
+
+    left = [p.info for p in psutil.process_iter(["pid", "username", "cmdline"])]
+    assert not [p for p in left if p["username"] == "nobody"], "a sandboxed process is left"

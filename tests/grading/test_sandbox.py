@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -57,12 +58,21 @@ def test_kernel_env_points_python3_at_the_sandbox(tmp_path):
     )
     (tmp_path / "gradebook.db").touch()
     env = sandbox.kernel_env(tmp_path, [tmp_path / "nowhere"])
-    spec_file = next(iter(env["JUPYTER_PATH"].split(":"))) + "/kernels/python3/kernel.json"
-    spec = json.loads(Path(spec_file).read_text())
-    assert spec["interrupt_mode"] == "message"
-    hidden = spec["argv"][3 : spec["argv"].index("--")]
-    assert str(tmp_path / "gradebook.db") in hidden and str(tmp_path / "source") in hidden
-    assert str(tmp_path / "nowhere") not in hidden  # paths that do not exist are skipped
+    try:
+        spec_file = Path(env["JUPYTER_PATH"].split(":")[0]) / "kernels/python3/kernel.json"
+        spec = json.loads(spec_file.read_text())
+        assert spec["interrupt_mode"] == "message"
+        hidden = [arg.removeprefix("--hide=") for arg in spec["argv"] if arg.startswith("--hide=")]
+        assert str(tmp_path / "gradebook.db") in hidden and str(tmp_path / "source") in hidden
+        assert str(tmp_path / "nowhere") not in hidden  # paths that do not exist are skipped
+        assert oct(spec_file.parents[2].stat().st_mode & 0o077) in ("0o0", "0o11")
+        sandbox.verify_kernel(env)
+        spec_file.write_text(spec_file.read_text().replace("ipykernel_launcher", "evil"))
+        with pytest.raises(RuntimeError, match="changed"):
+            sandbox.verify_kernel(env)
+    finally:
+        sandbox.discard(env)
+    assert not spec_file.exists()
 
 
 def test_turned_off_by_environment(monkeypatch):
@@ -92,3 +102,23 @@ def test_limit_output_size(size):
     assert ("image/png" in display.data) == (size <= 2_000_000)
     assert error.ename == "ValueError"  # the error stays, so the score does not change
     assert len(error.evalue) <= 20_100
+
+
+def test_the_sandboxed_process_dies_with_its_sandbox():
+    """jupyter_client stops a kernel by killing the process it started (the sandbox):
+    what runs inside, as another user, must not outlive it."""
+    import psutil
+
+    require(sandbox.available() == "", "Linux namespaces (unshare, setpriv)", "util-linux")
+    outer = subprocess.Popen(sandbox.wrap(["sleep", "300"], [], keep=sandbox.needed_folders()))
+    try:
+        deadline = time.monotonic() + 20
+        while not [p for p in psutil.Process(outer.pid).children(True) if p.name() == "sleep"]:
+            assert time.monotonic() < deadline, "the sandboxed command did not start"
+            time.sleep(0.1)
+        inside = next(p for p in psutil.Process(outer.pid).children(True) if p.name() == "sleep")
+        outer.kill()
+        outer.wait()
+        inside.wait(timeout=10)  # raises psutil.TimeoutExpired if it outlives the sandbox
+    finally:
+        outer.kill()

@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .answers import NotGradable
+
 __all__ = [
     "check_close",
     "check_columns",
@@ -32,8 +34,6 @@ __all__ = [
     "check_true",
     "check_type",
 ]
-
-_UNSET = (None, Ellipsis, NotImplemented)
 
 
 def _fail(message: str, hint: str | None) -> None:
@@ -60,6 +60,8 @@ def _short(value: Any, limit: int = 80) -> str:
 
 
 def _require_answer(name: str, value: Any, hint: str | None) -> None:
+    if isinstance(value, NotGradable):  # the grader could not read the learner's value
+        _fail(f"{name} {value.reason}.", hint)
     if value is None or value is Ellipsis or value is NotImplemented:
         _fail(f"{name} is not answered yet (it is {value!r}).", hint)
 

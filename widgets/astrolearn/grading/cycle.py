@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
+import math
 import os
 import re
 import shutil
@@ -30,6 +32,8 @@ import threading
 import time
 import warnings
 from pathlib import Path
+
+from . import sandbox  # standard library only
 
 _CHECKSUM_WARNING = re.compile(r"Attribute 'checksum' for cell (\S+) has changed")
 _GRADING_LINE = re.compile(r"(?:Sanitizing|Autograding|Grading) .*?submitted[/\\]([^/\\]+)[/\\]")
@@ -352,7 +356,12 @@ def autograde(
     budget = budget or student_budget(course, name, timeout)
     state = {"explained": 0}
     pending = [who for who in everyone if who not in outcome]
+    _forget_checks(course, name, everyone)
+    config = _fingerprint(course / "nbgrader_config.py")
     while pending:
+        if _fingerprint(course / "nbgrader_config.py") != config:  # a kernel wrote it?
+            outcome.update({who: "not graded: nbgrader_config.py changed" for who in pending})
+            break
         started = time.time()
         stuck, errors = _autograde_run(
             course, name, pending, timeout, hidden, budget, expected, state
@@ -377,11 +386,47 @@ def autograde(
             "them as intended (the learners did not edit them)."
         )
     flagged = {f.student for f in findings if f.severe or f.kind == "suspicious-code"}
+    for who, seen in _checker_findings(course, name).items():
+        if outcome.get(who) == "graded":  # what the trusted checker saw, for review
+            outcome[who] = "graded: " + "; ".join(seen)
+            flagged.add(who)
     _record(course, name, outcome, flagged)
     tampered = [f for f in findings if f.kind in ("deleted-test", "edited-test")]
-    if any(result != "graded" for result in outcome.values()):
+    if any(not result.startswith("graded") for result in outcome.values()):
         return NOT_ALL_GRADED
     return 3 if strict and tampered else 0
+
+
+def _checks_file(course: Path, name: str) -> Path:
+    """Where ``trusted.TrustedExecute`` notes what it saw, one JSON line per finding."""
+    return course / "reports" / f"{name}-checks.jsonl"
+
+
+def _forget_checks(course: Path, name: str, students: list[str]) -> None:
+    """Drop the findings of earlier runs for ``students`` (they are graded anew)."""
+    import json
+
+    path = _checks_file(course, name)
+    if path.exists():
+        lines = path.read_text().splitlines()
+        kept = [line for line in lines if json.loads(line).get("student") not in students]
+        path.write_text("".join(line + "\n" for line in kept))
+
+
+def _checker_findings(course: Path, name: str) -> dict[str, list[str]]:
+    import json
+
+    path = _checks_file(course, name)
+    found: dict[str, list[str]] = {}
+    for line in path.read_text().splitlines() if path.exists() else []:
+        finding = json.loads(line)
+        note = f"{finding['detail']} ({finding['cell']})"
+        found.setdefault(finding["student"], []).append(note)
+    return found
+
+
+def _fingerprint(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
 
 
 #: Seconds nbgrader may spend on one submission beyond its cells' own time limits
@@ -455,7 +500,11 @@ def _autograde_run(course, name, students, timeout, hidden, budget, expected, st
     def overdue() -> bool:
         return bool(current["student"]) and time.monotonic() - current["since"] > budget
 
-    status = nbgrader(course, *arguments, echo=echo, env=sandbox_env(course, hidden), stop=overdue)
+    env = sandbox_env(course, hidden, budget)
+    try:
+        status = nbgrader(course, *arguments, echo=echo, env=env, stop=overdue)
+    finally:
+        sandbox.discard(env)
     return (current["student"] if status == STOPPED else None), errors
 
 
@@ -466,7 +515,8 @@ def _record(course: Path, name: str, outcome: dict[str, str], flagged: set[str])
     """
     import csv
 
-    review = {who for who, result in outcome.items() if result != "graded"} | flagged
+    review = {who for who, result in outcome.items() if not result.startswith("graded")}
+    review |= flagged
     target = course / "reports" / f"{name}-grading.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", newline="") as stream:
@@ -475,7 +525,7 @@ def _record(course: Path, name: str, outcome: dict[str, str], flagged: set[str])
         for who, result in sorted(outcome.items()):
             status, _, why = result.partition(": ")
             writer.writerow([who, status, why, "yes" if who in review else ""])
-    graded = sum(result == "graded" for result in outcome.values())
+    graded = sum(result.startswith("graded") for result in outcome.values())
     print(f"\n{name}: {graded} of {len(outcome)} submissions graded (table: {target})")
     for who in sorted(review & set(outcome)):
         print(f"  {who}: {outcome[who]}{' (review)' if who in flagged else ''}")
@@ -494,11 +544,13 @@ def _record(course: Path, name: str, outcome: dict[str, str], flagged: set[str])
         gradebook.db.commit()
 
 
-def sandbox_env(course: Path, hidden: tuple = ()) -> dict:
-    """Environment for nbgrader: the sandboxed grading kernel when it is available."""
-    from . import sandbox
+def sandbox_env(course: Path, hidden: tuple = (), budget: float | None = None) -> dict:
+    """Environment for nbgrader: the sandboxed grading kernel when it is available.
 
-    return sandbox.kernel_env(course, list(hidden))
+    A kernel may use as many CPU seconds as one submission has (``budget``).
+    """
+    limits = sandbox.Limits(cpu_seconds=math.ceil(budget) if budget else None)
+    return sandbox.kernel_env(course, list(hidden), limits)
 
 
 def feedback(course: Path, name: str, exchange: bool = False) -> int:
