@@ -862,8 +862,12 @@ DATASETS += [
             "peak_mag": (MAG, "peak apparent magnitude (AB)"),
             "peak_abs_mag": (MAG, "peak absolute magnitude"),
             "duration": (DAY, "duration above half peak flux"),
-            "rise": (DAY, "rise time"),
-            "fade": (DAY, "fade time"),
+            "rise": (
+                DAY,
+                "time from half peak flux to peak (text; '>x' is a lower limit); "
+                "duration = rise + fade",
+            ),
+            "fade": (DAY, "time from peak to half peak flux (text; '>x' is a lower limit)"),
             "type": (None, "spectroscopic type (SN Ia, Ia-91T, Ia-pec, ...)"),
             "redshift": (ONE, "redshift"),
             "b": (DEG, "Galactic latitude"),
