@@ -99,8 +99,8 @@ def test_claim_prerequisites_point_at_the_lessons_that_teach_them():
 
 
 def test_claim_no_unverifiable_citation():
-    # The reading list cited "Djorgovski et al. 2016 ... IEEE e-Science", which could not
-    # be found; it must not come back.
+    # Claim: the reading list. It cited "Djorgovski et al. 2016 ... IEEE e-Science",
+    # which could not be found; it must not come back.
     assert "Djorgovski et al. 2016" not in LESSON.read_text()
 
 
