@@ -36,6 +36,15 @@ def test_overfitting_and_cross_validation(run):
     assert values["deep_test_accuracy"] < max(values["test_scores"]) - 0.02
     assert 1 < values["best_k"] < 150
     assert values["cv_means"][0] < max(values["cv_means"]) - 0.02  # k = 1 overfits
+    # Claim: "worse on new data than the best tree, of depth 12".
+    assert prose_number(LESSON, r"best tree, of depth \*\*(\d+)\*\*") == values["best_depth"]
+    assert values["deep_test_accuracy"] < max(values["test_scores"])
+    # Claim: "in between, the scores differ by less than their fold-to-fold spread of
+    # about 0.006, so any k from 5 to 50 is as good as another".
+    middle = values["cv_means"][1:4]  # k = 5, 15, 50
+    spread = min(values["cv_stds"][1:4])
+    assert max(middle) - min(middle) < spread
+    assert prose_number(LESSON, r"spread of about \*\*([\d.]+)\*\*") == round(spread, 3)
 
 
 @pytest.mark.slow
