@@ -27,6 +27,11 @@ def test_clustering_recovers_the_independent_membership(run):
     assert values["n_box"] == 384  # PROVENANCE: 384 members by the simple box cut
     assert values["box_recovered"] > 0.97
     assert values["members_in_box"] > 0.9
+    # Claim: "HDBSCAN finds every one of the box members and adds 15 stars just outside".
+    assert values["box_recovered"] == 1.0
+    assert prose_number(LESSON, r"adds (\d+) stars just outside") == (
+        values["n_members"] - values["n_box"]
+    )
     assert prose_number(LESSON, r"largest has \*\*(\d+)\*\* stars") == values["n_members"]
     assert prose_number(LESSON, r"agree on \*\*(\d+)%\*\*") == round(
         100 * values["members_in_box"]

@@ -74,6 +74,9 @@ def test_high_redshift_quasars_rise_to_the_top_of_the_colour_outliers(run):
     assert counts["QSO"] < counts["STAR"] + counts["GALAXY"]
     assert prose_number(LESSON, r"top 1% holds only \*\*(\d+)\*\*") == values["high_z_in_top_all"]
     assert values["high_z_in_top_all"] < values["high_z_in_top"]
+    # Claim: "magnitudes near the detection limit, beyond 30 mag, are not measurements".
+    sdss = data.load("sdss_dr17")
+    assert max(float(np.max(sdss[band])) for band in "ugriz") > 30
     assert run.figures_without_alt == []
 
 
