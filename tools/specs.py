@@ -262,6 +262,8 @@ DATASETS = [
         notes=[
             "ra, dec derived from the SDSS J-name (truncated to 0.01 s, 0.1 arcsec).",
             "The file's last line is cut short (9 of 15 fields) and is left out: 8,263 rows.",
+            "first and rosat follow the DR5 quasar catalogue: first is an AB magnitude (the "
+            "faintest, 16.4, is 1 mJy), rosat a log count rate; sentinels kept as in the file.",
         ],
         rename={
             "SDSS": "name",
@@ -284,8 +286,16 @@ DATASETS = [
                     f"sig_{band}_mag": (MAG, f"uncertainty of {band}_mag (0 where missing)"),
                 }.items()
             },
-            "first": (None, "FIRST radio flag/flux as in the quasar catalogue (-1 not covered)"),
-            "rosat": (None, "ROSAT X-ray value as in the quasar catalogue (-9 no detection)"),
+            "first": (
+                MAG,
+                "FIRST 20 cm peak flux density as an AB magnitude, -2.5 log10(f / 3631 Jy); "
+                "0 = not detected, -1 = outside the FIRST area (Schneider et al. 2007)",
+            ),
+            "rosat": (
+                "dex(ct / s)",
+                "log10 of the ROSAT All-Sky Survey full-band count rate; "
+                "-9 = not detected (Schneider et al. 2007)",
+            ),
             "abs_i_mag": (MAG, "absolute i-band magnitude"),
         },
         references=["2007AJ....134..102S", "2012msma.book.....F"],
@@ -297,6 +307,11 @@ DATASETS = [
         rows=5_000,
         description="SDSS stars in a 5x5 deg box (RA 190-195, Dec 20-25), ugriz",
         provenance="SDSS_stars.csv of the MSMA teaching sets.",
+        notes=[
+            "A curated teaching set: 15 < g, r, i, z < 18, near the north Galactic pole "
+            "(b ~ 85 deg); no object has u - g < 0.68, so it holds no white dwarfs or other "
+            "UV-excess stars.",
+        ],
         columns={
             **ugriz("point-source", "_mag"),
             "ra": (DEG, "right ascension"),
@@ -631,13 +646,18 @@ DATASETS = [
         release="OGLE-III photometry",
         licence="public (OGLE)",
         provenance="Four light curves from the LSSTC Data Science Fellowship Program.",
-        notes=["The four files are stacked with a 'star' column; mag.error renamed mag_err."],
+        notes=[
+            "The four files are stacked with a 'star' column; mag.error renamed mag_err.",
+            "time runs from 466 to 4,955 d: HJD - 2450000 for 1997-2009 (OGLE-II from 1997, "
+            "OGLE-III from 2001); the eclipsing binaries start in 2001. The PROVENANCE "
+            "file's range (540-2,550 d, HJD - 2452000) does not match the data.",
+        ],
         rename={"mag.error": "mag_err"},
         columns={
             "star": (None, "OGLE-III identifier (CEP = Cepheid, ECL = eclipsing binary)"),
             "time": (
                 DAY,
-                "time of observation (offset not stated; consistent with HJD - 2452000)",
+                "HJD - 2450000 (offset not stated upstream; inferred from the 1997-2009 span)",
             ),
             "mag": (MAG, "I-band magnitude"),
             "mag_err": (MAG, "I-band magnitude uncertainty"),
@@ -842,8 +862,12 @@ DATASETS += [
             "peak_mag": (MAG, "peak apparent magnitude (AB)"),
             "peak_abs_mag": (MAG, "peak absolute magnitude"),
             "duration": (DAY, "duration above half peak flux"),
-            "rise": (DAY, "rise time"),
-            "fade": (DAY, "fade time"),
+            "rise": (
+                DAY,
+                "time from half peak flux to peak (text; '>x' is a lower limit); "
+                "duration = rise + fade",
+            ),
+            "fade": (DAY, "time from peak to half peak flux (text; '>x' is a lower limit)"),
             "type": (None, "spectroscopic type (SN Ia, Ia-91T, Ia-pec, ...)"),
             "redshift": (ONE, "redshift"),
             "b": (DEG, "Galactic latitude"),

@@ -57,8 +57,6 @@ UNITLESS_OK = {
     "plate",
     "fiberid",
     "quarter",
-    "first",
-    "rosat",
     "num_points_good_b",
     "num_points_good_r",
     "is_pulsar",
@@ -79,6 +77,10 @@ EXPECTED_UNITS = {
     "time": u.day,
     "period": u.day,
     "distance": u.pc,
+    # The DR5 quasar catalogue (Schneider et al. 2007) gives FIRST as an AB magnitude and
+    # ROSAT as log10 of a count rate, not as a flux in mJy or a flag.
+    "first": u.mag,
+    "rosat": u.dex(u.ct / u.s),
 }
 
 
@@ -152,6 +154,36 @@ def test_converted_coordinates_land_where_the_objects_are():
     first = quasars[quasars["name"] == "000006.53+003055.2"][0]
     assert first["ra"] == pytest.approx(1.6325 / 60, abs=1e-4)
     assert first["dec"] == pytest.approx(0 + 30 / 60 + 55.2 / 3600, abs=1e-4)
+
+
+def test_claim_first_is_an_ab_magnitude_and_rosat_a_log_count_rate():
+    # Claim (specs.py, lesson 7): FIRST = -2.5 log10(f / 3631 Jy), 0 undetected, -1 not
+    # covered; ROSAT = log10(count rate), -9 undetected. FIRST detects down to about
+    # 1 mJy (Becker, White & Helfand 1995): the faintest detection must be near 1 mJy,
+    # which a flux column in mJy (values 7.7-16.4) could not be.
+    quasars = data.load("sdss_quasars")
+    first = np.asarray(quasars["first"])
+    assert set(np.unique(first[first <= 0])) == {-1.0, 0.0}
+    faintest_mjy = (np.max(first) * u.ABmag).to_value(u.mJy)
+    assert 0.5 < faintest_mjy < 2
+    rosat = np.asarray(quasars["rosat"])
+    detected = rosat > -9
+    assert set(np.unique(rosat[~detected])) == {-9.0}
+    # RASS count rates of quasars: about 0.01 to 1 count/s.
+    assert np.all((rosat[detected] > -2.5) & (rosat[detected] < 0.5))
+
+
+def test_claim_ogle_light_curves_span_ogle_ii_and_iii():
+    # Claim (specs.py, lesson 9): time is HJD - 2450000 and the light curves span
+    # 1997-2009. OGLE-II began in 1997 and OGLE-III ended in 2009: a point outside those
+    # years would mean the offset is wrong.
+    from astropy.time import Time
+
+    curves = data.load("ogle_lightcurves")
+    years = Time(2450000 + np.asarray(curves["time"]), format="jd").decimalyear
+    assert 1997 <= years.min() < 1998 and 2009 <= years.max() < 2010
+    binaries = np.char.find(np.asarray(curves["star"]).astype(str), "ECL") >= 0
+    assert years[binaries].min() > 2001  # the binaries are OGLE-III only
 
 
 def test_sentinels_are_masked():

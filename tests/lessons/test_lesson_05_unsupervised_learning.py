@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from astrolearn import data
 from harness import lesson_path, prose_number, run_lesson
 
 LESSON = lesson_path(5)
@@ -25,12 +27,57 @@ def test_clustering_recovers_the_independent_membership(run):
     assert values["n_box"] == 384  # PROVENANCE: 384 members by the simple box cut
     assert values["box_recovered"] > 0.97
     assert values["members_in_box"] > 0.9
+    # Claim: "HDBSCAN finds every one of the box members and adds 15 stars just outside".
+    assert values["box_recovered"] == 1.0
+    assert prose_number(LESSON, r"adds (\d+) stars just outside") == (
+        values["n_members"] - values["n_box"]
+    )
     assert prose_number(LESSON, r"largest has \*\*(\d+)\*\* stars") == values["n_members"]
     assert prose_number(LESSON, r"agree on \*\*(\d+)%\*\*") == round(
         100 * values["members_in_box"]
     )
     # k-means must also place field stars in the Pleiades cell: it is larger.
     assert values["kmeans_group_size"] > values["n_members"]
+
+
+def test_claim_the_file_was_pre_cut():
+    # Claim: "No parallax is below 3.01 mas (nothing farther than about 330 pc), no star
+    # is fainter than G = 18.00, none has a RUWE ... above 1.39, and every parallax is at
+    # least 15.8 times its error" (the data PROVENANCE infers the same cuts).
+    stars = data.load("gaia_pleiades")
+    parallax = np.asarray(stars["parallax"])
+    assert 3.0 < parallax.min() < 3.02
+    assert prose_number(LESSON, r"below \*\*([\d.]+)\*\* mas") == round(parallax.min(), 2)
+    assert prose_number(LESSON, r"farther than about (\d+) pc") == pytest.approx(
+        1000 / parallax.min(), abs=5
+    )
+    g = np.asarray(stars["phot_g_mean_mag"])
+    assert prose_number(LESSON, r"fainter than \$G =\$ \*\*([\d.]+)\*\*") == round(g.max(), 2)
+    assert prose_number(LESSON, r"above \*\*([\d.]+)\*\*, and every") == round(
+        float(np.max(stars["ruwe"])), 2
+    )
+    snr = float(np.min(parallax / np.asarray(stars["parallax_error"])))
+    assert prose_number(LESSON, r"at least \*\*([\d.]+)\*\* times its error") == round(snr, 1)
+
+
+@pytest.mark.slow
+def test_claim_the_second_hdbscan_group_is_an_artefact_of_the_parallax_cut(run):
+    # Claim: "The Pleiades stay at 7.36 mas whatever the cut. The 'other group' follows
+    # the cut: its lowest parallax is always the cut itself, and its median moves from
+    # 3.81 to 4.87 mas as the cut moves from 3 to 4 mas."
+    moved = run.values["moved_cut"]
+    assert sorted(moved) == ["3.0", "3.5", "4.0"]
+    for cut, found in moved.items():
+        # A real cluster does not move; the artefact sits on the cut.
+        assert found["cluster_median_mas"] == pytest.approx(7.36, abs=0.03)
+        assert float(cut) < found["other_lowest_mas"] < float(cut) + 0.05
+    medians = [moved[c]["other_median_mas"] for c in ("3.0", "3.5", "4.0")]
+    assert medians == sorted(medians) and medians[-1] - medians[0] > 0.5
+    assert prose_number(LESSON, r"The Pleiades stay at \*\*([\d.]+)\*\* mas") == round(
+        moved["3.0"]["cluster_median_mas"], 2
+    )
+    assert prose_number(LESSON, r"median moves from \*\*([\d.]+)\*\*") == round(medians[0], 2)
+    assert prose_number(LESSON, r"\*\*([\d.]+)\*\* mas as the cut moves") == round(medians[-1], 2)
 
 
 @pytest.mark.slow

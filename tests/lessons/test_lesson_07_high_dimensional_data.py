@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from astrolearn import data
 from harness import lesson_path, prose_number, run_lesson
 
 LESSON = lesson_path(7)
@@ -55,6 +57,31 @@ def test_curse_of_dimensionality_is_demonstrated(run):
     assert prose_number(LESSON, r"64 useless\ncolumns added, \*\*(\d+)%\*\*") == round(
         100 * accuracy["64"]
     )
+
+
+@pytest.mark.slow
+def test_claim_first_is_an_ab_magnitude_and_rosat_a_log_count_rate(run):
+    # Claim: "the FIRST column is not a flux in mJy but the 20 cm peak flux density written
+    # as an AB magnitude; its faintest detection, 16.4, is 1.00 mJy, the FIRST detection
+    # limit, and its brightest about 3,110 mJy"; "The ROSAT column is the log10 of an
+    # X-ray count rate ... all but 171". FIRST's limit is about 1 mJy (Becker, White &
+    # Helfand 1995). The AB zero point, 3631 Jy, is computed here independently.
+    import astropy.units as u
+
+    values = run.values
+    first = np.asarray(data.load("sdss_quasars")["first"], float)
+    faintest = 3631e3 * 10 ** (-0.4 * first[first > 0].max())
+    assert faintest == pytest.approx(1.0, abs=0.1)
+    assert values["faintest_first_mjy"] == pytest.approx(faintest, rel=1e-3)
+    assert prose_number(LESSON, r"16\.4, is\n  \*\*([\d.]+) mJy\*\*") == round(faintest, 2)
+    brightest = 3631e3 * 10 ** (-0.4 * first[first > 0].min())
+    assert prose_number(LESSON, r"brightest about \*\*([\d,]+) mJy\*\*") == pytest.approx(
+        brightest, rel=0.01
+    )
+    assert data.load("sdss_quasars")["rosat"].unit == u.dex(u.ct / u.s)
+    rosat = np.asarray(data.load("sdss_quasars")["rosat"], float)
+    assert prose_number(LESSON, r"all but \*\*(\d+)\*\*") == int(np.sum(rosat > -9))
+    assert "radio flux in mJy" not in LESSON.read_text()
 
 
 @pytest.mark.slow

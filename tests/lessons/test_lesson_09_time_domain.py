@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from astrolearn import data
 from harness import lesson_path, prose_number, run_lesson
 
 LESSON = lesson_path(9)
@@ -50,7 +52,7 @@ def test_rr_lyrae_periods_and_one_day_aliases(run):
 def test_kepler_classification_and_supernovae(run):
     values = run.values
     assert 13 < values["kepler_period_days"] < 14.5
-    assert prose_number(LESSON, r"at about \*\*([\d.]+) d\*\*") == round(
+    assert prose_number(LESSON, r"periodicity is about \*\*([\d.]+) d\*\*") == round(
         values["kepler_period_days"], 1
     )
     # EROS test set: 454 of 729 are RR Lyrae (PROVENANCE), so the majority guess is 0.623.
@@ -65,7 +67,7 @@ def test_kepler_classification_and_supernovae(run):
     assert prose_number(LESSON, r"absolute magnitude is \*\*−([\d.]+)\*\*") == round(
         -values["snia_peak_abs_mag"], 1
     )
-    assert prose_number(LESSON, r"rise time is \*\*([\d.]+) d\*\*") == round(
+    assert prose_number(LESSON, r"Its median is\n\*\*([\d.]+) d\*\*") == round(
         values["snia_rise_days"], 1
     )
     assert prose_number(LESSON, r"\((\d+) rise times are only") == values["n_rise_limits"]
@@ -86,10 +88,89 @@ def test_triage_numbers(run):
     assert prose_number(LESSON, r"only \*\*(\d+)%\*\* of them") == round(
         100 * values["triage_recall"]
     )
-    assert prose_number(LESSON, r"for about\s+(\d+) new pulsars") == pytest.approx(
-        values["arrived_pulsars"] / values["n_nights"], abs=5
-    )
     assert values["triage_recall_100"] > 5 * values["triage_recall"]
+
+
+def _numbers(column):
+    """Floats of a text column; NaN where the text is not a number (e.g. '>9.02')."""
+    out = []
+    for text in np.asarray(column).astype(str):
+        try:
+            out.append(float(text))
+        except ValueError:
+            out.append(np.nan)
+    return np.array(out)
+
+
+@pytest.mark.slow
+def test_claim_one_snia_rise_time_from_half_peak_to_peak(run):
+    # Claim: "The BTS rise time is the time from half the peak flux to the peak (the
+    # duration above half peak flux is exactly rise + fade in this table). Its median is
+    # 9.7 d"; the example "rose faster than most, in 5.5 d". One number, no other.
+    meta = data.load("ztf_snia_metadata")
+    rise, fade, duration = (_numbers(meta[c]) for c in ("rise", "fade", "duration"))
+    both = np.isfinite(rise) & np.isfinite(fade) & np.isfinite(duration)
+    assert both.sum() > 2000
+    assert np.allclose(duration[both], rise[both] + fade[both], atol=1e-6)
+    assert np.nanmedian(rise) == pytest.approx(run.values["snia_rise_days"])
+    example = rise[np.asarray(meta["ztf_id"]).astype(str) == "ZTF18aaaqexr"][0]
+    assert run.values["example_rise_days"] == pytest.approx(example)
+    assert example < np.nanmedian(rise)
+    assert prose_number(LESSON, r"than\nmost, in \*\*([\d.]+) d\*\*") == round(example, 1)
+    text = LESSON.read_text()
+    for other_figure in ("two weeks", "2-3 weeks", "2–3 weeks"):
+        assert other_figure not in text
+
+
+@pytest.mark.slow
+def test_claim_ogle_light_curves_run_from_1997_to_2009(run):
+    # Claim: "The four OGLE light curves run from 1997 to 2009" (OGLE-II and OGLE-III;
+    # the old text said OGLE watched the Clouds "since 1992"). Independent conversion.
+    from astropy.time import Time
+
+    times = np.asarray(data.load("ogle_lightcurves")["time"], float)
+    years = Time(2450000 + times, format="jd").decimalyear
+    assert prose_number(LESSON, r"run from \*\*(\d+)\*\*") == int(years.min()) == 1997
+    assert prose_number(LESSON, r"\*\*(\d+)\*\*\.\n") == int(years.max()) == 2009
+    assert run.values["ogle_first_year"] == 1997 and run.values["ogle_last_year"] == 2009
+    assert "since 1992" not in LESSON.read_text()
+
+
+@pytest.mark.slow
+def test_claim_kepler_file_is_four_quarters_at_long_cadence(run):
+    # Claim: "The file covers quarters 6 to 9, 366 days with a point every 29.4 minutes";
+    # Kepler's long cadence is 29.4 min (Borucki et al. 2010). The cause of the 13.8 d
+    # signal is not known from these data: the lesson must not call it a spotted star.
+    values = run.values
+    assert values["kepler_quarters"] == [6, 7, 8, 9]
+    assert prose_number(LESSON, r"\*\*(\d+) days\*\* with a point") == round(
+        values["kepler_span_days"]
+    )
+    assert values["kepler_cadence_minutes"] == pytest.approx(29.4, abs=0.1)
+    assert prose_number(LESSON, r"every \*\*([\d.]+) minutes\*\*") == round(
+        values["kepler_cadence_minutes"], 1
+    )
+    assert "is what a spotted star" not in LESSON.read_text()
+
+
+@pytest.mark.slow
+def test_claim_triage_at_a_survey_like_base_rate_wastes_follow_ups(run):
+    # Claim: HTRU2's "9.2% ... are pulsars", "about 91 new pulsars a night"; "At a base
+    # rate of 0.10% the same classifier spends most of the telescope on noise: only 17%
+    # of the follow-ups are pulsars".
+    values = run.values
+    assert prose_number(LESSON, r"curated set: \*\*([\d.]+)%\*\*") == round(100 * 1639 / 17898, 1)
+    assert prose_number(LESSON, r"about\n\*\*(\d+)\*\* new pulsars") == round(
+        values["pulsars_per_night"]
+    )
+    assert values["rare_base_rate"] < 0.002
+    assert prose_number(LESSON, r"base rate of \*\*([\d.]+)%\*\*") == round(
+        100 * values["rare_base_rate"], 2
+    )
+    assert values["rare_purity"] < 0.5 < values["triage_purity"]
+    assert prose_number(LESSON, r"only \*\*(\d+)%\*\* of the follow-ups") == round(
+        100 * values["rare_purity"]
+    )
 
 
 @pytest.mark.slow

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from harness import lesson_path, prose_number, run_lesson
 
@@ -57,6 +58,50 @@ def test_what_transfers_matches_the_prose(run):
         == cancer["components_for_90pc"]
     )
     assert run.figures_without_alt == []
+
+
+@pytest.mark.slow
+def test_claim_a_rare_class_need_not_be_an_outlier(run):
+    # Claim: "the zeros are 9.9% of the digits, but the Isolation Forest ranks them worse
+    # than chance (ROC AUC 0.45, where 0.5 is a random ranking)". Zeros are about as
+    # rare as pulsars, whose outlier AUC is far higher.
+    from sklearn.datasets import load_digits
+
+    values = run.values
+    zeros = float(np.mean(load_digits().target == 0))
+    assert values["zero_fraction"] == pytest.approx(zeros)
+    assert abs(zeros - values["pulsar_results"]["positive_fraction"]) < 0.02
+    assert values["zero_outlier_auc"] < 0.5 < values["pulsar_results"]["outlier_auc"]
+    assert prose_number(LESSON, r"zeros are \*\*([\d.]+)%\*\* of the digits") == round(
+        100 * zeros, 1
+    )
+    assert prose_number(LESSON, r"chance\* \(ROC AUC \*\*([\d.]+)\*\*") == round(
+        values["zero_outlier_auc"], 2
+    )
+    assert "Outlier detection finds what is rare." not in LESSON.read_text()
+
+
+def test_claim_prerequisites_point_at_the_lessons_that_teach_them():
+    # Claim: the prerequisites row. ROC AUC and the Isolation Forest are taught in
+    # lesson 6, PCA and t-SNE in lesson 7, calibration in lesson 8, balanced accuracy in
+    # lesson 4: each named lesson must contain what it is cited for.
+    row = next(line for line in LESSON.read_text().splitlines() if "**Prerequisites**" in line)
+    for number, topic in (
+        (4, "balanced accuracy"),
+        (6, "ROC AUC"),
+        (6, "Isolation Forest"),
+        (7, "t-SNE"),
+        (7, "PCA"),
+        (8, "calibrat"),
+    ):
+        assert f"lesson {number} (" in row
+        assert topic.lower() in lesson_path(number).read_text().lower(), (number, topic)
+
+
+def test_claim_no_unverifiable_citation():
+    # Claim: the reading list. It cited "Djorgovski et al. 2016 ... IEEE e-Science",
+    # which could not be found; it must not come back.
+    assert "Djorgovski et al. 2016" not in LESSON.read_text()
 
 
 @pytest.mark.slow

@@ -8,6 +8,18 @@ from harness import lesson_path, prose_number, run_lesson
 LESSON = lesson_path(11)
 
 
+def test_claim_prerequisites_point_at_the_lessons_that_teach_them():
+    # Claim: the prerequisites row. The NGC 188 proper-motion selection, cone search and
+    # cross-match are taught in lesson 2 (not lesson 5, which clusters the Pleiades);
+    # a cluster distance from its members' median parallax is taught in lesson 5.
+    row = next(line for line in LESSON.read_text().splitlines() if "**Prerequisites**" in line)
+    lesson_2, lesson_5 = lesson_path(2).read_text(), lesson_path(5).read_text()
+    assert "lesson 2 (" in row and "NGC 188" in row.split("lesson 5")[0]
+    assert "cone_search" in lesson_2 and "move like the cluster" in lesson_2
+    assert "NGC 188" not in lesson_5
+    assert "lesson 5 (" in row and "distance of the Pleiades" in lesson_5
+
+
 def test_remote_catalogue_is_shown_but_not_run_offline():
     text = LESSON.read_text()
     assert "USE_REMOTE = False" in text

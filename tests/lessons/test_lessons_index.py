@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 from harness import LESSONS_DIR, lesson_path
@@ -25,3 +27,18 @@ def test_index_lists_eleven_lessons_and_every_link_resolves():
 @pytest.mark.parametrize("number", range(1, 12))
 def test_lesson_has_every_part(number):
     assert structure_problems(lesson_path(number), graded=number in GRADED) == []
+
+
+def test_every_claim_test_quotes_the_claim_it_protects():
+    # lessons/README.md, "Writing a claim about the data": a test_claim_* function starts
+    # with a comment that quotes the sentence it protects, so a reader can find it.
+    claim_tests = 0
+    for path in sorted(Path(__file__).parent.glob("test_lesson_*.py")):
+        source = path.read_text()
+        lines = source.splitlines()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_claim_"):
+                claim_tests += 1
+                body = "\n".join(lines[node.lineno : node.body[0].lineno])
+                assert "# Claim" in body, f"{path.name}::{node.name} does not quote its claim"
+    assert claim_tests >= 10
