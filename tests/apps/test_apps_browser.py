@@ -67,7 +67,7 @@ def interact_you_vs_the_machine(page) -> None:
     wait_until(
         page, "before => document.querySelector('.al-status').innerText !== before", arg=before
     )
-    page.get_by_role("button", name="Let the machine learn").click()
+    page.get_by_role("button", name="Test both on 250 new objects").click()
     wait_until(
         page,
         "document.querySelectorAll('.al-status')[1].innerText.includes('the machine ')",
