@@ -106,10 +106,10 @@ def interact_find_the_hidden_cluster(page) -> None:
     page.get_by_role("button", name="Ask the machine (HDBSCAN)").click()
     wait_until(
         page,
-        "document.querySelectorAll('.al-status')[1].innerText.includes('agree')",
+        "document.querySelectorAll('.al-status')[1].innerText.includes('picked')",
         timeout=60_000,
     )
-    agreement = int(re.search(r"agree on (\d+)%", status(page, 1)).group(1))
+    agreement = int(re.search(r"you both picked (\d+)%", status(page, 1)).group(1))
     assert agreement >= 50, status(page, 1)
 
 
