@@ -99,6 +99,20 @@ def test_the_page_counts_the_stars_it_shows_and_says_when_the_circle_is_empty(ap
     assert "0 stars in your circle. Drag the circle onto the dots" in app["report"].value
 
 
+def test_a_failure_is_said_kindly_and_the_button_works_again(app, monkeypatch):
+    import astrolearn.ml.cluster
+
+    def broken(table):
+        raise RuntimeError("HDBSCAN fell over")
+
+    monkeypatch.setattr(astrolearn.ml.cluster, "find_star_cluster", broken)
+    app["ask_machine"]()
+    assert "Sorry, something went wrong" in app["machine_report"].value
+    assert not app["machine_button"].disabled
+    app["centre_east"].value = -2.3  # moving the circle still works
+    assert "stars in your circle" in app["report"].value
+
+
 def handle_box(page) -> dict:
     """The circle's draggable centre: the last point mark of the motion plot."""
     handle = page.locator(".bqplot").first.locator(".object_grp").last

@@ -98,6 +98,17 @@ def test_other_colours_change_the_plot_and_the_machine_uses_them_too(app):
     assert (app["across"].value, app["up"].value, app["turn"].value) == ("u − g", "g − r", 0)
 
 
+def test_a_failure_is_said_kindly_and_the_button_works_again(app, monkeypatch):
+    def broken():
+        raise RuntimeError("the tree fell over")
+
+    monkeypatch.setitem(app, "scores_on_both", broken)
+    assert app["test_both"]() is None
+    assert "Sorry, something went wrong" in app["test_report"].value
+    assert "tree fell" not in app["test_report"].value
+    assert not app["test_button"].disabled
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_keyboard_visitor_turns_the_line_tests_it_and_starts_again(open_page):
