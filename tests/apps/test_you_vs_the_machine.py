@@ -43,7 +43,14 @@ def test_what_the_page_says_about_the_quasars_is_what_the_data_show(app, sample)
     # ...so only about a third pass u - g < 0.6: in u - g they are bluer than the stars,
     # but by less than the rule assumes.
     share = np.mean(u_g[quasar] < 0.6)
-    assert share == pytest.approx(0.336) and f"only {share:.0%} of them" in text
+    assert share == pytest.approx(0.336) and f"but only {share:.0%} of these" in text
+    # The rule works for the nearer quasars it was made for.
+    more = data.load("sdss_quasars")
+    nearer = np.asarray(more["redshift"], float) < z.min()
+    nearer_u_g = (np.asarray(more["u_mag"], float) - np.asarray(more["g_mag"], float))[nearer]
+    assert np.mean(nearer_u_g < 0.6) > 0.9 and np.median(nearer_u_g) < 0.3
+    assert f"finds {np.mean(nearer_u_g < 0.6):.0%} of {nearer.sum():,} SDSS quasars" in text
+    assert f"(their median u − g is {np.median(nearer_u_g):.2f})" in text
     medians = np.median(u_g[quasar]), np.median(u_g[~quasar])
     assert medians == pytest.approx((0.77, 1.18), abs=0.005)
     assert "median u − g is {:.2f}, the stars' {:.2f}".format(*medians) in text
