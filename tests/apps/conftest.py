@@ -193,8 +193,11 @@ def open_page(browser, app_server, artifacts_dir) -> Iterator[Callable]:
     """
     pages = []
 
-    def open_(path: str, name: str, timeout_ms: float = 90_000):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def open_(path: str, name: str, timeout_ms: float = 90_000, **context_options):
+        """``context_options`` for Playwright's new_context (viewport, has_touch, ...)."""
+        context = browser.new_context(
+            **{"viewport": {"width": 1280, "height": 900}, **context_options}
+        )
         page = context.new_page()
         page.console_errors, page.requests, page.failed_requests = [], [], []
         page.on("requestfailed", lambda r: page.failed_requests.append(f"{r.url} {r.failure}"))
@@ -213,3 +216,34 @@ def open_page(browser, app_server, artifacts_dir) -> Iterator[Callable]:
     for name, page in pages:
         page.screenshot(path=str(artifacts_dir / f"apps-{name}.png"), full_page=True)
         page.context.close()
+
+
+def run_app(name: str) -> dict:
+    """Run the app ``apps/<name>.md`` in this process; its global names, widgets and all."""
+    import jupytext
+    from astrolearn.serve import APPS
+
+    _load("appkit", APPS / "appkit.py")  # under the name the app sources import
+    source = APPS / f"{name}.md"
+    code = "\n".join(
+        cell.source for cell in jupytext.read(source).cells if cell.cell_type == "code"
+    )
+    names = {"__name__": "app"}
+    exec(compile(code, str(source), "exec"), names)
+    return names
+
+
+AXE = TESTS / "book" / "vendor" / "axe.min.js"
+
+
+def serious_axe_violations(page) -> list:
+    """axe-core's critical and serious violations on ``page``: (rule, help, elements)."""
+    page.evaluate(AXE.read_text())  # evaluated by the browser's debugger: CSP allows it
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    return [
+        (v["id"], v["help"], [node["html"][:120] for node in v["nodes"][:3]])
+        for v in violations
+        if v["impact"] in ("critical", "serious")
+    ]

@@ -8,7 +8,8 @@ Modules: ``features`` (colours, design matrices), ``classify``, ``regress``
 (photometric redshifts), ``cluster`` (incl. star clusters in Gaia astrometry),
 ``outliers``, ``reduce`` (PCA, t-SNE, UMAP if installed), ``lightcurves``
 (Lomb-Scargle, folding, features), ``triage`` (real-time stream classification),
-``uncertainty`` (bootstrap, calibration, prediction intervals).
+``uncertainty`` (bootstrap, calibration, prediction intervals), ``boundary`` (lines and
+circles drawn by hand, scored as classifiers; numpy only).
 
 Example
 -------
