@@ -45,6 +45,7 @@ import zmq.asyncio
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.paths import jupyter_runtime_dir
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
@@ -127,7 +128,10 @@ class Reference:
         self.client.km = AsyncKernelManager(
             kernel_name=REFERENCE_KERNEL, kernel_spec_manager=_reference_specs(folder / "kernels")
         )
-        self._stack.enter_context(self.client.setup_kernel())
+        # Started now, connected on first use: it starts while the learner's kernel does.
+        self.client.start_new_kernel()
+        self._stack.callback(_stop, self.client.km)
+        self._connected = False
 
     def names_for(self, test: str) -> list[str]:
         """The learner's answers the test cell ``test`` reads, sorted."""
@@ -142,6 +146,9 @@ class Reference:
         answers, so that its state stays the one the notebook's author saw.
         """
         index = self.tests[test]
+        if not self._connected:
+            self._stack.enter_context(self.client.setup_kernel())
+            self._connected = True
         self._run(range(self.next_cell, index))
         source = self.notebook.cells[index].source
         probe = nbformat.v4.new_code_cell(_CHECK.format(source=source, text=answers, names=names))
@@ -158,6 +165,12 @@ class Reference:
 
     def close(self) -> None:
         self._stack.close()
+
+
+def _stop(km: AsyncKernelManager) -> None:
+    """Shut the kernel down if nothing did (a notebook that never reached a test)."""
+    if km.has_kernel:
+        run_sync(km.shutdown_kernel)(now=True)
 
 
 def _reference_specs(folder: Path) -> KernelSpecManager:
