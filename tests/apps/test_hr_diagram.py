@@ -1,0 +1,52 @@
+"""'Build an HR diagram from Gaia' (apps/hr_diagram.md): its words and claims against the data."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import numpy as np
+import pytest
+from astrolearn import data
+from astrolearn.serve import APPS as APP_FOLDER
+
+from tests.apps.conftest import run_app
+
+
+@pytest.fixture(scope="module")
+def app():
+    return run_app("hr_diagram")
+
+
+def said(line) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", line.value))
+
+
+def test_m_g_is_called_an_absolute_magnitude_not_true_luminosity(app):
+    source = (APP_FOLDER / "hr_diagram.md").read_text().lower()
+    assert "true luminosity" not in source
+    labels = [label for label, _ in app["brightness"].options]
+    assert "Absolute magnitude M_G" in labels
+    note = said(app["explain"])
+    assert (
+        "M_G is the absolute G magnitude" in note and "not the star's total (bolometric)" in note
+    )
+
+
+def test_what_the_page_says_about_the_stars_is_what_the_data_show(app):
+    stars = data.load("gaia_100pc")
+    parallax = np.asarray(stars["parallax"], float)
+    assert len(stars) == 4096  # "4,096 stars near the Sun"
+    assert (1000.0 / parallax).max() <= 100.0  # "within 100 pc"
+    assert np.isfinite(np.asarray(stars["radial_velocity"], float)).all()
+    g = np.asarray(stars["phot_g_mean_mag"], float)
+    absolute = g + 5 * np.log10(parallax / 100)
+    colour = np.asarray(stars["phot_bp_mean_mag"] - stars["phot_rp_mean_mag"], float)
+    # "No white dwarfs": nothing below the main sequence, where they would be.
+    assert np.sum(absolute > 10 + 2.5 * colour) == 0
+    note = said(app["explain"])
+    assert "No white dwarfs: 0 of these stars lie below the main sequence" in note
+    assert "All 4,096 stars of this sample have a Gaia radial velocity" in note
+    # The plot's range holds every star, bright at the top.
+    assert app["y_scale"].min > absolute.max() and app["y_scale"].max < absolute.min()
+    assert f"{np.isfinite(colour).sum():,} stars shown" in note
