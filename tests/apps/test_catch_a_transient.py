@@ -17,6 +17,12 @@ from tests.apps.test_apps_browser import assert_clean, press, status, wait_until
 
 APP = "/voila/render/catch_a_transient.ipynb"
 
+# The right edge of the rightmost widget on the page, in CSS pixels.
+RIGHTMOST_WIDGET = (
+    "Math.max(...[...document.querySelectorAll('.jupyter-widgets, .bqplot, svg')]"
+    ".map(e => e.getBoundingClientRect().right))"
+)
+
 
 @pytest.fixture
 def app():
@@ -161,5 +167,7 @@ def test_it_fits_the_screen_and_axe_finds_nothing_serious(open_page, width):
     page.wait_for_selector(".al-status p", timeout=90_000)
     page.wait_for_selector(".noUi-handle[aria-labelledby]")
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "scrolls sideways"
+    # Voila's page may clip instead of scrolling: every widget must end inside the screen.
+    assert page.evaluate(RIGHTMOST_WIDGET) <= width, "a widget sticks out on the right"
     assert serious_axe_violations(page) == []
     assert_clean(page)
