@@ -16,6 +16,7 @@ from tests.apps.conftest import run_app, serious_axe_violations
 from tests.apps.test_apps_browser import assert_clean, press, status, wait_until
 
 APP = "/voila/render/catch_a_transient.ipynb"
+IAU_NAME = re.compile(r"^\w+ \((ZTF\w+)\)")  # how a supernova is named on the page
 
 # The right edge of the rightmost widget on the page, in CSS pixels.
 RIGHTMOST_WIDGET = (
@@ -171,3 +172,16 @@ def test_it_fits_the_screen_and_axe_finds_nothing_serious(open_page, width):
     assert page.evaluate(RIGHTMOST_WIDGET) <= width, "a widget sticks out on the right"
     assert serious_axe_violations(page) == []
     assert_clean(page)
+
+
+def test_after_the_last_supernova_the_game_starts_again(app):
+    for index in range(len(app["GAME"])):
+        now = app["question"](app["GAME"][index])
+        app["guess"].value = round(now["peak_day"])
+        assert app["check"]() is True
+        if index < len(app["GAME"]) - 1:
+            app["next_event"]()
+    assert "That was the last one: 10 right of 10" in said(app["verdict"])
+    app["next_event"]()
+    assert "Score: 0 right of 0 (supernova 1 of 10)" in said(app["score_line"])
+    assert IAU_NAME.search(said(app["verdict"])).group(1) == app["GAME"][0]
