@@ -152,6 +152,7 @@ def test_a_keyboard_visitor_guesses_right_then_wrong_and_starts_again(open_page)
     assert status(page).startswith("Not this time."), status(page)
     assert re.search(rf"on day {second['peak_day']:.0f}\b", status(page))
     assert "Score: 1 right of 2" in status(page, 1)
+    assert serious_axe_violations(page) == []  # the answer drawn, the guess disabled
     page.get_by_role("button", name="Start again").focus()
     page.keyboard.press("Enter")
     wait_until(
