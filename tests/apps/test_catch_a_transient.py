@@ -47,6 +47,7 @@ def test_what_the_page_says_about_rise_times_is_what_the_bts_measured(app):
     intro = said(app["intro"])
     assert "take 9.7 days (the median of 2,287 measured by the Bright Transient" in intro
     assert "Within 3 days of the catalogued peak is right" in intro
+    assert "(0.75 magnitudes fainter)" in intro  # half the flux: 2.5 log10(2) mag
     # No typed-in rise time: "2-3 weeks" was not what the data say.
     source = (APP_FOLDER / "catch_a_transient.md").read_text()
     assert "week" not in source and "9.7" not in source
@@ -79,6 +80,10 @@ def test_a_wrong_guess_is_marked_wrong_and_a_right_one_right(app, catalogue):
     assert f"puts the peak of {row['iau_name']} on day {first['peak_day']:.0f}" in text
     assert f"in {float(row['rise']):.1f} days (BTS rise time; type {row['type']})" in text
     assert f"you said day {app['guess'].max}, " in text and "days late" in text
+    # How far below the peak it still was "today", in the band of the catalogued peak.
+    band = np.char.lower(first["band"]) == str(row["peak_band"])
+    fainter = np.min(first["mag"][first["seen"] & band]) - float(row["peak_mag"])
+    assert fainter > 0 and f"still {fainter:.1f} magnitudes fainter than at the peak" in text
     assert "Score: 0 right of 1" in said(app["score_line"])
     # The answer is drawn: all of the season and the catalogue's peak.
     assert list(app["peak_line"].x) == [first["peak_day"]] * 2
