@@ -120,20 +120,28 @@ def interact_find_the_hidden_cluster(page) -> None:
 
 
 def interact_catch_a_transient(page) -> None:
-    assert "send an alert" in status(page)  # 5 nights in: still rising
-    press(page, 0, "End", 1)  # the whole season
-    wait_until(page, "document.querySelector('.al-status').innerText.includes('peaked')")
+    assert "still getting brighter" in status(page)
+    assert "Score: 0 right of 0" in status(page, 1)
+    press(page, 0, "End", 1)  # a month after "today": long after the peak
+    wait_until(
+        page,
+        "() => { const h = document.querySelector('.noUi-handle');"
+        " return h.getAttribute('aria-valuenow') === h.getAttribute('aria-valuemax'); }",
+    )
+    page.wait_for_timeout(500)  # the key press's update
+    page.get_by_role("button", name="Check my guess").click()
+    wait_until(page, "document.querySelector('.al-status').innerText.includes('BTS')")
     found = status(page)
-    brightest = float(re.search(r"peaked at magnitude ([\d.]+)", found).group(1))
-    # The menu shows "IAU name (ZTF id)".
-    shown = page.locator(".widget-dropdown select").input_value()
-    event = re.search(r"ZTF\w+", shown).group(0)
+    assert found.startswith("Not this time."), found
+    assert "Score: 0 right of 1" in status(page, 1)
+    # The answer is the Bright Transient Survey's own peak magnitude for this supernova.
+    brightest = float(re.search(r"at magnitude ([\d.]+)", found).group(1))
     from astrolearn import data
 
     catalogue = data.load("ztf_snia_metadata")
-    # The Bright Transient Survey's own peak magnitude for this supernova.
-    peak = float(catalogue[catalogue["ztf_id"] == event]["peak_mag"][0])
-    assert abs(brightest - peak) < 0.3, (found, peak)
+    name = re.search(r"peak of (SN\w+)", found).group(1)
+    peak = float(catalogue[catalogue["iau_name"] == name]["peak_mag"][0])
+    assert abs(brightest - peak) < 0.05, (found, peak)
 
 
 INTERACTIONS = {

@@ -9,7 +9,8 @@ Modules: ``features`` (colours, design matrices), ``classify``, ``regress``
 ``outliers``, ``reduce`` (PCA, t-SNE, UMAP if installed), ``lightcurves``
 (Lomb-Scargle, folding, features), ``triage`` (real-time stream classification),
 ``uncertainty`` (bootstrap, calibration, prediction intervals), ``boundary`` (lines and
-circles drawn by hand, scored as classifiers; numpy only).
+circles drawn by hand, scored as classifiers; numpy only), ``transients`` (supernova
+peak times and rise times from the BTS catalogue, a peak guess marked; numpy only).
 
 Example
 -------

@@ -1,0 +1,84 @@
+"""'Build an HR diagram from Gaia' (apps/hr_diagram.md): its words and claims against the data."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import numpy as np
+import pytest
+from astrolearn import data
+from astrolearn.serve import APPS as APP_FOLDER
+
+from tests.apps.conftest import run_app, serious_axe_violations
+from tests.apps.test_apps_browser import assert_clean, wait_until
+
+APP = "/voila/render/hr_diagram.ipynb"
+
+# The right edge of the rightmost widget on the page, in CSS pixels.
+RIGHTMOST_WIDGET = (
+    "Math.max(...[...document.querySelectorAll('.jupyter-widgets, .bqplot, svg')]"
+    ".map(e => e.getBoundingClientRect().right))"
+)
+
+
+@pytest.fixture(scope="module")
+def app():
+    return run_app("hr_diagram")
+
+
+def said(line) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", line.value))
+
+
+def test_m_g_is_called_an_absolute_magnitude_not_true_luminosity(app):
+    source = (APP_FOLDER / "hr_diagram.md").read_text().lower()
+    assert "true luminosity" not in source
+    labels = [label for label, _ in app["brightness"].options]
+    assert "Absolute magnitude M_G" in labels
+    note = said(app["explain"])
+    assert (
+        "M_G is the absolute G magnitude" in note and "not the star's total (bolometric)" in note
+    )
+
+
+def test_what_the_page_says_about_the_stars_is_what_the_data_show(app):
+    stars = data.load("gaia_100pc")
+    parallax = np.asarray(stars["parallax"], float)
+    assert len(stars) == 4096  # "4,096 stars near the Sun"
+    assert (1000.0 / parallax).max() <= 100.0  # "within 100 pc"
+    assert np.isfinite(np.asarray(stars["radial_velocity"], float)).all()
+    g = np.asarray(stars["phot_g_mean_mag"], float)
+    absolute = g + 5 * np.log10(parallax / 100)
+    colour = np.asarray(stars["phot_bp_mean_mag"] - stars["phot_rp_mean_mag"], float)
+    # "No white dwarfs": nothing below the main sequence, where they would be.
+    assert np.sum(absolute > 10 + 2.5 * colour) == 0
+    note = said(app["explain"])
+    assert "No white dwarfs: 0 of these stars lie below the main sequence" in note
+    assert "All 4,096 stars of this sample have a Gaia radial velocity" in note
+    # The plot's range holds every star, bright at the top.
+    assert app["y_scale"].min > absolute.max() and app["y_scale"].max < absolute.min()
+    assert f"{np.isfinite(colour).sum():,} stars shown" in note
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [390, 1280])
+def test_it_fits_the_screen_and_axe_finds_nothing_serious(open_page, width):
+    page = open_page(APP, f"hr_diagram-{width}", viewport={"width": width, "height": 844})
+    page.wait_for_selector(".al-status p", timeout=90_000)
+    page.wait_for_selector(".noUi-handle[aria-labelledby]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "scrolls sideways"
+    # Voila's page may clip instead of scrolling: every widget must end inside the screen.
+    assert page.evaluate(RIGHTMOST_WIDGET) <= width, "a widget sticks out on the right"
+    assert serious_axe_violations(page) == []
+    # The keyboard reaches the y-axis buttons: M_G is named as the absolute magnitude.
+    page.get_by_role("button", name="Apparent brightness G").focus()
+    page.keyboard.press("Enter")
+    wait_until(page, "() => document.querySelector('.al-status').innerText.includes('blur')")
+    assert_clean(page)
+
+
+def test_the_colour_axis_holds_every_star(app):
+    colour = app["colour"][app["usable"]]
+    assert app["x_scale"].min < colour.min() and app["x_scale"].max > colour.max()
