@@ -247,3 +247,18 @@ def serious_axe_violations(page) -> list:
         for v in violations
         if v["impact"] in ("critical", "serious")
     ]
+
+
+#: The right edge of the widget that reaches furthest: Voila's page may clip instead of
+#: scrolling, so the page's scroll width alone misses a widget that sticks out.
+RIGHTMOST_WIDGET = (
+    "Math.max(...[...document.querySelectorAll('.jupyter-widgets, .bqplot, svg')]"
+    ".map(e => e.getBoundingClientRect().right))"
+)
+
+
+def assert_fits_and_accessible(page, width: int) -> None:
+    """No sideways scroll, no widget past the right edge, nothing serious for axe-core."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "scrolls sideways"
+    assert page.evaluate(RIGHTMOST_WIDGET) <= width, "a widget sticks out on the right"
+    assert serious_axe_violations(page) == []

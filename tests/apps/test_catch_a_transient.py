@@ -12,19 +12,14 @@ import pytest
 from astrolearn import data
 from astrolearn.serve import APPS as APP_FOLDER
 
-from tests.apps.conftest import run_app, serious_axe_violations
+from tests.apps.conftest import assert_fits_and_accessible, run_app, serious_axe_violations
 from tests.apps.test_apps_browser import assert_clean, press, status, wait_until
 
 APP = "/voila/render/catch_a_transient.ipynb"
 IAU_NAME = re.compile(r"^\w+ \((ZTF\w+)\)")  # how a supernova is named on the page
 
+
 # The right edge of the rightmost widget on the page, in CSS pixels.
-RIGHTMOST_WIDGET = (
-    "Math.max(...[...document.querySelectorAll('.jupyter-widgets, .bqplot, svg')]"
-    ".map(e => e.getBoundingClientRect().right))"
-)
-
-
 @pytest.fixture
 def app():
     return run_app("catch_a_transient")
@@ -173,10 +168,7 @@ def test_it_fits_the_screen_and_axe_finds_nothing_serious(open_page, width):
     page = open_page(APP, f"catch_a_transient-{width}", viewport={"width": width, "height": 844})
     page.wait_for_selector(".al-status p", timeout=90_000)
     page.wait_for_selector(".noUi-handle[aria-labelledby]")
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, "scrolls sideways"
-    # Voila's page may clip instead of scrolling: every widget must end inside the screen.
-    assert page.evaluate(RIGHTMOST_WIDGET) <= width, "a widget sticks out on the right"
-    assert serious_axe_violations(page) == []
+    assert_fits_and_accessible(page, width)
     assert_clean(page)
 
 

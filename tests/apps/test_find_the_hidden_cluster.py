@@ -15,7 +15,7 @@ from astrolearn.ml import boundary
 from astrolearn.ml.cluster import find_star_cluster
 from PIL import Image
 
-from tests.apps.conftest import run_app, serious_axe_violations
+from tests.apps.conftest import assert_fits_and_accessible, run_app
 from tests.apps.test_apps_browser import assert_clean, status, wait_until
 
 APP = "/voila/render/find_the_hidden_cluster.ipynb"
@@ -215,6 +215,5 @@ def test_it_fits_the_screen_and_axe_finds_nothing_serious(open_page, width):
     page = open_app(
         open_page, f"find_the_hidden_cluster-{width}", viewport={"width": width, "height": 844}
     )
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, "scrolls sideways"
-    assert serious_axe_violations(page) == []
+    assert_fits_and_accessible(page, width)
     assert_clean(page)
