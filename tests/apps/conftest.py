@@ -181,8 +181,15 @@ def start_server(offline_namespace, tmp_path_factory) -> Iterator[Callable[..., 
 
 @pytest.fixture(scope="session")
 def app_server(start_server) -> AppServer:
-    """The apps as the public gets them: preheated pool of 1, default culling."""
-    return start_server("--pool-size=1")
+    """The apps as the public gets them: preheated pool of 1, default culling.
+
+    The whole suite visits from one address, faster than any one visitor: the limits per
+    address are raised here (tests/apps/test_app_kernels.py tests them on servers of
+    their own), or a later test would meet the busy page.
+    """
+    return start_server(
+        "--pool-size=1", "--new-kernels-per-minute=1000", "--max-kernels-per-address=1000"
+    )
 
 
 @pytest.fixture
