@@ -212,6 +212,7 @@ def show_exercise_questions(notebook) -> None:
             question = exercise_question(cell.source)
             if question:
                 text = re.sub(r"^Exercise:\s*", "", question)
+                text = text[:1].upper() + text[1:]
                 cells.append(nbformat.v4.new_markdown_cell(f"**Exercise.** {text}"))
                 lines.append(line)
         cells.append(cell)

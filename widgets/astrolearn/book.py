@@ -181,6 +181,8 @@ def build(
         output_dir = book_dir / "_build" / "instructor" if instructor else book_dir
     output_dir = Path(output_dir)
     build_dir = output_dir / "_build"
+    if instructor:
+        _seed_cache(book_dir / "_build", build_dir)
     command = [
         sys.executable,
         "-c",
@@ -295,6 +297,20 @@ def _package_changed(build_dir: Path) -> bool:
     build_dir.mkdir(parents=True, exist_ok=True)
     stamp.write_text(fingerprint + "\n", encoding="utf-8")
     return changed
+
+
+def _seed_cache(public_build: Path, build_dir: Path) -> None:
+    """Start an instructor build from the public build's executions, if it has none.
+
+    Both builds execute the same notebooks (only what is shown differs), and the cache
+    knows notebooks by their source path, so its results are valid for both.
+    """
+    source, target = public_build / ".jupyter_cache", build_dir / ".jupyter_cache"
+    if source.is_dir() and not target.exists() and source.resolve() != target.resolve():
+        shutil.copytree(source, target)
+        stamp = public_build / ".astrolearn-package"
+        if stamp.is_file():
+            shutil.copy(stamp, build_dir / ".astrolearn-package")
 
 
 def _last_lines(text: str, count: int = 12) -> str:
