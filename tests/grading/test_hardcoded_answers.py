@@ -25,6 +25,31 @@ LESSONS = assignments.graded_lessons(REPO / "lessons", REPO / "course")
 
 #: lesson number -> {exercise grade_id: (its test cell, a final-number-only answer)}
 FINAL_NUMBER_ONLY = {
+    "02": {
+        "infrared-fraction": (
+            "infrared-fraction-test",
+            "_bright = np.asarray(gaia['phot_g_mean_mag'] < 16)\n"
+            "bright_match_fraction = float(np.sum(close & _bright) / np.sum(_bright))\n"
+            "del _bright",
+        ),
+    },
+    "04": {
+        "baseline-accuracy": (
+            "baseline-accuracy-test",
+            "baseline_accuracy = float(np.mean(y_test == 'GALAXY'))",
+        ),
+        "tree-cross-validation": (
+            "tree-cross-validation-test",
+            "tree_cv_accuracy = float(cross_val_score(DecisionTreeClassifier(max_depth=6, "
+            "random_state=0), X_train, y_train, cv=folds).mean())",
+        ),
+        "sigma-nmad": (
+            "sigma-nmad-test",
+            "_dz = (z_phot - z_test) / (1 + z_test)\n"
+            "my_sigma_nmad = float(1.4826 * np.median(np.abs(_dz - np.median(_dz))))\n"
+            "del _dz",
+        ),
+    },
     "05": {
         "clustering-distance": (
             "clustering-distance-test",
@@ -35,6 +60,39 @@ FINAL_NUMBER_ONLY = {
             "_labels = KMeans(n_clusters=3, n_init=4, random_state=0).fit_predict(X_scaled)\n"
             "kmeans_group_size = int(np.sum(_labels == np.bincount(_labels[members]).argmax()))\n"
             "del _labels",
+        ),
+    },
+    "06": {
+        "profile-only-purity": (
+            "profile-only-purity-test",
+            "_forest = IsolationForest(n_estimators=200, random_state=0).fit(X_htru[:, :4])\n"
+            "_top = np.argsort(_forest.score_samples(X_htru[:, :4]))[: n_candidates // 100]\n"
+            "profile_top1_purity = float(is_pulsar[_top].mean())\n"
+            "del _forest, _top",
+        ),
+        "lof-high-z": (
+            "lof-high-z-test",
+            "_ranked = outliers.rank_outliers(quasars, colour_names, "
+            "method='local_outlier_factor', top=None)\n"
+            "lof_high_z_in_top = int(is_high_z[np.asarray(_ranked['row'])[: n_quasars // 50]]"
+            ".sum())\n"
+            "del _ranked",
+        ),
+    },
+    "09": {
+        "smc-cepheid-period": (
+            "smc-cepheid-period-test",
+            "smc_cepheid_period_days = 9.5311",
+        ),
+        "triage-budget": (
+            "triage-budget-test",
+            "_confirmed = 0\n"
+            "for _start in range(0, len(stream), batch_size):\n"
+            "    _tonight = stream[_start:_start + batch_size]\n"
+            "    _p = triage_model.predict_proba(X_stream[_tonight])[:, 1]\n"
+            "    _best = np.argsort(_p)[::-1][:100]\n"
+            "    _confirmed += int(y_stream[_tonight[_best[_p[_best] > 0.5]]].sum())\n"
+            "triage_recall_100 = _confirmed / arrived_pulsars",
         ),
     },
 }
