@@ -27,7 +27,13 @@ the markers, behind a toggle (``hide-input``). Code cells are changed at render 
 only, because jupyter-cache hashes code cells with their metadata: tags or source
 changed when reading would make the cached execution unrecognisable from the source.
 
-4. Public and instructor books. The lessons graded as assignments
+4. Glossary links. A lesson writes a term in bold (``**cross-match**``), which every
+rendering shows well; a ``{term}`` role would show raw in JupyterLab and in the nbgrader
+notebooks, which do not render MyST roles. When the book reads a lesson, a bold phrase
+that is a term of ``glossary.md`` (ignoring case, or with a plural ``s``) becomes a link
+to its entry.
+
+5. Public and instructor books. The lessons graded as assignments
 (``course/assignments.toml`` beside the book folder) show no solution on the public
 site: their exercise cells are removed (input and output) and their written answers'
 model answers and rubrics are dropped. ``astrolearn book --instructor`` sets
@@ -222,6 +228,49 @@ def show_exercise_questions(notebook) -> None:
         notebook.metadata["source_map"] = lines
 
 
+BOLD = re.compile(r"\*\*(?P<shown>[^*`\n]+)\*\*")
+GLOSSARY_BLOCK = re.compile(r"^```\{glossary\}[^\n]*\n(?P<body>.*?)^```", re.DOTALL | re.MULTILINE)
+
+
+def glossary_terms(glossary: str) -> dict[str, str]:
+    """The terms of a MyST glossary page, by their lower-case form.
+
+    >>> glossary_terms("```{glossary}\\nADQL\\n  A language.\\n```\\n")
+    {'adql': 'ADQL'}
+    """
+    terms = {}
+    for block in GLOSSARY_BLOCK.finditer(glossary):
+        for line in block.group("body").splitlines():
+            if line.strip() and not line[0].isspace():
+                terms[line.strip().lower()] = line.strip()
+    return terms
+
+
+def link_glossary_terms(text: str, terms: dict[str, str]) -> str:
+    """Bold glossary terms of a Markdown text as links to the glossary.
+
+    >>> link_glossary_terms("a **cross-matches** and **b**", {"cross-match": "Cross-match"})
+    'a **{term}`cross-matches <Cross-match>`** and **b**'
+    """
+
+    def link(match: re.Match) -> str:
+        shown = match.group("shown")
+        key = shown.strip().lower()
+        term = terms.get(key) or (terms.get(key[:-2]) if key.endswith("es") else None)
+        term = term or (terms.get(key[:-1]) if key.endswith("s") else None)
+        return f"**{{term}}`{shown} <{term}>`**" if term else match.group(0)
+
+    return BOLD.sub(link, text)
+
+
+def link_notebook_glossary_terms(notebook, terms: dict[str, str]) -> None:
+    """:func:`link_glossary_terms` on every markdown cell of a notebook (in place)."""
+    if terms:
+        for cell in notebook.cells:
+            if cell.cell_type == "markdown":
+                cell.source = link_glossary_terms(cell.source, terms)
+
+
 def display_tags(tags: list[str], *, public_graded: bool = False) -> list[str]:
     """The tags of a code cell with the display tags its exercise role implies.
 
@@ -244,6 +293,14 @@ def _dropdown(match: re.Match) -> str:
 
 #: The book folder (Sphinx's confdir), set by :func:`setup`.
 _BOOK_DIR: list[Path] = []
+
+
+def _glossary_terms() -> dict[str, str]:
+    """The book's glossary terms (``glossary.md`` beside ``_config.yml``), if it has one."""
+    glossary = _BOOK_DIR[0] / "glossary.md" if _BOOK_DIR else None
+    if glossary is None or not glossary.is_file():
+        return {}
+    return glossary_terms(glossary.read_text(encoding="utf-8"))
 
 
 def _public_graded(path: str) -> bool:
@@ -271,6 +328,7 @@ def _wrap_notebook_reader() -> None:
                 notebook = read(text)
                 fold_model_answers(notebook, public_graded=_public_graded(path))
                 show_exercise_questions(notebook)
+                link_notebook_glossary_terms(notebook, _glossary_terms())
                 return notebook
 
             reader.read = read_with_convention
