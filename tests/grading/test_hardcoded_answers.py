@@ -26,6 +26,11 @@ LESSONS = assignments.graded_lessons(REPO / "lessons", REPO / "course")
 #: lesson number -> {exercise grade_id: (its test cell, a final-number-only answer)}
 FINAL_NUMBER_ONLY = {
     "02": {
+        "bright-cone": (
+            "bright-cone-test",
+            "n_bright = int(np.sum(vo.cone_search('gaia_dr3', ngc188, 0.1 * u.deg)"
+            "['phot_g_mean_mag'] < 15))",
+        ),
         "infrared-fraction": (
             "infrared-fraction-test",
             "_bright = np.asarray(gaia['phot_g_mean_mag'] < 16)\n"
