@@ -201,6 +201,24 @@ def fold_model_answers(notebook, *, public_graded: bool = False) -> None:
             cell.source = SOLUTION_REGION.sub(replace, cell.source).rstrip()
 
 
+QUESTION_PREFIX = re.compile(r"^Exercise\s*(?P<objectives>\([^)]*\))?\s*:\s*")
+
+
+def question_paragraph(question: str) -> str:
+    """The Markdown paragraph that states an exercise's question on the page.
+
+    >>> question_paragraph("Exercise (objective 5): compute `d`.")
+    '**Exercise (objective 5).** Compute `d`.'
+    """
+    match = QUESTION_PREFIX.match(question)
+    label = "Exercise"
+    if match:
+        if match.group("objectives"):
+            label += " " + match.group("objectives")
+        question = question[match.end() :]
+    return f"**{label}.** {question[:1].upper()}{question[1:]}"
+
+
 def show_exercise_questions(notebook) -> None:
     """Put each exercise's question in a visible paragraph before its code cell (in place).
 
@@ -217,9 +235,7 @@ def show_exercise_questions(notebook) -> None:
         if cell.cell_type == "code" and "exercise" in tags:
             question = exercise_question(cell.source)
             if question:
-                text = re.sub(r"^Exercise:\s*", "", question)
-                text = text[:1].upper() + text[1:]
-                cells.append(nbformat.v4.new_markdown_cell(f"**Exercise.** {text}"))
+                cells.append(nbformat.v4.new_markdown_cell(question_paragraph(question)))
                 lines.append(line)
         cells.append(cell)
         lines.append(line)

@@ -12,6 +12,7 @@ from bookutil import BOOK, build_book, lesson_sources, load_module
 
 _site = load_module(BOOK / "_ext" / "astrolearn_site.py", "astrolearn_site_for_tests")
 exercise_question, exercise_solution = _site.exercise_question, _site.exercise_solution
+question_paragraph = _site.question_paragraph
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
@@ -99,8 +100,8 @@ def test_graded_lessons_show_questions_and_no_solution(built_book):
         for cell in assignments.read_lesson(source).cells:
             tags = cell.metadata.get("tags", [])
             if cell.cell_type == "code" and "exercise" in tags:
-                question = _plain(exercise_question(cell.source))
-                assert question[12:72] in text, f"{name}: the question is not on the page"
+                question = _plain(question_paragraph(exercise_question(cell.source)))
+                assert question[:70] in text, f"{name}: the question is not on the page"
                 # Distinctive lines: not in the question, nor elsewhere in the lesson.
                 elsewhere = _plain(source.read_text(encoding="utf-8").replace(cell.source, ""))
                 lines = [_plain(line) for line in exercise_solution(cell.source).splitlines()]
