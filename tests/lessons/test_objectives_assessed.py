@@ -22,7 +22,6 @@ NOT_YET_ASSESSED = {
     "01-data-deluge": [1, 2, 3, 4],
     "02-virtual-observatory": [1, 2, 3, 4, 5],
     "03-parameter-spaces": [1, 2, 3, 4, 5],
-    "04-supervised-learning": [1, 2, 3, 4, 5],
     "06-outliers": [1, 2, 3, 4],
     "07-high-dimensional-data": [1, 2, 3, 4, 5],
     "08-uncertainty": [1, 2, 3, 4, 5],
