@@ -18,26 +18,47 @@ and renders no widget. Buffers whose path no longer leads into the state are dro
 before myst-nb writes the state into the page.
 
 3. The exercise convention (EXERCISES.md) on the page. Lessons tag cells ``exercise``,
-``exercise-test`` and ``exercise-written`` and need not add display tags: when myst-nb
-renders a code cell, exercise cells get ``hide-input`` (the solution behind a toggle)
-and exercise-test cells ``remove-input`` (the hidden tests never reach the page); the
-model answer of a written exercise goes into a "Model answer" drop-down when the
-notebook is read. Code cells are changed at render time only, because jupyter-cache
-hashes code cells with their metadata: tags added when reading would make the cached
-execution unrecognisable from the source file.
+``exercise-test`` and ``exercise-written`` and need not add display tags. When the
+notebook is read, the question of each exercise cell (its comment lines before
+``### BEGIN SOLUTION``) becomes a visible paragraph before the cell. When myst-nb
+renders a code cell, exercise-test cells get ``remove-input`` (the hidden tests never
+reach the page) and exercise cells show only their solution, without the question or
+the markers, behind a toggle (``hide-input``). Code cells are changed at render time
+only, because jupyter-cache hashes code cells with their metadata: tags or source
+changed when reading would make the cached execution unrecognisable from the source.
+
+4. Glossary links. A lesson writes a term in bold (``**cross-match**``), which every
+rendering shows well; a ``{term}`` role would show raw in JupyterLab and in the nbgrader
+notebooks, which do not render MyST roles. When the book reads a lesson, a bold phrase
+that is a term of ``glossary.md`` (ignoring case, or with a plural ``s``) becomes a link
+to its entry.
+
+5. Public and instructor books. The lessons graded as assignments
+(``course/assignments.toml`` beside the book folder) show no solution on the public
+site: their exercise cells are removed (input and output) and their written answers'
+model answers and rubrics are dropped. ``astrolearn book --instructor`` sets
+``ASTROLEARN_BOOK_INSTRUCTOR=1``, and then every solution and model answer is shown in
+a drop-down, for teachers.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import tomllib
+from pathlib import Path
 from typing import Any
 
 DISPLAY_TAGS = {"exercise": "hide-input", "exercise-test": "remove-input"}
+#: What a graded lesson's exercise cell gets on the public site: nothing of it is shown.
+PUBLIC_GRADED_TAGS = ("remove-input", "remove-output")
+INSTRUCTOR_ENV = "ASTROLEARN_BOOK_INSTRUCTOR"
 SOLUTION_REGION = re.compile(
     r"^[ \t]*###\s*BEGIN SOLUTION[ \t]*\n(?P<answer>.*?)^[ \t]*###\s*END SOLUTION[ \t]*$",
     re.MULTILINE | re.DOTALL,
 )
+_LESSON_FOLDER = re.compile(r"(?:^|/)lessons/(\d+)-[^/]+/")
 
 
 def drop_duplicate_assets(app, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -109,8 +130,58 @@ def stale_buffers_removed(widget_state: dict) -> int:
     return removed
 
 
-def fold_model_answers(notebook) -> None:
+def instructor_build() -> bool:
+    """True when the book is built for teachers (``astrolearn book --instructor``)."""
+    return os.environ.get(INSTRUCTOR_ENV, "") not in ("", "0")
+
+
+def graded_numbers(book_dir: Path | str) -> set[str]:
+    """Lesson numbers listed as graded in ``course/assignments.toml`` beside the book.
+
+    >>> graded_numbers("/nonexistent/jupyter-book")
+    set()
+    """
+    config = Path(book_dir).resolve().parent / "course" / "assignments.toml"
+    if not config.is_file():
+        return set()
+    return {str(number) for number in tomllib.loads(config.read_text())["graded"]}
+
+
+def is_graded_page(path: str, graded: set[str]) -> bool:
+    """Whether a source file is the page of a graded lesson (``lessons/NN-slug/...``).
+
+    >>> is_graded_page("/x/jupyter-book/lessons/05-unsupervised-learning/lesson.md", {"05"})
+    True
+    """
+    match = _LESSON_FOLDER.search(Path(path).as_posix())
+    return bool(match) and match.group(1) in graded
+
+
+def exercise_question(source: str) -> str:
+    """The question of an exercise cell: its comment lines before the solution region.
+
+    >>> exercise_question("# Exercise: store 1 in `x`.\\n### BEGIN SOLUTION\\nx = 1\\n")
+    'Exercise: store 1 in `x`.'
+    """
+    head = source.split("### BEGIN SOLUTION", 1)[0]
+    lines = [line.strip() for line in head.splitlines()]
+    return " ".join(line.lstrip("#").strip() for line in lines if line.startswith("#")).strip()
+
+
+def exercise_solution(source: str) -> str:
+    """The code of an exercise cell's solution region (the whole cell if it has none).
+
+    >>> exercise_solution("# Exercise: ...\\n### BEGIN SOLUTION\\nx = 1\\n### END SOLUTION")
+    'x = 1'
+    """
+    match = SOLUTION_REGION.search(source)
+    return match.group("answer").strip("\n") if match else source
+
+
+def fold_model_answers(notebook, *, public_graded: bool = False) -> None:
     """Put the model answer of each written exercise into a drop-down (in place).
+
+    On the public page of a graded lesson (``public_graded``) the model answer is dropped.
 
     >>> import nbformat
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
@@ -123,24 +194,136 @@ def fold_model_answers(notebook) -> None:
     Because.
     :::
     """
+    replace = (lambda match: "") if public_graded else _dropdown
     for cell in notebook.cells:
         tags = cell.get("metadata", {}).get("tags", [])
         if cell.cell_type == "markdown" and "exercise-written" in tags:
-            cell.source = SOLUTION_REGION.sub(_dropdown, cell.source)
+            cell.source = SOLUTION_REGION.sub(replace, cell.source).rstrip()
 
 
-def display_tags(tags: list[str]) -> list[str]:
+QUESTION_PREFIX = re.compile(r"^Exercise\s*(?P<objectives>\([^)]*\))?\s*:\s*")
+
+
+def question_paragraph(question: str) -> str:
+    """The Markdown paragraph that states an exercise's question on the page.
+
+    >>> question_paragraph("Exercise (objective 5): compute `d`.")
+    '**Exercise (objective 5).** Compute `d`.'
+    """
+    match = QUESTION_PREFIX.match(question)
+    label = "Exercise"
+    if match:
+        if match.group("objectives"):
+            label += " " + match.group("objectives")
+        question = question[match.end() :]
+    return f"**{label}.** {question[:1].upper()}{question[1:]}"
+
+
+def show_exercise_questions(notebook) -> None:
+    """Put each exercise's question in a visible paragraph before its code cell (in place).
+
+    Only markdown cells are added: jupyter-cache matches code cells in order. The MyST
+    reader's ``source_map`` (a line per cell) gets the exercise's line for the new cell.
+    """
+    import nbformat
+
+    source_map = notebook.get("metadata", {}).get("source_map")
+    cells, lines = [], []
+    for index, cell in enumerate(notebook.cells):
+        line = source_map[index] if source_map else None
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.cell_type == "code" and "exercise" in tags:
+            question = exercise_question(cell.source)
+            if question:
+                cells.append(nbformat.v4.new_markdown_cell(question_paragraph(question)))
+                lines.append(line)
+        cells.append(cell)
+        lines.append(line)
+    notebook.cells = cells
+    if source_map:
+        notebook.metadata["source_map"] = lines
+
+
+BOLD = re.compile(r"\*\*(?P<shown>[^*`\n]+)\*\*")
+GLOSSARY_BLOCK = re.compile(r"^```\{glossary\}[^\n]*\n(?P<body>.*?)^```", re.DOTALL | re.MULTILINE)
+
+
+def glossary_terms(glossary: str) -> dict[str, str]:
+    """The terms of a MyST glossary page, by their lower-case form.
+
+    >>> glossary_terms("```{glossary}\\nADQL\\n  A language.\\n```\\n")
+    {'adql': 'ADQL'}
+    """
+    terms = {}
+    for block in GLOSSARY_BLOCK.finditer(glossary):
+        for line in block.group("body").splitlines():
+            if line.strip() and not line[0].isspace():
+                terms[line.strip().lower()] = line.strip()
+    return terms
+
+
+def link_glossary_terms(text: str, terms: dict[str, str]) -> str:
+    """Bold glossary terms of a Markdown text as links to the glossary.
+
+    >>> link_glossary_terms("a **cross-matches** and **b**", {"cross-match": "Cross-match"})
+    'a **{term}`cross-matches <Cross-match>`** and **b**'
+    """
+
+    def link(match: re.Match) -> str:
+        shown = match.group("shown")
+        key = shown.strip().lower()
+        term = terms.get(key) or (terms.get(key[:-2]) if key.endswith("es") else None)
+        term = term or (terms.get(key[:-1]) if key.endswith("s") else None)
+        return f"**{{term}}`{shown} <{term}>`**" if term else match.group(0)
+
+    return BOLD.sub(link, text)
+
+
+def link_notebook_glossary_terms(notebook, terms: dict[str, str]) -> None:
+    """:func:`link_glossary_terms` on every markdown cell of a notebook (in place)."""
+    if terms:
+        for cell in notebook.cells:
+            if cell.cell_type == "markdown":
+                cell.source = link_glossary_terms(cell.source, terms)
+
+
+def display_tags(tags: list[str], *, public_graded: bool = False) -> list[str]:
     """The tags of a code cell with the display tags its exercise role implies.
 
     >>> display_tags(["exercise-test"])
     ['exercise-test', 'remove-input']
+    >>> display_tags(["exercise"], public_graded=True)
+    ['exercise', 'remove-input', 'remove-output']
     """
-    extra = [shown for role, shown in DISPLAY_TAGS.items() if role in tags and shown not in tags]
+    roles = dict(DISPLAY_TAGS)
+    extra = [shown for role, shown in roles.items() if role in tags and shown not in tags]
+    if public_graded and "exercise" in tags:
+        extra = [t for t in extra if t != "hide-input"]
+        extra += [t for t in PUBLIC_GRADED_TAGS if t not in tags and t not in extra]
     return [*tags, *extra]
 
 
 def _dropdown(match: re.Match) -> str:
     return ":::{dropdown} Model answer\n" + match.group("answer").rstrip("\n") + "\n:::"
+
+
+#: The book folder (Sphinx's confdir), set by :func:`setup`.
+_BOOK_DIR: list[Path] = []
+
+
+def _glossary_terms() -> dict[str, str]:
+    """The book's glossary terms (``glossary.md`` beside ``_config.yml``), if it has one."""
+    glossary = _BOOK_DIR[0] / "glossary.md" if _BOOK_DIR else None
+    if glossary is None or not glossary.is_file():
+        return {}
+    return glossary_terms(glossary.read_text(encoding="utf-8"))
+
+
+def _public_graded(path: str) -> bool:
+    """A page of a graded lesson in the public (not instructor) build."""
+    if instructor_build() or not _BOOK_DIR:
+        return False
+    return is_graded_page(path, graded_numbers(_BOOK_DIR[0]))
 
 
 def _wrap_notebook_reader() -> None:
@@ -153,12 +336,15 @@ def _wrap_notebook_reader() -> None:
 
     def create_nb_reader(*args, **kwargs):
         reader = create_reader(*args, **kwargs)
+        path = str(args[0] if args else kwargs.get("path", ""))
         if reader is not None:
             read = reader.read
 
             def read_with_convention(text: str):
                 notebook = read(text)
-                fold_model_answers(notebook)
+                fold_model_answers(notebook, public_graded=_public_graded(path))
+                show_exercise_questions(notebook)
+                link_notebook_glossary_terms(notebook, _glossary_terms())
                 return notebook
 
             reader.read = read_with_convention
@@ -178,9 +364,15 @@ def _wrap_code_cell_renderer() -> None:
 
     def render_nb_cell_code(self, token) -> None:
         metadata = token.meta["metadata"]
-        tags = display_tags(list(metadata.get("tags", [])))
-        if tags != list(metadata.get("tags", [])):
+        original = list(metadata.get("tags", []))
+        public_graded = "exercise" in original and _public_graded(self.document["source"])
+        tags = display_tags(original, public_graded=public_graded)
+        if tags != original:
             token.meta["metadata"] = {**metadata, "tags": tags}
+        if "exercise" in original:
+            # The question is shown above the cell; the toggle holds the solution only.
+            attribute_token = token._attribute_token()
+            attribute_token.content = exercise_solution(attribute_token.content) + "\n"
         return render_code_cell(self, token)
 
     render_nb_cell_code.astrolearn = True
@@ -189,6 +381,7 @@ def _wrap_code_cell_renderer() -> None:
 
 def setup(app) -> dict[str, Any]:
     """Register the handler late, after the theme and extensions added their assets."""
+    _BOOK_DIR[:] = [Path(app.confdir)]
     _wrap_notebook_reader()
     _wrap_code_cell_renderer()
     app.connect("html-page-context", drop_duplicate_assets, priority=900)

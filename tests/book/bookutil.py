@@ -45,12 +45,22 @@ class Build:
     cache: Path
 
 
-def build_book(book: Path, output: Path | None = None, timeout: float = BUILD_TIMEOUT) -> Build:
-    """Run ``astrolearn book`` with the network cut and return what it did."""
+def build_book(
+    book: Path,
+    output: Path | None = None,
+    timeout: float = BUILD_TIMEOUT,
+    *,
+    instructor: bool = False,
+) -> Build:
+    """Run ``astrolearn book`` (``--instructor``) with the network cut; return what it did."""
     args = [sys.executable, "-m", "astrolearn.cli", "book", "--book", str(book)]
     if output is not None:
         args += ["--output", str(output)]
+    if instructor:
+        args.append("--instructor")
     completed = run_offline(args, timeout=timeout, env={**os.environ, "NO_COLOR": "1"})
+    if output is None and instructor:
+        output = book / "_build" / "instructor"
     build_dir = (output or book) / "_build"
     return Build(
         returncode=completed.returncode,

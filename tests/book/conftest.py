@@ -26,6 +26,12 @@ def built_book() -> Build:
 
 
 @pytest.fixture(scope="session")
+def built_instructor_book(built_book) -> Build:
+    """``astrolearn book --instructor``, after the public build (whose executions it reuses)."""
+    return build_book(BOOK, instructor=True)
+
+
+@pytest.fixture(scope="session")
 def site_audit(built_book, artifacts_dir) -> dict[str, dict]:
     """What real Chromium saw on every page of the site, network cut (once per session).
 

@@ -7,7 +7,12 @@ import shutil
 
 import pytest
 from astrolearn.book import failed_notebooks
-from bookutil import BOOK, build_book, lesson_sources
+from astrolearn.grading import assignments
+from bookutil import BOOK, build_book, lesson_sources, load_module
+
+_site = load_module(BOOK / "_ext" / "astrolearn_site.py", "astrolearn_site_for_tests")
+exercise_question, exercise_solution = _site.exercise_question, _site.exercise_solution
+question_paragraph = _site.question_paragraph
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
@@ -60,12 +65,15 @@ def test_hidden_tests_and_solution_markers_never_shown(built_book):
 
 
 def test_exercise_solutions_are_behind_a_toggle(built_book):
-    """Cells tagged `exercise` render collapsed (the book adds hide-input), solution inside.
-
-    Written exercises show their model answer in a drop-down.
+    """Cells tagged `exercise` of lessons that are not graded render collapsed (the book
+    adds hide-input), solution inside; written exercises show their model answer in a
+    drop-down. Graded lessons are checked by the next test.
     """
+    graded = set(assignments.graded_lessons())
     found = 0
     for source in lesson_sources():
+        if source.parent.name in graded:
+            continue
         page = built_book.html / "lessons" / source.parent.name / "lesson.html"
         html = page.read_text(encoding="utf-8")
         for cell in re.finditer(r'<div class="cell (tag_[^"]*)"', html):
@@ -73,10 +81,73 @@ def test_exercise_solutions_are_behind_a_toggle(built_book):
             if "tag_exercise " in tags + " ":
                 assert "tag_hide-input" in tags, f"{page}: an exercise cell is not hidden"
                 found += 1
-        if "tag_exercise-written" in html or "exercise-written" in source.read_text():
+        if "exercise-written" in source.read_text():
             assert "Model answer" in html, f"{page}: a written exercise's answer is not folded"
     if not found:
-        pytest.skip("no lesson has exercise cells yet")
+        pytest.skip("no ungraded lesson has exercise cells")
+
+
+def test_graded_lessons_show_questions_and_no_solution(built_book):
+    """The public page of a graded lesson states every exercise and shows no solution;
+    an ungraded lesson's page, read the same way, does show its solutions (so the check
+    can fail)."""
+    graded = assignments.graded_lessons()
+    assert graded, "course/assignments.toml lists no lesson"
+    for source in lesson_sources():
+        name = source.parent.name
+        page = built_book.html / "lessons" / name / "lesson.html"
+        text = _page_text(page.read_text(encoding="utf-8"))
+        for cell in assignments.read_lesson(source).cells:
+            tags = cell.metadata.get("tags", [])
+            if cell.cell_type == "code" and "exercise" in tags:
+                question = _plain(question_paragraph(exercise_question(cell.source)))
+                assert question[:70] in text, f"{name}: the question is not on the page"
+                # Distinctive lines: not in the question, nor elsewhere in the lesson.
+                elsewhere = _plain(source.read_text(encoding="utf-8").replace(cell.source, ""))
+                lines = [_plain(line) for line in exercise_solution(cell.source).splitlines()]
+                lines = [line for line in lines if len(line) > 20 and line not in elsewhere]
+                lines = [line for line in lines if line not in _plain(cell.source.split("###")[0])]
+                shown = [line for line in lines if line in text]
+                if name in graded:
+                    assert shown == [], f"{name}: solution shown: {shown}"
+                else:
+                    assert shown, f"{name}: the solution of an ungraded lesson is missing"
+            if name in graded and cell.cell_type == "markdown" and "exercise-written" in tags:
+                prompt, answer = cell.source.split("### BEGIN SOLUTION", 1)
+                assert _plain(prompt)[-60:] in text, f"{name}: written question missing"
+                first = answer.split("### END SOLUTION")[0].strip().splitlines()[0]
+                assert _plain(first) not in text, f"{name}: the model answer is shown"
+
+
+def test_instructor_book_shows_the_graded_solutions(built_book, built_instructor_book):
+    """``astrolearn book --instructor``: the graded lessons' solutions, model answers and
+    rubrics are on the pages (behind toggles), and the public site is left as it was."""
+    result = built_instructor_book
+    assert result.returncode == 0, result.log[-4000:]
+    assert result.html != built_book.html
+    assert "Executing notebook" not in result.log, "the public build's executions were not reused"
+    for name, source in assignments.graded_lessons().items():
+        html = (result.html / "lessons" / name / "lesson.html").read_text(encoding="utf-8")
+        text = _page_text(html)
+        for cell in assignments.read_lesson(source).cells:
+            tags = cell.metadata.get("tags", [])
+            if cell.cell_type == "code" and "exercise" in tags:
+                solution = [_plain(line) for line in exercise_solution(cell.source).splitlines()]
+                assert all(line in text for line in solution if line), f"{name}: solution"
+            if cell.cell_type == "markdown" and "exercise-written" in tags:
+                answer = cell.source.split("### BEGIN SOLUTION", 1)[1]
+                assert _plain(answer.strip().splitlines()[0]) in text, f"{name}: model answer"
+                assert "Rubric" in answer and "Rubric" in text, f"{name}: no rubric"
+        assert "tag_hide-input" in html and "Model answer" in html
+    public = (built_book.html / "lessons").glob("*/lesson.html")
+    assert all("Rubric (" not in page.read_text(encoding="utf-8") for page in public)
+
+
+def _page_text(html: str) -> str:
+    """A page's text as _plain gives it, code included (tags dropped, entities decoded)."""
+    import html as html_module
+
+    return _plain(html_module.unescape(re.sub("<[^>]+>", "", html)))
 
 
 def test_pages_load_nothing_from_a_cdn(built_book):
@@ -139,4 +210,7 @@ def _plain(text: str) -> str:
     text = re.sub(r"[*_`]", "", text)
     for entity, char in (("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&#8217;", "'")):
         text = text.replace(entity, char)
+    # Sphinx's smart quotes.
+    for curly, char in (("\u201c", '"'), ("\u201d", '"'), ("\u2018", "'"), ("\u2019", "'")):
+        text = text.replace(curly, char)
     return " ".join(text.split())

@@ -13,6 +13,10 @@ Jupyter Book 1 builds offline, but on its own it has three traps this command cl
   astrolearn package itself changed (its widgets, loaders, ...), the cache is emptied
   first: the pages never show outputs of an older package.
 
+The public site shows no solution of a graded lesson (``course/assignments.toml``);
+``--instructor`` builds the teachers' version with every solution and model answer, by
+default into ``_build/instructor/`` so that it never replaces the public site.
+
 Only the standard library is imported at module level (the CLI imports this module to
 build its parser); Jupyter Book runs in a child process.
 
@@ -37,6 +41,8 @@ from pathlib import Path
 
 # The backends of astrolearn.vo.config (not imported here: the CLI must stay light).
 VO_BACKENDS = ("auto", "live", "mirror", "offline")
+# Read by the book's Sphinx extension (jupyter-book/_ext/astrolearn_site.py).
+INSTRUCTOR_ENV = "ASTROLEARN_BOOK_INSTRUCTOR"
 
 __all__ = [
     "build",
@@ -80,6 +86,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "OUTPUT/_build/html and the execution cache in OUTPUT/_build/.jupyter_cache",
     )
     parser.add_argument(
+        "--instructor",
+        action="store_true",
+        help="build the teachers' version, with the solutions and model answers of the "
+        "graded lessons (default output: BOOK/_build/instructor, never the public site)",
+    )
+    parser.add_argument(
         "--vo-backend",
         choices=VO_BACKENDS,
         default=os.environ.get("ASTROLEARN_VO_BACKEND", "offline"),
@@ -97,7 +109,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build the book; return 0 on success, 1 on any warning or failed notebook."""
     try:
-        html_dir = build(args.book, args.output, vo_backend=args.vo_backend, timeout=args.timeout)
+        html_dir = build(
+            args.book,
+            args.output,
+            vo_backend=args.vo_backend,
+            timeout=args.timeout,
+            instructor=args.instructor,
+        )
     except (FileNotFoundError, RuntimeError, ValueError) as error:
         print(f"astrolearn book: {error}", file=sys.stderr)
         return 1
@@ -111,6 +129,7 @@ def build(
     *,
     vo_backend: str = "offline",
     timeout: float = 1800,
+    instructor: bool = False,
 ) -> Path:
     """Build the book with warnings as errors and check that every notebook executed.
 
@@ -119,12 +138,16 @@ def build(
     book_dir : path, optional
         Folder with ``_config.yml`` and ``_toc.yml``; default :func:`default_book_dir`.
     output_dir : path, optional
-        Folder that receives ``_build/``; default ``book_dir``.
+        Folder that receives ``_build/``; default ``book_dir`` (``book_dir/_build/instructor``
+        for the instructor build).
     vo_backend : str
         ``ASTROLEARN_VO_BACKEND`` for the executing kernels: ``offline`` (default) makes
         the pages reproducible, from the bundled snapshots.
     timeout : float
         Seconds before the build process is stopped.
+    instructor : bool
+        Build the teachers' version: the graded lessons' solutions and model answers are
+        shown (the public site shows none).
 
     Returns
     -------
@@ -154,8 +177,12 @@ def build(
         raise ValueError(f"vo_backend must be one of {VO_BACKENDS}, got {vo_backend!r}")
     if importlib.util.find_spec("jupyter_book") is None:
         raise RuntimeError("Jupyter Book 1 is missing: pip install 'astrolearn[book]'")
-    output_dir = Path(output_dir) if output_dir is not None else book_dir
+    if output_dir is None:
+        output_dir = book_dir / "_build" / "instructor" if instructor else book_dir
+    output_dir = Path(output_dir)
     build_dir = output_dir / "_build"
+    if instructor:
+        _seed_cache(book_dir / "_build", build_dir)
     command = [
         sys.executable,
         "-c",
@@ -177,7 +204,11 @@ def build(
             command,
             timeout=timeout,
             check=False,
-            env={**os.environ, "ASTROLEARN_VO_BACKEND": vo_backend},
+            env={
+                **os.environ,
+                "ASTROLEARN_VO_BACKEND": vo_backend,
+                INSTRUCTOR_ENV: "1" if instructor else "0",
+            },
         )
     except subprocess.TimeoutExpired as error:
         raise RuntimeError(f"the book build took longer than timeout={timeout} s") from error
@@ -266,6 +297,23 @@ def _package_changed(build_dir: Path) -> bool:
     build_dir.mkdir(parents=True, exist_ok=True)
     stamp.write_text(fingerprint + "\n", encoding="utf-8")
     return changed
+
+
+def _seed_cache(public_build: Path, build_dir: Path) -> None:
+    """Start an instructor build from the public build's executions (20 MB, copied).
+
+    Both builds execute the same notebooks (only what is shown differs), and the cache
+    knows notebooks by their source path, so the public build's results, when there
+    are any, replace the instructor build's older ones.
+    """
+    source, target = public_build / ".jupyter_cache", build_dir / ".jupyter_cache"
+    if not source.is_dir() or source.resolve() == target.resolve():
+        return
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target)
+    stamp = public_build / ".astrolearn-package"
+    if stamp.is_file():
+        shutil.copy(stamp, build_dir / ".astrolearn-package")
 
 
 def _last_lines(text: str, count: int = 12) -> str:

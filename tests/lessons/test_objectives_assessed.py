@@ -1,0 +1,73 @@
+"""Every learning objective a lesson states is assessed by an exercise or a quiz question.
+
+An exercise (its ``# Exercise`` comment or its written prompt) or a quiz question says
+which objectives it assesses, with ``(objective 3)`` or ``(objectives 2 and 4)``. The test
+lists the objectives that nothing assesses. The lessons not yet marked up are listed in
+``NOT_YET_ASSESSED``: the list may only shrink (a lesson that gains its markers must
+leave it, and a new gap fails), so it always says what is left to do.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+LESSONS = Path(__file__).resolve().parents[2] / "lessons"
+MARKER = re.compile(r"\(objectives? ([\d ,and]+)\)")
+
+#: Objectives (by number) that no exercise or quiz question of the lesson assesses yet.
+NOT_YET_ASSESSED = {
+    "01-data-deluge": [1, 2, 3, 4],
+    "02-virtual-observatory": [1, 2, 3, 4, 5],
+    "03-parameter-spaces": [1, 2, 3, 4, 5],
+    "06-outliers": [1, 2, 3, 4],
+    "07-high-dimensional-data": [1, 2, 3, 4, 5],
+    "08-uncertainty": [1, 2, 3, 4, 5],
+    "09-time-domain": [1, 2, 3, 4, 5],
+    "10-methodology-transfer": [1, 2, 3],
+    "11-scaling-out": [1, 2, 3, 4],
+}
+
+
+def _section(text: str, heading: str) -> str:
+    match = re.search(rf"^## {heading}\b.*?(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
+    return match.group(0) if match else ""
+
+
+def objectives(text: str) -> list[int]:
+    """The numbers of the objectives listed under ``## Learning objectives``."""
+    return [int(n) for n in re.findall(r"^(\d+)\. ", _section(text, "Learning objectives"), re.M)]
+
+
+def assessed(text: str) -> set[int]:
+    """Objective numbers named by the markers of the Exercises and Quiz sections."""
+    found = set()
+    for heading in ("Exercises", "Quiz"):
+        for marker in MARKER.findall(_section(text, heading)):
+            found |= {int(n) for n in re.findall(r"\d+", marker)}
+    return found
+
+
+def unassessed(path: Path) -> list[int]:
+    text = path.read_text(encoding="utf-8")
+    return [n for n in objectives(text) if n not in assessed(text)]
+
+
+@pytest.mark.parametrize("path", sorted(LESSONS.glob("*/lesson.md")), ids=lambda p: p.parent.name)
+def test_every_objective_is_assessed(path):
+    text = path.read_text(encoding="utf-8")
+    assert objectives(text), f"{path.parent.name} states no numbered learning objectives"
+    stray = assessed(text) - set(objectives(text))
+    assert not stray, f"markers name objectives the lesson does not state: {sorted(stray)}"
+    assert unassessed(path) == NOT_YET_ASSESSED.get(path.parent.name, [])
+
+
+def test_the_reader_finds_objectives_and_markers():
+    text = (
+        "## Learning objectives\n\n1. one;\n2. two;\n3. three.\n\n## Exercises\n\n"
+        "# Exercise (objective 1): ...\n\n## Quiz\n\n1. Why? (objectives 1 and 3)\n"
+    )
+    assert objectives(text) == [1, 2, 3]
+    assert assessed(text) == {1, 3}
