@@ -205,7 +205,8 @@ def test_gallery_links_every_app_with_its_picture_and_costs_no_kernel(open_page,
         ".al-card", "cards => cards.map(c => c.getAttribute('href'))"
     )
     assert sorted(links) == sorted(f"voila/render/{app}.ipynb" for app in APPS)
-    page.wait_for_load_state("load")
+    # The pictures load lazily: the page's load event does not wait for them.
+    wait_until(page, "() => [...document.querySelectorAll('.al-card img')].every(i => i.complete)")
     widths = page.eval_on_selector_all(".al-card img", "imgs => imgs.map(i => i.naturalWidth)")
     assert len(widths) == len(APPS) and all(width > 100 for width in widths), widths
     alts = page.eval_on_selector_all(".al-card img", "imgs => imgs.map(i => i.alt)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -50,6 +51,10 @@ def test_sandbox_hides_files_that_are_readable_outside(tmp_path):
     assert "answer = 42" not in escape.stdout  # no capability left to unmount
 
 
+def user_of(spec: dict) -> int:
+    return int(next(a for a in spec["argv"] if a.startswith("--user=")).split("=")[1])
+
+
 def test_kernel_env_points_python3_at_the_sandbox(tmp_path):
     require(
         sandbox.available() == "",
@@ -67,6 +72,12 @@ def test_kernel_env_points_python3_at_the_sandbox(tmp_path):
         assert str(tmp_path / "nowhere") not in hidden  # paths that do not exist are skipped
         assert oct(spec_file.parents[2].stat().st_mode & 0o077) in ("0o0", "0o11")
         sandbox.verify_kernel(env)
+        if os.geteuid() == 0:  # each run its own user: runs at once share no process limit
+            other = sandbox.kernel_env(tmp_path)
+            other_spec = Path(other["JUPYTER_PATH"].split(":")[0]) / "kernels/python3/kernel.json"
+            users = {user_of(spec), user_of(json.loads(other_spec.read_text()))}
+            sandbox.discard(other)
+            assert len(users) == 2 and all(u in sandbox.GRADING_USERS for u in users), users
         spec_file.write_text(spec_file.read_text().replace("ipykernel_launcher", "evil"))
         with pytest.raises(RuntimeError, match="changed"):
             sandbox.verify_kernel(env)

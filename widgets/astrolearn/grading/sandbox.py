@@ -16,9 +16,9 @@ namespaces (``unshare``) where:
 * there is no network: the kernel talks to nbgrader over Unix sockets in a runtime
   folder of its own, the only place it can write outside its private ``/tmp``;
 * it runs with limits on memory, processes, CPU time and file size (``prlimit``), as
-  the unprivileged user ``nobody`` when grading runs as root (in a user namespace of
-  its own otherwise), with every capability dropped (``setpriv``) so that it cannot
-  undo any of it.
+  an unprivileged user that no account has, a new one for each grading run, when
+  grading runs as root (in a user namespace of its own otherwise), with every
+  capability dropped (``setpriv``) so that it cannot undo any of it.
 
 ``kernel_env`` writes a ``python3`` kernelspec wrapping ipykernel this way, in a new
 private folder, and returns the environment that makes nbgrader pick it, with the
@@ -36,10 +36,12 @@ Examples
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import hashlib
 import json
 import os
+import secrets
 import shlex
 import shutil
 import subprocess
@@ -51,8 +53,9 @@ from pathlib import Path
 # Course paths a submission must not see while it is graded.
 COURSE_SECRETS = ("source", "autograded", "submitted", "feedback", "reports", "gradebook.db")
 EXCHANGE = Path("/srv/nbgrader/exchange")  # nbgrader's default exchange root
-#: The user a sandboxed kernel runs as when grading runs as root.
-NOBODY = 65534
+#: Users a sandboxed kernel runs as when grading runs as root, one per grading run: no
+#: account has them, and runs at the same time share no process limit.
+GRADING_USERS = range(2_000_000_000, 2_001_000_000)
 HASH_VARIABLE = "ASTROLEARN_GRADING_KERNEL_SHA256"
 TOOLS = ("unshare", "setpriv", "mount", "prlimit")
 
@@ -69,6 +72,8 @@ class Limits:
     cpu_seconds: int | None = None
     #: Largest file the kernel may write, MiB (its private /tmp holds at most 512).
     file_mib: int = 256
+    #: The user it runs as when grading runs as root (``kernel_env`` picks a new one).
+    user: int = GRADING_USERS[0]
 
 
 def _unshare_prefix() -> list[str]:
@@ -145,8 +150,8 @@ def _script(hidden: list[Path], keep: list[Path], runtime: Path | None, limits: 
     body += _cover_lines(hidden) + _HOME
     user = ""
     if os.geteuid() == 0:
-        body += f"chown -R {NOBODY}:{NOBODY} /tmp/home\n"
-        user = f"--reuid={NOBODY} --regid={NOBODY} --clear-groups "
+        body += f"chown -R {limits.user}:{limits.user} /tmp/home\nexport USER=grading\n"
+        user = f"--reuid={limits.user} --regid={limits.user} --clear-groups "
     cpu = f"--cpu={limits.cpu_seconds} " if limits.cpu_seconds else ""
     limit = (
         f"prlimit --as={limits.memory_mib * 2**20} --nproc={limits.processes} {cpu}"
@@ -240,8 +245,9 @@ def kernel_env(course: Path, extra: list[Path] = (), limits: Limits = Limits()) 
     runtime = root / "runtime"
     runtime.mkdir(mode=0o700)
     if os.geteuid() == 0:
-        os.chown(runtime, NOBODY, NOBODY)
-        root.chmod(0o711)  # nobody may pass through to its runtime folder, not list
+        limits = dataclasses.replace(limits, user=secrets.choice(GRADING_USERS))
+        os.chown(runtime, limits.user, limits.user)
+        root.chmod(0o711)  # the kernel's user may pass through to its runtime, not list
     spec_file = root / "kernels" / "python3" / "kernel.json"
     spec_file.parent.mkdir(parents=True)
     options = [f"--hide={path}" for path in hidden_paths(course, extra)]
@@ -249,6 +255,7 @@ def kernel_env(course: Path, extra: list[Path] = (), limits: Limits = Limits()) 
     options += [f"--runtime={runtime}", f"--memory-mib={limits.memory_mib}"]
     options += [f"--processes={limits.processes}", f"--file-mib={limits.file_mib}"]
     options += [f"--cpu-seconds={limits.cpu_seconds}"] if limits.cpu_seconds else []
+    options += [f"--user={limits.user}"]
     kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     spec = {
         "argv": [sys.executable, "-m", "astrolearn.grading.sandbox", *options, "--", *kernel],
@@ -294,8 +301,8 @@ def main(argv: list[str]) -> None:
         parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=default)
     options = vars(parser.parse_args(argv[:split]))
     command = argv[split + 1 :]
-    if os.geteuid() == 0 and "-f" in command:  # nobody must read its connection file
-        os.chown(command[command.index("-f") + 1], NOBODY, NOBODY)
+    if os.geteuid() == 0 and "-f" in command:  # the kernel's user reads its connection file
+        os.chown(command[command.index("-f") + 1], options["user"], options["user"])
     hidden, keep, runtime = options.pop("hide"), options.pop("keep"), options.pop("runtime")
     command = wrap(command, hidden, keep, runtime, Limits(**options))
     os.execvp(command[0], command)
