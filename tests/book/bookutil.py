@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,16 @@ BOOK = REPO / "jupyter-book"
 LESSONS = REPO / "lessons"
 # A cold build executes every lesson (budget: the whole book in ~5 min on 2 cores).
 BUILD_TIMEOUT = 1200
+
+
+def copy_book_settings(folder: Path) -> None:
+    """Copy this project's book configuration, extension and assets into ``folder``."""
+    for name in ("_config.yml", "_assets", "_ext", "_templates"):
+        source = BOOK / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name)
+        else:
+            shutil.copy(source, folder / name)
 
 
 def load_module(path: Path, name: str):

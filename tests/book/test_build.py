@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from astrolearn.book import failed_notebooks
 from astrolearn.grading import assignments
-from bookutil import BOOK, build_book, lesson_sources, load_module
+from bookutil import BOOK, build_book, copy_book_settings, lesson_sources, load_module
 
 _site = load_module(BOOK / "_ext" / "astrolearn_site.py", "astrolearn_site_for_tests")
 exercise_question, exercise_solution = _site.exercise_question, _site.exercise_solution
@@ -189,12 +188,7 @@ def _tiny_book(tmp_path, code: str, extra: str = ""):
     book = tmp_path / "book"
     if not book.exists():
         book.mkdir()
-        for name in ("_config.yml", "_assets", "_ext", "_templates"):
-            source = BOOK / name
-            if source.is_dir():
-                shutil.copytree(source, book / name)
-            else:
-                shutil.copy(source, book / name)
+        copy_book_settings(book)
         (book / "_toc.yml").write_text("format: jb-book\nroot: page\n", encoding="utf-8")
     (book / "page.md").write_text(
         "---\njupytext:\n  text_representation:\n    format_name: myst\n"

@@ -8,10 +8,9 @@ A two-lesson book is built here, with this project's configuration and extension
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
-from bookutil import BOOK, build_book
+from bookutil import build_book, copy_book_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -65,12 +64,7 @@ def _book(tmp_path):
     root = tmp_path / "repo"
     book = root / "jupyter-book"
     book.mkdir(parents=True)
-    for name in ("_config.yml", "_assets", "_ext", "_templates"):
-        source = BOOK / name
-        if source.is_dir():
-            shutil.copytree(source, book / name)
-        else:
-            shutil.copy(source, book / name)
+    copy_book_settings(book)
     (book / "_toc.yml").write_text(
         "format: jb-book\nroot: intro\nchapters:\n"
         "  - file: lessons/05-graded/lesson\n  - file: lessons/07-free/lesson\n",
