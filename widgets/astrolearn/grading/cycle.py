@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import json
 import math
 import os
 import re
@@ -404,8 +405,6 @@ def _checks_file(course: Path, name: str) -> Path:
 
 def _forget_checks(course: Path, name: str, students: list[str]) -> None:
     """Drop the findings of earlier runs for ``students`` (they are graded anew)."""
-    import json
-
     path = _checks_file(course, name)
     if path.exists():
         lines = path.read_text().splitlines()
@@ -414,8 +413,6 @@ def _forget_checks(course: Path, name: str, students: list[str]) -> None:
 
 
 def _checker_findings(course: Path, name: str) -> dict[str, list[str]]:
-    import json
-
     path = _checks_file(course, name)
     found: dict[str, list[str]] = {}
     for line in path.read_text().splitlines() if path.exists() else []:
