@@ -69,6 +69,19 @@ REPORT = 'print("SPIED:", seen)\ncluster_distance_pc = 0.0\n'
 HIDDEN = base64.b64encode((PATCH_CHECKS + PATCH_NUMPY).encode()).decode()
 ENCODED = f"exec(__import__('base64').b64decode('{HIDDEN}').decode())\n"
 
+# The exporter that hands the answers over, broken or made to send garbage.
+BROKEN_EXPORTER = """
+import astrolearn.grading.answers as answers
+answers.export_payload = lambda *a, **k: 1 / 0
+"""
+GARBAGE_EXPORTER = """
+import astrolearn.grading.answers as answers
+class Garbage:
+    def _repr_json_(self):
+        return {"answers": {"n_bright": 43}}
+answers.export_payload = lambda *a, **k: Garbage()
+"""
+
 FORGERS = {
     "patches-the-checks": PATCH_CHECKS,
     "patches-numpy": PATCH_NUMPY,
@@ -77,6 +90,8 @@ FORGERS = {
     "fake-module": FAKE_MODULE,
     "no-assertions": ASSERT_AWAY,
     "encoded-exec": ENCODED,
+    "broken-exporter": BROKEN_EXPORTER,
+    "garbage-exporter": GARBAGE_EXPORTER,
 }
 
 
