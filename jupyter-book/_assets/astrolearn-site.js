@@ -1,4 +1,5 @@
-// Accessibility fixes for markup that Sphinx extensions write (loaded on every page).
+// Loaded on every page: accessibility fixes for markup that Sphinx extensions write,
+// and the quizzes' checks.
 (function () {
   "use strict";
 
@@ -25,6 +26,75 @@
       s.removeAttribute("aria-label");
     });
   }
+
+  // Quizzes (astrolearn.ui.Quiz) are checked here, without a kernel. The rules are
+  // those of astrolearn/ui/quiz.py; tests/book/test_static_quiz.py checks both give the same
+  // verdicts on the same answers.
+  var MAX_ANSWER_CHARS = 40;
+  var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+  function parseNumber(typed) {
+    var text = String(typed).trim();
+    if (text.length > MAX_ANSWER_CHARS) {
+      return "That answer is too long: type just the number (under " + MAX_ANSWER_CHARS + " characters).";
+    }
+    var percent = text.slice(-1) === "%";
+    if (percent) text = text.slice(0, -1).trim();
+    text = text.replace(/\u2212/g, "-");
+    if (!NUMBER.test(text)) return "Type a number, such as 0.45 or 1.2e3.";
+    var value = parseFloat(text) / (percent ? 100 : 1);
+    if (!isFinite(value)) return "Type a number of ordinary size.";
+    return value;
+  }
+
+  function joined(verdict, explanation) {
+    return explanation ? verdict + " " + explanation : verdict;
+  }
+
+  function checkChoice(data, fieldset) {
+    var picked = fieldset.querySelector("input[type=radio]:checked");
+    if (!picked) return { correct: false, message: "Choose one of the answers first." };
+    var choice = data[Number(picked.value)];
+    return { correct: choice.correct, message: joined(choice.correct ? "Right." : "Not quite.", choice.why) };
+  }
+
+  function checkNumber(data, fieldset) {
+    var value = parseNumber(fieldset.querySelector("input[type=text]").value);
+    if (typeof value === "string") return { correct: false, message: value };
+    if (Math.abs(value - data.answer) <= data.tolerance) {
+      return { correct: true, message: joined("Right.", data.why) };
+    }
+    for (var i = 0; i < data.mistakes.length; i++) {
+      if (Math.abs(value - data.mistakes[i][0]) <= data.tolerance) {
+        return { correct: false, message: "Not quite. " + data.mistakes[i][1] };
+      }
+    }
+    var direction = value > data.answer ? "too high" : "too low";
+    return { correct: false, message: joined("Not quite: that is " + direction + ".", data.hint) };
+  }
+
+  function checkQuestion(fieldset) {
+    var data = JSON.parse(fieldset.dataset.quiz);
+    var verdict = fieldset.dataset.kind === "choice" ? checkChoice(data, fieldset) : checkNumber(data, fieldset);
+    var feedback = fieldset.querySelector(".quiz-feedback");
+    feedback.textContent = (verdict.correct ? "\u2713 " : "\u2717 ") + verdict.message;
+    feedback.className = "quiz-feedback " + (verdict.correct ? "quiz-right" : "quiz-wrong");
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("form.astrolearn-quiz .quiz-check");
+    if (button) checkQuestion(button.closest("fieldset"));
+  });
+  // Enter in an answer box checks it rather than submitting the form.
+  document.addEventListener("submit", function (event) {
+    if (event.target.matches("form.astrolearn-quiz")) event.preventDefault();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches && event.target.matches("form.astrolearn-quiz input[type=text]")) {
+      event.preventDefault();
+      checkQuestion(event.target.closest("fieldset"));
+    }
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     fixToggleNames();

@@ -221,3 +221,42 @@ def test_a_mouse_brush_and_a_lasso_select_in_every_view(render_notebook):
     lassoed = int(_report(page, " ".join(cleared))[6])
     assert abs(lassoed - brushed) <= max(3, brushed // 100), (lassoed, brushed)
     assert our_errors(page) == []
+
+
+QUIZ = """
+from astrolearn.ui import Choice, MultipleChoice, Numeric, Quiz
+Quiz(
+    MultipleChoice(
+        "Which survey is optical?",
+        Choice("Fermi", why="Fermi sees gamma rays."),
+        Choice("SDSS", correct=True, why="SDSS images in ugriz."),
+    ),
+    Numeric("What is one half?", answer=0.5, tolerance=0.01, hint="Divide 1 by 2."),
+)
+"""
+
+
+def test_quiz_is_checked_by_the_kernel_and_usable_by_keyboard(render_notebook):
+    from tests.apps.conftest import RIGHTMOST_WIDGET, assert_fits_and_accessible
+
+    page = render_notebook(QUIZ, name="quiz")
+    page.wait_for_selector(".astrolearn-quiz input[type=radio]", timeout=60_000)
+    page.get_by_label("Fermi").check()
+    page.get_by_role("button", name="Check").first.click()
+    feedback = page.locator(".astrolearn-quiz [role=status]")
+    feedback.first.wait_for()
+    assert "Not quite. Fermi sees gamma rays." in feedback.first.inner_text()
+    answer = page.get_by_placeholder("your answer")
+    answer.focus()
+    page.keyboard.type("0.9")
+    page.keyboard.press("Tab")  # to its Check button
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.astrolearn-quiz [role=status]').length == 2"
+    )
+    assert "too high. Divide 1 by 2." in feedback.nth(1).inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    # Voila lays the page out again after the resize: wait for that, then check it.
+    page.wait_for_function(f"{RIGHTMOST_WIDGET} <= 390", timeout=10_000)
+    assert_fits_and_accessible(page, 390)
+    assert our_errors(page) == []

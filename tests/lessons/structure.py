@@ -61,8 +61,8 @@ def structure_problems(path: Path, graded: bool = False) -> list[str]:
     code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
     if ".cite(" not in code:
         problems.append("code: no data.cite(...) call for the data used")
-    if not re.search(r"dropdown", text):
-        problems.append("quiz: answers must be hidden (a dropdown)")
+    if not re.search(r"dropdown|Quiz\(", text):
+        problems.append("quiz: answers must be hidden (a dropdown) or checked (ui.Quiz)")
     problems += _exercise_problems(notebook, graded)
     return problems
 

@@ -1,4 +1,4 @@
-"""astrolearn widgets: sky viewer, VO query panel and parameter-space explorer.
+"""astrolearn widgets: sky viewer, VO query panel, parameter-space explorer and quizzes.
 
 Every view observes one shared :class:`Selection` (a catalog and its selected rows), so
 a brush in a plot selects the same sources on the sky and in any lab linked to it::
@@ -14,13 +14,18 @@ from ._selection import Selection
 from .explorer import ParameterSpaceExplorer, as_selection
 from .palette import OKABE_ITO, class_colours
 from .query import QueryPanel
+from .quiz import Choice, MultipleChoice, Numeric, Quiz
 from .sky import OfflineAladin, SkyViewer
 
 __all__ = [
     "OKABE_ITO",
+    "Choice",
+    "MultipleChoice",
+    "Numeric",
     "OfflineAladin",
     "ParameterSpaceExplorer",
     "QueryPanel",
+    "Quiz",
     "Selection",
     "SkyViewer",
     "as_selection",
