@@ -29,7 +29,6 @@ NOT_YET_ASSESSED = {
     "07-high-dimensional-data": [1, 2, 3, 4, 5],
     "08-uncertainty": [1, 2, 3, 4, 5],
     "09-time-domain": [1, 2, 3, 4, 5],
-    "11-scaling-out": [1, 2, 3, 4],
 }
 
 
@@ -83,7 +82,6 @@ NO_CHECKED_QUIZ_YET = [
     "07-high-dimensional-data",
     "08-uncertainty",
     "09-time-domain",
-    "11-scaling-out",
 ]
 
 
