@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from harness import lesson_path, prose_number, run_lesson
 
@@ -58,6 +60,11 @@ def test_cluster_selection_gives_the_distance_of_ngc_188(run):
     assert prose_number(LESSON, r"median parallax, \*\*([\d.]+) mas\*\*") == round(
         values["member_parallax_mas"], 3
     )
+    # The quiz asks for this distance: 1/parallax, before the zero-point correction.
+    assert values["member_distance_kpc"] == pytest.approx(1 / values["member_parallax_mas"])
+    assert prose_number(LESSON, r"puts NGC 188 at about ([\d.]+) kpc") == round(
+        values["member_distance_kpc"], 1
+    )
     assert run.figures_without_alt == []
 
 
@@ -66,3 +73,12 @@ def test_student_version_runs_without_the_solutions(run):
     student = run_lesson(LESSON, True)
     assert "n_matches_tight" not in student.values
     assert student.values["n_matches"] == run.values["n_matches"]
+
+
+def test_quiz_answers_are_computed_not_typed():
+    # lessons/README.md, "Writing a quiz": a numeric answer is a value the lesson computed,
+    # so that the quiz stays true when the data change.
+    answers = re.findall(r"answer=([^,\n]+),", LESSON.read_text())
+    assert len(answers) >= 3
+    for answer in answers:
+        assert not re.fullmatch(r"[-+\d.eE_]+", answer.strip()), answer

@@ -29,8 +29,6 @@ NOT_YET_ASSESSED = {
     "07-high-dimensional-data": [1, 2, 3, 4, 5],
     "08-uncertainty": [1, 2, 3, 4, 5],
     "09-time-domain": [1, 2, 3, 4, 5],
-    "10-methodology-transfer": [1, 2, 3],
-    "11-scaling-out": [1, 2, 3, 4],
 }
 
 
@@ -84,8 +82,6 @@ NO_CHECKED_QUIZ_YET = [
     "07-high-dimensional-data",
     "08-uncertainty",
     "09-time-domain",
-    "10-methodology-transfer",
-    "11-scaling-out",
 ]
 
 
