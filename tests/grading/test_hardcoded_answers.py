@@ -26,6 +26,10 @@ LESSONS = assignments.graded_lessons(REPO / "lessons", REPO / "course")
 #: lesson number -> {exercise grade_id: (its test cell, a final-number-only answer)}
 FINAL_NUMBER_ONLY = {
     "02": {
+        "resolve-m31": (
+            "resolve-m31-test",
+            "m31_b_deg = float(vo.resolve('M31').galactic.b.deg)",
+        ),
         "bright-cone": (
             "bright-cone-test",
             "n_bright = int(np.sum(vo.cone_search('gaia_dr3', ngc188, 0.1 * u.deg)"
