@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from astrolearn import data
@@ -157,3 +159,23 @@ def test_fundamental_plane_fits_bracket_the_published_one(run):
     # Claim: "our error-corrected a overshoots 1.52".
     assert values["corrected_a"] > 1.52
     assert run.figures_without_alt == []
+
+
+def test_quiz_answers_are_computed_not_typed():
+    # lessons/README.md, "Writing a quiz": a numeric answer is a value the lesson computed,
+    # so that the quiz stays true when the data change.
+    answers = re.findall(r"answer=([^,\n]+),", LESSON.read_text())
+    assert len(answers) >= 2
+    for answer in answers:
+        assert not re.fullmatch(r"[-+\d.eE_]+", answer.strip()), answer
+
+
+@pytest.mark.slow
+def test_quiz_nearest_star_absolute_magnitude(run):
+    # The quiz asks for M_G of the sample's nearest star; recomputed here from the data by
+    # the distance route, M = G - 5 log10(d / 10 pc) with d = 1000 / parallax.
+    nearby = data.load("gaia_100pc")
+    nearest = int(np.argmax(nearby["parallax"]))
+    distance_pc = 1000 / float(nearby["parallax"][nearest])
+    expected = float(nearby["phot_g_mean_mag"][nearest]) - 5 * np.log10(distance_pc / 10)
+    assert run.values["nearest_abs_g"] == pytest.approx(expected, abs=1e-6)

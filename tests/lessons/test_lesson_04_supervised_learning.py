@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from astrolearn import data
@@ -137,3 +139,23 @@ def test_student_version_runs_without_the_solutions():
     for answer in ("baseline_accuracy", "tree_cv_accuracy", "my_sigma_nmad"):
         assert answer not in student.values
     assert "sigma_nmad" in student.values  # later cells ran
+
+
+def test_quiz_answers_are_computed_not_typed():
+    # lessons/README.md, "Writing a quiz": a numeric answer is a value the lesson computed,
+    # so that the quiz stays true when the data change.
+    answers = re.findall(r"answer=([^,\n]+),", LESSON.read_text())
+    assert len(answers) >= 3
+    for answer in answers:
+        assert not re.fullmatch(r"[-+\d.eE_]+", answer.strip()), answer
+
+
+@pytest.mark.slow
+def test_quiz_star_recall_is_told_apart_from_its_slips(run):
+    # The quiz names the STAR precision and the missed fraction as slips: neither may lie
+    # within the question's tolerance (0.005) of the recall, or a slip would count as right.
+    values = run.values
+    recall = values["star_recall"]
+    assert 0 < recall < 1
+    assert abs(values["star_precision"] - recall) > 0.01
+    assert abs((1 - recall) - recall) > 0.01

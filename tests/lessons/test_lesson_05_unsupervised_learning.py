@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from astrolearn import data
@@ -96,3 +98,21 @@ def test_student_version_runs_without_the_solutions():
     assert "box_distance_pc" not in student.values
     assert "kmeans_group_size" not in student.values
     assert student.values["pleiades_distance_pc"] == pytest.approx(135.85, abs=0.1)
+
+
+def test_quiz_answers_are_computed_not_typed():
+    # lessons/README.md, "Writing a quiz": a numeric answer is a value the lesson computed,
+    # so that the quiz stays true when the data change.
+    answers = re.findall(r"answer=([^,\n]+),", LESSON.read_text())
+    assert len(answers) >= 3
+    for answer in answers:
+        assert not re.fullmatch(r"[-+\d.eE_]+", answer.strip()), answer
+
+
+@pytest.mark.slow
+def test_quiz_distance_modulus_matches_the_vlbi_distance(run):
+    # The quiz asks for the Pleiades' distance modulus; Melis et al. (2014, Science 345,
+    # 1029) measured 136.2 +- 1.2 pc by VLBI, a modulus of 5.671 +- 0.019 mag.
+    assert run.values["pleiades_distance_modulus_mag"] == pytest.approx(
+        5 * np.log10(136.2 / 10), abs=0.03
+    )
