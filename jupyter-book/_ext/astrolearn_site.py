@@ -287,16 +287,26 @@ def link_notebook_glossary_terms(notebook, terms: dict[str, str]) -> None:
                 cell.source = link_glossary_terms(cell.source, terms)
 
 
-def display_tags(tags: list[str], *, public_graded: bool = False) -> list[str]:
-    """The tags of a code cell with the display tags its exercise role implies.
+#: A code cell that makes a quiz (``astrolearn.ui.Quiz``): its source holds the answers.
+QUIZ_CELL = re.compile(r"\bQuiz\(")
+
+
+def display_tags(tags: list[str], *, public_graded: bool = False, quiz: bool = False) -> list[str]:
+    """The tags of a code cell with the display tags its role implies.
+
+    A quiz shows its questions, not the code that holds its answers.
 
     >>> display_tags(["exercise-test"])
     ['exercise-test', 'remove-input']
     >>> display_tags(["exercise"], public_graded=True)
     ['exercise', 'remove-input', 'remove-output']
+    >>> display_tags([], quiz=True)
+    ['remove-input']
     """
     roles = dict(DISPLAY_TAGS)
     extra = [shown for role, shown in roles.items() if role in tags and shown not in tags]
+    if quiz and "remove-input" not in tags:
+        extra.append("remove-input")
     if public_graded and "exercise" in tags:
         extra = [t for t in extra if t != "hide-input"]
         extra += [t for t in PUBLIC_GRADED_TAGS if t not in tags and t not in extra]
@@ -355,7 +365,7 @@ def _wrap_notebook_reader() -> None:
 
 
 def _wrap_code_cell_renderer() -> None:
-    """Make myst-nb render exercise code cells with their display tags."""
+    """Make myst-nb render exercise and quiz code cells with their display tags."""
     from myst_nb.core.render import MditRenderMixin
 
     render_code_cell = MditRenderMixin.render_nb_cell_code
@@ -366,7 +376,8 @@ def _wrap_code_cell_renderer() -> None:
         metadata = token.meta["metadata"]
         original = list(metadata.get("tags", []))
         public_graded = "exercise" in original and _public_graded(self.document["source"])
-        tags = display_tags(original, public_graded=public_graded)
+        quiz = bool(QUIZ_CELL.search(token.content))
+        tags = display_tags(original, public_graded=public_graded, quiz=quiz)
         if tags != original:
             token.meta["metadata"] = {**metadata, "tags": tags}
         if "exercise" in original:

@@ -99,6 +99,7 @@ def test_the_site_shows_the_form_not_a_dead_widget(quiz_page):
     assert html.count('<form class="astrolearn-quiz"') == 1
     assert "Which survey is optical?" in html
     assert 'type="application/vnd.jupyter.widget-view+json"' not in html
+    assert "correct=True" not in html, "the quiz's code, which holds its answers, is shown"
 
 
 def test_a_wrong_choice_is_told_why_and_the_right_one_is_marked(page):
