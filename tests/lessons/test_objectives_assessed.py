@@ -24,7 +24,6 @@ CODE_CELL = re.compile(r"^```\{code-cell\}.*?^```", re.MULTILINE | re.DOTALL)
 NOT_YET_ASSESSED = {
     "01-data-deluge": [1, 2, 3, 4],
     "02-virtual-observatory": [1, 2, 3, 4, 5],
-    "07-high-dimensional-data": [1, 2, 3, 4, 5],
     "08-uncertainty": [1, 2, 3, 4, 5],
     "09-time-domain": [1, 2, 3, 4, 5],
 }
@@ -73,7 +72,6 @@ def test_every_objective_is_assessed(path):
 NO_CHECKED_QUIZ_YET = [
     "01-data-deluge",
     "02-virtual-observatory",
-    "07-high-dimensional-data",
     "08-uncertainty",
     "09-time-domain",
 ]
