@@ -25,7 +25,6 @@ NOT_YET_ASSESSED = {
     "01-data-deluge": [1, 2, 3, 4],
     "02-virtual-observatory": [1, 2, 3, 4, 5],
     "08-uncertainty": [1, 2, 3, 4, 5],
-    "09-time-domain": [1, 2, 3, 4, 5],
 }
 
 
@@ -73,7 +72,6 @@ NO_CHECKED_QUIZ_YET = [
     "01-data-deluge",
     "02-virtual-observatory",
     "08-uncertainty",
-    "09-time-domain",
 ]
 
 
