@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from astrolearn import data
@@ -94,3 +96,28 @@ def test_student_version_runs_without_the_solutions(run):
     assert "lof_high_z_in_top" not in student.values
     # The cells after the exercises still run and give the same numbers.
     assert student.values["high_z_in_top_all"] == run.values["high_z_in_top_all"]
+
+
+@pytest.mark.slow
+def test_quiz_answers_match_the_labels(run):
+    # The quizzes ask for the forest's enrichment over the base rate and the purity of the
+    # top 2% of the quasars; both are recomputed here from the counts the prose quotes.
+    values = run.values
+    purity_pc = prose_number(LESSON, r"real pulsars in \*\*(\d+)%\*\*")
+    base_pc = prose_number(LESSON, r"the base rate is \*\*([\d.]+)%\*\*")
+    assert values["forest_enrichment"] == pytest.approx(purity_pc / base_pc, abs=0.3)
+    assert values["forest_enrichment"] == pytest.approx(
+        values["forest_top1_purity"] * values["n_candidates"] / values["n_pulsars"]
+    )
+    top = prose_number(LESSON, r"\((\d+) quasars\) holds")
+    assert top == values["n_quasars"] // 50
+    assert values["high_z_top_purity"] == pytest.approx(values["high_z_in_top"] / top)
+
+
+def test_quiz_answers_are_computed_not_typed():
+    # lessons/README.md, "Writing a quiz": a numeric answer is a value the lesson computed,
+    # so that the quiz stays true when the data change.
+    answers = re.findall(r"answer=([^,\n]+),", LESSON.read_text())
+    assert len(answers) >= 2
+    for answer in answers:
+        assert not re.fullmatch(r"[-+\d.eE_]+", answer.strip()), answer

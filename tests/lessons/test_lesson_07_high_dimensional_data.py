@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from astrolearn import data
@@ -115,3 +117,31 @@ def test_student_version_runs_without_the_solutions(run):
     student = run_lesson(LESSON, True)
     assert "fp_thinnest_standardised" not in student.values
     assert student.values["fp_a"] == pytest.approx(run.values["fp_a"])
+
+
+@pytest.mark.slow
+def test_quiz_answers_match_the_data(run):
+    # The quizzes ask for the plane's share of the variance, the second component's share
+    # of the magnitudes' variance (answerable from the prose: 97% - 85%), and the fraction
+    # of the quasars FIRST observed that it detected, counted here from the data.
+    values = run.values
+    assert values["fp_plane_fraction"] == pytest.approx(1 - values["fp_thinnest_fraction"])
+    prose_pc2 = (
+        prose_number(LESSON, r"first two together hold \*\*(\d+)%\*\*")
+        - prose_number(LESSON, r"first component holds \*\*(\d+)%\*\*")
+    ) / 100
+    assert values["mags_pc2_fraction"] == pytest.approx(prose_pc2, abs=0.01)
+    first = np.asarray(data.load("sdss_quasars")["first"], float)
+    observed = first != -1
+    assert values["first_detected_fraction"] == pytest.approx(np.mean(first[observed] > 0))
+    # The quiz calls -1 and 0 codes: as AB magnitudes they would outshine every detection.
+    assert values["brightest_first_mjy"] < 3631e3  # AB magnitude 0, in mJy
+
+
+def test_quiz_answers_are_computed_not_typed():
+    # lessons/README.md, "Writing a quiz": a numeric answer is a value the lesson computed,
+    # so that the quiz stays true when the data change.
+    answers = re.findall(r"answer=([^,\n]+),", LESSON.read_text())
+    assert len(answers) >= 2
+    for answer in answers:
+        assert not re.fullmatch(r"[-+\d.eE_]+", answer.strip()), answer

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from astrolearn import data
@@ -179,3 +181,37 @@ def test_student_version_runs_without_the_solutions(run):
     assert "smc_cepheid_period_days" not in student.values
     assert "triage_recall_100" not in student.values
     assert student.values["triage_recall"] == run.values["triage_recall"]
+
+
+@pytest.mark.slow
+def test_quiz_answers_and_statements_hold(run):
+    values = run.values
+    # The binaries' recall is a count of the true binaries (a row of the confusion matrix)
+    # over their number in the EROS test set; the precision, a "mistake" of the quiz, must
+    # not be accepted as the answer.
+    eros_test = data.load("eros_lmc_test")
+    n_binaries = int(np.sum(np.asarray(eros_test["type"]).astype(str) == "binary"))
+    recovered = values["binary_recall"] * n_binaries
+    assert recovered == pytest.approx(round(recovered)) and 0 < recovered < n_binaries
+    assert abs(values["binary_precision"] - values["binary_recall"]) > 0.02
+    # "every one of the 10 follow-ups a night is a pulsar": the budget sets the recall.
+    assert values["followed_up"] == values["n_nights"] * values["nightly_budget"]
+    assert values["triage_purity"] == 1.0
+    assert values["triage_recall"] == pytest.approx(
+        values["nightly_budget"] / values["pulsars_per_night"], abs=0.01
+    )
+    # "The slots were not even used up" in the rare stream, which lasts over ten nights.
+    assert values["rare_followed_up"] < 10 * values["nightly_budget"]
+    # The one-sine period is half the orbit, as the quiz's "mistakes" say.
+    assert values["binary_period_days"] == pytest.approx(
+        2 * values["binary_sine_period_days"], abs=0.3
+    )
+
+
+def test_quiz_answers_are_computed_not_typed():
+    # lessons/README.md, "Writing a quiz": a numeric answer is a value the lesson computed,
+    # so that the quiz stays true when the data change.
+    answers = re.findall(r"answer=([^,\n]+),", LESSON.read_text())
+    assert len(answers) >= 2
+    for answer in answers:
+        assert not re.fullmatch(r"[-+\d.eE_]+", answer.strip()), answer

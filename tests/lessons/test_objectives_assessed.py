@@ -24,10 +24,7 @@ CODE_CELL = re.compile(r"^```\{code-cell\}.*?^```", re.MULTILINE | re.DOTALL)
 NOT_YET_ASSESSED = {
     "01-data-deluge": [1, 2, 3, 4],
     "02-virtual-observatory": [1, 2, 3, 4, 5],
-    "06-outliers": [1, 2, 3, 4],
-    "07-high-dimensional-data": [1, 2, 3, 4, 5],
     "08-uncertainty": [1, 2, 3, 4, 5],
-    "09-time-domain": [1, 2, 3, 4, 5],
 }
 
 
@@ -74,10 +71,7 @@ def test_every_objective_is_assessed(path):
 NO_CHECKED_QUIZ_YET = [
     "01-data-deluge",
     "02-virtual-observatory",
-    "06-outliers",
-    "07-high-dimensional-data",
     "08-uncertainty",
-    "09-time-domain",
 ]
 
 
