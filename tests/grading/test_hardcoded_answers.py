@@ -104,6 +104,26 @@ FINAL_NUMBER_ONLY = {
             "triage_recall_100 = _confirmed / arrived_pulsars",
         ),
     },
+    "13": {
+        "wider-isochrone-band": (
+            "wider-isochrone-band-test",
+            "_c, _m = isochrone_band(isochrone['color_g_i'], isochrone['mag_g'], (18.0, 21.5), "
+            "bluer=0.10, redder=0.20)\n"
+            "n_wide_members = int(np.sum(has_photometry & in_polygon(g_minus_i, g_mag, _c, _m)"
+            " & in_pm_box(ps1_pm1, ps1_pm2)))\n"
+            "del _c, _m",
+        ),
+        "reflex-shift": (
+            "reflex-shift-test",
+            "reflex_median_phi2_mas_yr = float(np.median((corrected.pm_phi2 - gd1.pm_phi2)"
+            ".to_value(u.mas / u.yr)))",
+        ),
+        "box-only-on-track": (
+            "box-only-on-track-test",
+            "hand_only_on_track_fraction = float(np.mean(np.abs(ps1_phi2[hand_members & "
+            "~gmm_members]) < 1))",
+        ),
+    },
 }
 
 

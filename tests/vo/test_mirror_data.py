@@ -41,3 +41,28 @@ def test_specphoto_ids_are_unique_and_write_fits(tmp_path):
     assert len(np.unique(table["specid"])) == len(table) == 10_000
     written = mirror_data.write_fits(tmp_path, ["sdss"])
     assert [p.name for p in written] == ["specphoto.fits"]
+
+
+def test_gaia_dr2_is_its_own_table_with_only_the_archive_columns():
+    dr2 = mirror_data.gaia_dr2_source()
+    gd1 = data.load("gaia_gd1")
+    assert len(dr2) == len(gd1) and set(dr2["field"]) == {"gd1"}
+    assert set(dr2.colnames) == set(mirror_data.GAIA_DR2_COLUMNS)
+    # The stream coordinates are computed by the learner, not served as archive columns.
+    assert not {"phi1", "phi2", "pm_phi1", "pm_phi2"} & set(dr2.colnames)
+    assert dr2["pmra"].unit == "mas / yr" and dr2["ra"].unit == "deg"
+    # DR2 never joins the DR3 table.
+    assert not np.isin(dr2["source_id"], mirror_data.gaia_source()["source_id"]).any()
+    assert "gaiadr2.gaia_source" in mirror_data.TABLES
+
+
+def test_gaia_dr2_service_answers_offline_from_the_bundled_field():
+    import astropy.units as u
+    from astrolearn import vo
+    from astropy.coordinates import SkyCoord
+
+    centre = SkyCoord(ra=149.14 * u.deg, dec=36.03 * u.deg)  # phi1 = -40, phi2 = 0
+    stars = vo.cone_search("gaia_dr2", centre, 0.5 * u.deg, backend="offline")
+    assert stars.meta["source"] == "offline snapshot"
+    assert len(stars) > 0
+    assert np.all(SkyCoord(ra=stars["ra"], dec=stars["dec"]).separation(centre) < 0.5 * u.deg)

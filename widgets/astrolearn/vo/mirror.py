@@ -1,8 +1,9 @@
 """``astrolearn mirror start|stop|status``: the local VO mirror (GAVO DaCHS on loopback).
 
-The mirror publishes the bundled Gaia and SDSS tables as ``gaiadr3.gaia_source`` and
-``sdss.specphoto`` through TAP and Simple Cone Search on http://127.0.0.1:8080, so the
-ADQL of a lesson runs unchanged against the live Gaia archive or the mirror.
+The mirror publishes the bundled Gaia and SDSS tables as ``gaiadr3.gaia_source``,
+``gaiadr2.gaia_source`` (the GD-1 stream field) and ``sdss.specphoto`` through TAP and
+Simple Cone Search on http://127.0.0.1:8080, so the ADQL of a lesson runs unchanged
+against the live Gaia archive or the mirror.
 Starting is idempotent: data are imported only when the bundled tables or the resource
 descriptors changed, and a running server is left alone. Only the standard library is
 imported at top level (the CLI builds its parser from this module).
@@ -33,7 +34,7 @@ from pathlib import Path
 
 MIRROR_URL = os.environ.get("ASTROLEARN_MIRROR_URL", "http://127.0.0.1:8080").rstrip("/")
 RD_DIR = Path(__file__).resolve().parent / "dachs"
-SCHEMAS = ("gaiadr3", "sdss")
+SCHEMAS = ("gaiadr3", "gaiadr2", "sdss")
 STAMP = ".astrolearn-stamp"
 OWNED = ".astrolearn-owned"
 INSTALL_HINT = (

@@ -1,8 +1,8 @@
 """Build the mirror's tables from the bundled datasets, in the live services' shapes.
 
 The same builders serve the offline backend, so the mirror and the offline snapshot
-answer with the same columns as the live service (``gaiadr3.gaia_source`` of the ESA
-Gaia archive, an SDSS ``specphoto`` table).
+answer with the same columns as the live service (``gaiadr3.gaia_source`` and
+``gaiadr2.gaia_source`` of the ESA Gaia archive, an SDSS ``specphoto`` table).
 
 Examples
 --------
@@ -99,10 +99,57 @@ def sdss_specphoto() -> Table:
     return table
 
 
+#: The bundled Gaia DR2 fields that make up the mirror's ``gaiadr2.gaia_source``. DR2
+#: positions and motions differ from DR3's, so they get a table of their own.
+GAIA_DR2_FIELDS = {"gd1": "gaia_gd1"}
+GAIA_DR2_COLUMNS = (
+    "source_id",
+    "field",
+    "ra",
+    "dec",
+    "parallax",
+    "pmra",
+    "pmdec",
+    "radial_velocity",
+)
+
+
+@functools.cache
+def gaia_dr2_source() -> Table:
+    """The bundled Gaia DR2 fields with the columns of ``gaiadr2.gaia_source``.
+
+    Only the archive's own columns: the GD-1 table's stream coordinates (``phi1``,
+    ``phi2``, ``pm_phi1``, ``pm_phi2``) are computed from these, not served. The rows
+    are those bundled, which were cut to the stream's proper motion before bundling.
+
+    Example
+    -------
+    >>> from astrolearn.vo import mirror_data
+    >>> sorted(set(mirror_data.gaia_dr2_source()["field"].tolist()))
+    ['gd1']
+    """
+    parts = []
+    for field_name, dataset in GAIA_DR2_FIELDS.items():
+        table = data.load(dataset)
+        table["field"] = field_name
+        parts.append(Table(table[list(GAIA_DR2_COLUMNS)], masked=True))
+    merged = vstack(parts, metadata_conflicts="silent")
+    merged.meta = {"name": "gaiadr2.gaia_source", "datasets": list(GAIA_DR2_FIELDS.values())}
+    return merged
+
+
 #: Mirror table name -> builder.
-TABLES = {"gaiadr3.gaia_source": gaia_source, "sdss.specphoto": sdss_specphoto}
+TABLES = {
+    "gaiadr3.gaia_source": gaia_source,
+    "gaiadr2.gaia_source": gaia_dr2_source,
+    "sdss.specphoto": sdss_specphoto,
+}
 #: Mirror table name -> the bundled datasets it is built from.
-DATASETS = {"gaiadr3.gaia_source": tuple(GAIA_FIELDS.values()), "sdss.specphoto": ("sdss_dr14",)}
+DATASETS = {
+    "gaiadr3.gaia_source": tuple(GAIA_FIELDS.values()),
+    "gaiadr2.gaia_source": tuple(GAIA_DR2_FIELDS.values()),
+    "sdss.specphoto": ("sdss_dr14",),
+}
 
 
 def write_fits(directory: Path, schemas: list[str] | None = None) -> list[Path]:

@@ -99,6 +99,17 @@ SERVICES = {
             xmatch_id="vizier:I/355/gaiadr3",
         ),
         Service(
+            "gaia_dr2",
+            "Gaia DR2 (ESA Gaia archive)",
+            "https://gea.esac.esa.int/tap-server/tap",
+            "gaiadr2.gaia_source",
+            mirror_table="gaiadr2.gaia_source",
+            local=mirror_data.gaia_dr2_source,
+            coverage="the GD-1 stream field (stream longitude -70 to -20 deg), only the stars "
+            "bundled after a cut to the stream's proper motion",
+            xmatch_id="vizier:I/345/gaia2",
+        ),
+        Service(
             "sdss",
             "SDSS DR14 spectroscopic objects (bundled sample; SkyServer uses its own SQL)",
             None,
