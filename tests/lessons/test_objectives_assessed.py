@@ -26,7 +26,6 @@ NOT_YET_ASSESSED = {
     "03-parameter-spaces": [1, 2, 3, 4, 5],
     "06-outliers": [1, 2, 3, 4],
     "07-high-dimensional-data": [1, 2, 3, 4, 5],
-    "08-uncertainty": [1, 2, 3, 4, 5],
     "09-time-domain": [1, 2, 3, 4, 5],
 }
 
@@ -78,7 +77,6 @@ NO_CHECKED_QUIZ_YET = [
     "05-unsupervised-learning",
     "06-outliers",
     "07-high-dimensional-data",
-    "08-uncertainty",
     "09-time-domain",
 ]
 
