@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import numpy as np
@@ -191,3 +192,21 @@ def test_student_version_runs_without_the_solutions():
     student = run_lesson(LESSON, True)
     assert "n_bright" not in student.values and "m31_ra_deg" not in student.values
     assert student.values["n_pairs"] > 0
+
+
+@pytest.mark.slow
+def test_quiz_answer_the_density_of_the_cone(run):
+    # The quiz asks for the mean number of sources per square degree in the 0.25° cone;
+    # recounted with a dot-product cone, over the cap's exact area 2π(1 − cos r).
+    cone = _cone(0.25)
+    cap_deg2 = 2 * math.pi * (1 - math.cos(math.radians(0.25))) * (180 / math.pi) ** 2
+    assert run.values["cone_density_per_deg2"] == pytest.approx(len(cone) / cap_deg2, rel=1e-4)
+
+
+def test_quiz_answers_are_computed_not_typed():
+    # lessons/README.md, "Writing a quiz": a numeric answer is a value the lesson computed,
+    # so that the quiz stays true when the data change (online or offline).
+    answers = re.findall(r"answer=([^,\n]+),", LESSON.read_text())
+    assert len(answers) >= 2
+    for answer in answers:
+        assert not re.fullmatch(r"[-+\d.eE_]+", answer.strip()), answer

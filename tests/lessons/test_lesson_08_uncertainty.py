@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import re
 
 import numpy as np
 import pytest
@@ -316,3 +317,27 @@ def test_student_version_runs_without_the_solutions(run):
     student = run_lesson(LESSON, True)
     assert "catastrophic_sigma" not in student.values
     assert student.values["best_choice"] == run.values["best_choice"]
+
+
+@pytest.mark.slow
+def test_quiz_answers_quadrature_and_base_rate_brier(run):
+    # The quiz's u-g error of one quasar: the median u and g errors added in quadrature,
+    # recomputed from astrolearn.data.load.
+    q = _quasars()
+    sig_u, sig_g = (float(np.median(q["errors"][:, k])) for k in (0, 1))
+    values = run.values
+    assert values["one_quasar_u_g_error"] == pytest.approx(math.sqrt(sig_u**2 + sig_g**2))
+    # The Brier score of the constant base-rate forecast is p (1 - p); HTRU2 has 1,639
+    # pulsars among 17,898 candidates (Lyon et al. 2016), kept in the stratified split.
+    p = values["pulsar_base_rate"]
+    assert p == pytest.approx(1639 / 17898, abs=0.001)
+    assert values["base_rate_brier"] == pytest.approx(p * (1 - p), abs=1e-9)
+
+
+def test_quiz_answers_are_computed_not_typed():
+    # lessons/README.md, "Writing a quiz": a numeric answer is a value the lesson computed,
+    # so that the quiz stays true when the data change.
+    answers = re.findall(r"answer=([^,\n]+),", LESSON.read_text())
+    assert len(answers) >= 3
+    for answer in answers:
+        assert not re.fullmatch(r"[-+\d.eE_]+", answer.strip()), answer
