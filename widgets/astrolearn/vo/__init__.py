@@ -23,10 +23,12 @@ from astrolearn.vo.cutout import cutout
 from astrolearn.vo.discover import discover
 from astrolearn.vo.errors import (
     ADQLError,
+    DeadlineExceededError,
     EmptyResultError,
     InvalidInputError,
     MalformedResponseError,
     OfflineUnavailableError,
+    ResponseTooLargeError,
     ServiceUnavailableError,
     TruncatedResultError,
     UnknownObjectError,
@@ -40,10 +42,12 @@ from astrolearn.vo.xmatch import xmatch
 __all__ = [
     "TAP",
     "ADQLError",
+    "DeadlineExceededError",
     "EmptyResultError",
     "InvalidInputError",
     "MalformedResponseError",
     "OfflineUnavailableError",
+    "ResponseTooLargeError",
     "ServiceUnavailableError",
     "TruncatedResultError",
     "UnknownObjectError",

@@ -128,19 +128,19 @@ class TAP:
                 f"ADQL needs a TAP service, and the {self.backend!r} backend has none for "
                 f"{self.service!r}. {MIRROR_HINT}"
             )
-        failures = []
+        failures: list[ServiceUnavailableError] = []
         for url, timeout, retries in self.candidates:
             try:
                 table = self._run_one(
                     url, timeout, retries, adql, maxrec, mode, uploads, use_cache
                 )
             except ServiceUnavailableError as error:
-                failures.append(str(error))
+                failures.append(error)
                 continue
+            if failures:
+                table.meta["fallback_reason"] = "; ".join(map(str, failures))
             return _check(table, maxrec, allow_truncated, allow_empty)
-        raise ServiceUnavailableError(
-            "no TAP service answered: " + "; ".join(failures) + ". " + MIRROR_HINT
-        )
+        raise nothing_answered(failures)
 
     def _run_one(self, url, timeout, retries, adql, maxrec, mode, uploads, use_cache) -> Table:
         cache_key = cache.key(url, adql, maxrec) if use_cache and not uploads else None
@@ -196,6 +196,19 @@ class TAP:
         raise ServiceUnavailableError(
             f"no TAP service answered for {self.service!r}. {MIRROR_HINT}"
         )
+
+
+def nothing_answered(failures: list[ServiceUnavailableError]) -> ServiceUnavailableError:
+    """The error after every candidate service failed.
+
+    One candidate: its own error (it names the service and the limit that was hit).
+    Several (live, then mirror): :class:`OfflineUnavailableError` with every reason.
+    """
+    if len(failures) == 1:
+        return failures[0]
+    return OfflineUnavailableError(
+        "no TAP service answered: " + "; ".join(map(str, failures)) + ". " + MIRROR_HINT
+    )
 
 
 def _check(table: Table, maxrec: int, allow_truncated: bool, allow_empty: bool) -> Table:
