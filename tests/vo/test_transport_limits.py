@@ -181,6 +181,11 @@ class HostileHandler(BaseHTTPRequestHandler):
         self._head(kind="application/octet-stream", Content_Length=len(body))
         self.wfile.write(body)
 
+    def _sesame_impossible(self):
+        body = b"# M31\n%J 400.0 +95.0 = 26:40:00.0 +95:00:00\n"
+        self._head(kind="text/plain", Content_Length=len(body))
+        self.wfile.write(body)
+
     do_GET = _answer
     do_POST = _answer
 
@@ -361,3 +366,43 @@ def test_a_redirect_loop_ends_quickly(hostile):
         _run(hostile, "redirect-loop")
     assert time.monotonic() - started < 1.0
     assert HostileHandler.hits["redirect-loop"] <= 6
+
+
+# --- the other VO calls go through the same session -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "error"),
+    [
+        ("drip", vo.DeadlineExceededError),
+        ("gzip-bomb", vo.ResponseTooLargeError),
+        ("sesame-impossible", vo.MalformedResponseError),
+    ],
+)
+def test_sesame_is_bounded_and_checked(hostile, behaviour, error):
+    vo.config.settings.endpoints["sesame"] = [f"{hostile}/{behaviour}/sesame"]
+    with Measured() as cost, pytest.raises(error):
+        vo.resolve("M31", backend="live")
+    assert cost.seconds < 1.0 + DEADLINE_GRACE and cost.peak < 4 * LIMIT
+    vo.config.resume_live()
+    # auto: a broken Sesame costs one deadline, then the bundled table answers
+    assert vo.resolve("M31").info.meta["source"] == "offline snapshot"
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "reason"), [("drip", "did not answer"), ("gzip-bomb", "limit of 2,000,000")]
+)
+def test_hips2fits_is_bounded(hostile, behaviour, reason):
+    import astropy.units as u
+
+    def cutout():
+        vo.cutout("CDS/P/DSS2/red", "295.325 40.187", 10 * u.arcmin, backend="live")
+
+    # One quick failure first, so that imports and first-use costs are not timed.
+    vo.config.settings.endpoints["hips2fits"] = f"{hostile}/brotli/hips2fits"
+    with pytest.raises(vo.MalformedResponseError):
+        cutout()
+    vo.config.settings.endpoints["hips2fits"] = f"{hostile}/{behaviour}/hips2fits"
+    with Measured() as cost, pytest.raises(vo.VOError, match=reason):
+        cutout()
+    assert cost.seconds < 1.0 + DEADLINE_GRACE and cost.peak < 4 * LIMIT
