@@ -385,8 +385,11 @@ def test_sesame_is_bounded_and_checked(hostile, behaviour, error):
         vo.resolve("M31", backend="live")
     assert cost.seconds < 1.0 + DEADLINE_GRACE and cost.peak < 4 * LIMIT
     vo.config.resume_live()
-    # auto: a broken Sesame costs one deadline, then the bundled table answers
-    assert vo.resolve("M31").info.meta["source"] == "offline snapshot"
+    # auto: a broken Sesame costs one deadline, then the bundled table answers, saying why
+    meta = vo.resolve("M31").info.meta
+    assert meta["source"] == "offline snapshot" and "Sesame" in meta["fallback_reason"]
+    meta = vo.resolve("M31").info.meta  # now skipped for a while, still saying why
+    assert "not asked" in meta["fallback_reason"]
 
 
 @pytest.mark.parametrize(

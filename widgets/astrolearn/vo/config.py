@@ -93,6 +93,7 @@ class Settings:
 
 settings = Settings()
 _paused_until: dict[str, float] = {}
+_pause_reasons: dict[str, str] = {}
 
 
 def live_paused(endpoint: str) -> bool:
@@ -100,14 +101,22 @@ def live_paused(endpoint: str) -> bool:
     return time.monotonic() < _paused_until.get(endpoint, 0.0)
 
 
-def pause_live(endpoint: str) -> None:
+def pause_live(endpoint: str, reason: str = "") -> None:
     """Skip ``endpoint`` in ``auto`` mode for ``settings.live_pause`` seconds."""
     _paused_until[endpoint] = time.monotonic() + settings.live_pause
+    _pause_reasons[endpoint] = reason
+
+
+def pause_reason(endpoint: str) -> str:
+    """Why ``endpoint`` is skipped, for a result's ``meta["fallback_reason"]``."""
+    reason = _pause_reasons.get(endpoint) or _pause_reasons.get(endpoint.lower()) or "no detail"
+    return f"{endpoint} not asked (it failed moments ago: {reason})"
 
 
 def resume_live() -> None:
     """Forget every pause (the network is back)."""
     _paused_until.clear()
+    _pause_reasons.clear()
 
 
 def check_backend(backend: str | None) -> str:

@@ -100,3 +100,15 @@ class ResponseTooLargeError(VOError):
         super().__init__(message)
         self.service = service
         self.limit = limit
+
+
+class VOWarning(UserWarning):
+    """Base class of the warnings of the VO layer (a result came back, with a caveat)."""
+
+
+class PartialCoverageWarning(VOWarning):
+    """A cone reaches beyond the area the offline snapshot covers: sources are missing."""
+
+
+class CacheWriteWarning(VOWarning):
+    """An answer could not be stored in the disk cache (the answer itself is fine)."""

@@ -151,11 +151,15 @@ def resolve(name: str, backend: str | None = None, timeout: float | None = None)
     limit = config.settings.auto_live_timeout if chosen == "auto" else config.settings.timeout
     seconds = config.check_timeout(timeout, limit)
     if chosen == "auto" and config.live_paused("sesame"):
-        return _offline(name)
+        coord = _offline(name)
+        coord.info.meta["fallback_reason"] = config.pause_reason("Sesame")
+        return coord
     try:
         return _live(name, seconds)
-    except (ServiceUnavailableError, MalformedResponseError, ResponseTooLargeError):
-        config.pause_live("sesame")
+    except (ServiceUnavailableError, MalformedResponseError, ResponseTooLargeError) as error:
+        config.pause_live("sesame", str(error))
         if chosen == "auto":
-            return _offline(name)
+            coord = _offline(name)
+            coord.info.meta["fallback_reason"] = str(error)
+            return coord
         raise

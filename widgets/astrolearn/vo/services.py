@@ -50,6 +50,9 @@ class Service:
         Where the offline snapshot has data, for error messages.
     xmatch_id : str or None
         CDS XMatch identifier of the live catalog.
+    footprint : tuple
+        Where the offline snapshot is complete, as ``(ra, dec, radius)`` circles in
+        degrees; empty for catalogs that are samples anyway (no coverage warning).
     """
 
     name: str
@@ -62,6 +65,7 @@ class Service:
     local: Callable[[], Table] | None = None
     coverage: str = ""
     xmatch_id: str | None = None
+    footprint: tuple = ()
 
 
 @functools.cache
@@ -95,8 +99,10 @@ SERVICES = {
             mirror_table="gaiadr3.gaia_source",
             local=mirror_data.gaia_source,
             coverage="Pleiades (56.75, 24.12; r=1 deg), NGC 188 (11.8, 85.24; r=0.5 deg), "
-            "COSMOS field (150.1, 2.2; about 1.4 x 1.4 deg)",
+            "COSMOS field (150.13, 2.24; r=1 deg)",
             xmatch_id="vizier:I/355/gaiadr3",
+            # The bundled fields (the COSMOS circle measured on the data's extent).
+            footprint=((56.75, 24.12, 1.0), (11.8, 85.24, 0.5), (150.13, 2.24, 1.0)),
         ),
         Service(
             "gaia_dr2",
@@ -128,6 +134,7 @@ SERVICES = {
             local=_twomass_local,
             coverage="NGC 188 field (11.8, 85.24; r=0.5 deg)",
             xmatch_id="vizier:II/246/out",
+            footprint=((11.8, 85.24, 0.5),),
         ),
         Service(
             "simbad",
