@@ -14,6 +14,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,10 @@ from astrolearn.vo import mirror_data
 from astrolearn.vo.errors import UnknownServiceError
 
 NAMES_FILE = Path(__file__).resolve().parent / "names.ecsv"
+#: SHA-256 of names.ecsv, checked on first use like the bundled datasets' checksums
+#: (astrolearn.data): a damaged or edited table must not resolve names to wrong places.
+#: After a deliberate edit, update it with ``sha256sum names.ecsv``.
+NAMES_SHA256 = "bf2486ee53736c6a5fc8a3a9244393104ae0298935f6b246207952ac573613e0"
 
 
 @dataclass(frozen=True)
@@ -70,8 +75,27 @@ class Service:
 
 @functools.cache
 def names_table() -> Table:
-    """Offline positions of the objects the lessons use (see names.ecsv for sources)."""
-    return Table.read(NAMES_FILE, format="ascii.ecsv")
+    """Offline positions of the objects the lessons use (see names.ecsv for sources).
+
+    Raises
+    ------
+    astrolearn.data.CorruptDataError
+        When the file is missing or does not match :data:`NAMES_SHA256`.
+    """
+    try:
+        content = NAMES_FILE.read_bytes()
+    except FileNotFoundError:
+        raise data.CorruptDataError(
+            f"the offline names table ({NAMES_FILE.name}) is missing; reinstall astrolearn"
+        ) from None
+    actual = hashlib.sha256(content).hexdigest()
+    if actual != NAMES_SHA256:
+        raise data.CorruptDataError(
+            f"the offline names table ({NAMES_FILE.name}) is corrupted: its SHA-256 "
+            f"checksum is {actual[:12]}…, expected {NAMES_SHA256[:12]}…; reinstall "
+            "astrolearn (after a deliberate edit, update services.NAMES_SHA256)"
+        )
+    return Table.read(content.decode(), format="ascii.ecsv")
 
 
 def _simbad_local() -> Table:
