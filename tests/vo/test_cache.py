@@ -32,3 +32,21 @@ def test_damaged_file_is_a_miss():
     cache.directory().mkdir(parents=True, exist_ok=True)
     (cache.directory() / f"{key}.ecsv").write_text("not ecsv at all")
     assert cache.get(key) is None
+
+
+def test_write_failures_warn_with_a_vo_warning_and_leave_no_partial_file(tmp_path, monkeypatch):
+    import pytest
+    from astrolearn import vo
+
+    table = Table({"x": [1]})
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("ASTROLEARN_CACHE_DIR", str(blocker / "vo"))  # under a file
+    with pytest.warns(vo.CacheWriteWarning, match="ASTROLEARN_CACHE_DIR"):
+        cache.put(cache.key("u", "q", 1), table)
+    monkeypatch.setenv("ASTROLEARN_CACHE_DIR", str(tmp_path / "ok"))
+    odd = Table({"x": [1, 2]})
+    odd["x"] = [{1, 2}, object()]  # nothing ECSV can write: not an OSError
+    with pytest.warns(vo.CacheWriteWarning, match="result is fine"):
+        cache.put(cache.key("u", "odd", 1), odd)
+    assert list((tmp_path / "ok").glob("*")) == []

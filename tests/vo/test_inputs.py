@@ -30,6 +30,18 @@ def test_impossible_positions_are_rejected_naming_the_argument(bad):
         parse_center(bad, resolver=None)
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [
+        SkyCoord(float("nan") * u.deg, 0 * u.deg),
+        SkyCoord(0 * u.deg, float("nan") * u.deg, frame="galactic"),
+    ],
+)
+def test_nan_positions_are_rejected(bad):
+    with pytest.raises(InvalidInputError, match="no finite position"):
+        parse_center(bad)
+
+
 def test_names_go_to_the_resolver():
     seen = []
     parse_center("Pleiades", resolver=lambda name: seen.append(name) or SkyCoord(1, 2, unit="deg"))

@@ -85,3 +85,56 @@ def test_dachs_stopped_in_the_middle_of_a_session(mirror):
     finally:
         assert mirror_command("start").returncode == 0
     assert len(service.run("SELECT TOP 5 source_id FROM gaiadr3.gaia_source")) == 5
+
+
+#: The column sets of SCS VERB=1, 2 and 3 on the mirror's cone searches (the verbLevel
+#: attributes of the resource descriptors; DaCHS adds the distance ``_r``).
+VERB_COLUMNS = {
+    "gaiadr3": (
+        {"source_id", "ra", "dec"},
+        {"parallax", "pmra", "pmdec", "phot_g_mean_mag", "bp_rp"},
+        {"field", "parallax_error", "phot_bp_mean_mag", "phot_rp_mean_mag", "radial_velocity"},
+    ),
+    "gaiadr2": (
+        {"source_id", "ra", "dec"},
+        {"parallax", "pmra", "pmdec"},
+        {"field", "radial_velocity"},
+    ),
+    "sdss": (
+        {"specid", "ra", "dec"},
+        {"u", "g", "r", "i", "z", "redshift", "class"},
+        {"run", "rerun", "camcol", "field", "plate", "mjd", "fiberid"},
+    ),
+}
+CONES = {"gaiadr3": (56.75, 24.12, 0.2), "gaiadr2": (None, None, None), "sdss": (183.53, 0.09, 2)}
+
+
+@pytest.mark.parametrize("schema", sorted(VERB_COLUMNS))
+def test_scs_verb_levels_return_the_documented_columns(mirror, schema):
+    import pyvo
+    from astrolearn.vo import services
+
+    ra, dec, radius = CONES[schema]
+    if ra is None:  # the GD-1 field: centre the cone on one of its stars
+        star = services.get("gaia_dr2").local()[0]
+        ra, dec, radius = float(star["ra"]), float(star["dec"]), 0.5
+    url = f"{mirror}/{schema}/q/scs/scs.xml"
+    expected = set()
+    for verb, added in enumerate(VERB_COLUMNS[schema], start=1):
+        expected |= added
+        table = pyvo.dal.SCSService(url).search((ra, dec), radius, verbosity=verb).to_table()
+        assert len(table) > 0
+        assert set(table.colnames) - {"_r"} == expected, (schema, verb)
+
+
+def test_tap_schema_states_the_row_counts(mirror):
+    from astrolearn.vo import mirror_data
+
+    counts = vo.tap(f"{mirror}/tap").run(
+        "SELECT table_name, nrows FROM tap_schema.tables WHERE table_name IN "
+        "('gaiadr3.gaia_source', 'gaiadr2.gaia_source', 'sdss.specphoto')",
+        use_cache=False,
+    )
+    rows = zip(counts["table_name"], counts["nrows"], strict=True)
+    found = {str(name): int(count) for name, count in rows}
+    assert found == {name: len(build()) for name, build in mirror_data.TABLES.items()}

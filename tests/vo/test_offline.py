@@ -41,7 +41,8 @@ def test_auto_backend_without_network():
     assert report["resolve"] == "offline snapshot"
     assert report["cone"][0] == "offline snapshot" and report["cone"][1] > 10
     assert report["cutout"] == "offline snapshot"
-    assert report["tap"][0] == "ServiceUnavailableError"
+    # Nothing can answer (live unreachable, no mirror): the documented error.
+    assert report["tap"][0] == "OfflineUnavailableError"
     assert "astrolearn mirror start" in report["tap"][1]
     assert report["discover"][0] == "OfflineUnavailableError"
     # Nothing hangs: DNS fails at once, the loopback mirror refuses at once.

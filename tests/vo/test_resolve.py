@@ -74,3 +74,24 @@ def test_slow_sesame_times_out_live_and_falls_back_in_auto(fault_server):
         vo.resolve("M31", backend="live", timeout=0.5)
     vo.config.settings.auto_live_timeout = 0.5
     assert vo.resolve("M31").info.meta["source"] == "offline snapshot"
+
+
+def test_the_names_table_is_checksummed_like_the_datasets(tmp_path, monkeypatch):
+    from astrolearn.data import CorruptDataError
+    from astrolearn.vo import services
+
+    services.names_table.cache_clear()
+    assert len(services.names_table()) >= 10  # the bundled file matches its checksum
+    damaged = tmp_path / "names.ecsv"
+    damaged.write_bytes(services.NAMES_FILE.read_bytes().replace(b"10.684708", b"11.684708"))
+    monkeypatch.setattr(services, "NAMES_FILE", damaged)
+    services.names_table.cache_clear()
+    try:
+        with pytest.raises(CorruptDataError, match=r"names\.ecsv.*corrupted"):
+            vo.resolve("M31", backend="offline")
+        monkeypatch.setattr(services, "NAMES_FILE", tmp_path / "gone.ecsv")
+        services.names_table.cache_clear()
+        with pytest.raises(CorruptDataError, match="missing"):
+            vo.known_objects()
+    finally:
+        services.names_table.cache_clear()

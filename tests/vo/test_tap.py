@@ -127,3 +127,17 @@ def test_live_backend_code_path_against_dachs(mirror):
     cone = vo.cone_search("gaia_dr3", "NGC 188", 3 * u.arcmin)  # auto: live answers first
     assert cone.meta["source"] == "live"
     assert cone.meta["service"].startswith("http://localhost:8080")
+
+
+def test_nothing_answering_a_named_service_is_offline_unavailable(refused_url):
+    vo.config.settings.live_urls["gaia_dr3"] = refused_url
+    vo.config.settings.mirror_url = refused_url.removesuffix("/tap")
+    with pytest.raises(vo.OfflineUnavailableError, match="astrolearn mirror start") as caught:
+        vo.tap("gaia_dr3").run("SELECT TOP 1 * FROM gaiadr3.gaia_source")
+    assert str(caught.value).count("unreachable") == 2  # the live service and the mirror
+    with pytest.raises(vo.OfflineUnavailableError):
+        vo.tap("gaia_dr3").tables()
+    # An explicit URL is one service: its own error, not "offline".
+    with pytest.raises(vo.ServiceUnavailableError, match="unreachable") as caught:
+        vo.tap(refused_url).run("SELECT 1")
+    assert not isinstance(caught.value, vo.OfflineUnavailableError)

@@ -102,6 +102,10 @@ def test_a_failed_live_service_is_skipped_for_a_while_in_auto(fault_server, refu
     for _ in range(5):  # a lesson's next queries do not wait for the dead service again
         found = vo.cone_search("gaia_dr3", "Pleiades", 5 * u.arcmin)
     assert found.meta["source"] == "offline snapshot"
+    # the result says why: the live service was skipped (and why), the mirror refused
+    assert "not asked" in found.meta["fallback_reason"]
+    assert "did not answer within 0.5 s" in found.meta["fallback_reason"]
+    assert "unreachable" in found.meta["fallback_reason"]
     assert FaultHandler.hits["slow"] == 1  # the slow service was not asked again
     assert time.monotonic() - started < 5 * 0.5  # less than one timeout per query
     vo.config.resume_live()  # e.g. the WiFi is back

@@ -23,15 +23,20 @@ from astrolearn.vo.cutout import cutout
 from astrolearn.vo.discover import discover
 from astrolearn.vo.errors import (
     ADQLError,
+    CacheWriteWarning,
+    DeadlineExceededError,
     EmptyResultError,
     InvalidInputError,
     MalformedResponseError,
     OfflineUnavailableError,
+    PartialCoverageWarning,
+    ResponseTooLargeError,
     ServiceUnavailableError,
     TruncatedResultError,
     UnknownObjectError,
     UnknownServiceError,
     VOError,
+    VOWarning,
 )
 from astrolearn.vo.resolve import known_objects, resolve
 from astrolearn.vo.tap import TAP, tap
@@ -40,15 +45,20 @@ from astrolearn.vo.xmatch import xmatch
 __all__ = [
     "TAP",
     "ADQLError",
+    "CacheWriteWarning",
+    "DeadlineExceededError",
     "EmptyResultError",
     "InvalidInputError",
     "MalformedResponseError",
     "OfflineUnavailableError",
+    "PartialCoverageWarning",
+    "ResponseTooLargeError",
     "ServiceUnavailableError",
     "TruncatedResultError",
     "UnknownObjectError",
     "UnknownServiceError",
     "VOError",
+    "VOWarning",
     "cache",
     "cone_search",
     "config",

@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -23,6 +24,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from astropy.table import Table
+
+from astrolearn.vo.errors import CacheWriteWarning
 
 enabled = os.environ.get("ASTROLEARN_VO_CACHE", "1") != "0"
 
@@ -54,17 +57,31 @@ def get(cache_key: str) -> Table | None:
 
 
 def put(cache_key: str, table: Table) -> None:
-    """Store ``table``; a failure to write (read-only home) only warns."""
+    """Store ``table``; any failure to write only warns (:class:`CacheWriteWarning`).
+
+    The answer in hand is good, so a cache that cannot be written (read-only or full
+    disk, no home folder, a column ECSV cannot hold) must not turn it into an error.
+    """
     if not enabled:
         return
-    path = directory() / f"{cache_key}.ecsv"
+    partial = None
     try:
+        path = directory() / f"{cache_key}.ecsv"
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".tmp")
         table.write(partial, format="ascii.ecsv", overwrite=True)
         partial.replace(path)  # atomic: a reader never sees half a file
-    except OSError as error:
-        warnings.warn(f"astrolearn VO cache not written ({error})", stacklevel=2)
+    except Exception as error:
+        if partial is not None:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+        warnings.warn(
+            f"astrolearn VO cache not written ({type(error).__name__}: {error}); the "
+            "result is fine. Set ASTROLEARN_CACHE_DIR to a writable folder, or "
+            "ASTROLEARN_VO_CACHE=0 to turn the cache off",
+            CacheWriteWarning,
+            stacklevel=2,
+        )
 
 
 def clear() -> int:

@@ -25,12 +25,13 @@ from astrolearn.vo.errors import (
     EmptyResultError,
     InvalidInputError,
     OfflineUnavailableError,
+    PartialCoverageWarning,
     ServiceUnavailableError,
     TruncatedResultError,
 )
 from astrolearn.vo.inputs import parse_center, parse_radius
 from astrolearn.vo.resolve import resolve
-from astrolearn.vo.tap import TAP
+from astrolearn.vo.tap import TAP, nothing_answered
 from astrolearn.vo.transport import timeout_session, with_retries
 
 
@@ -67,9 +68,10 @@ def cone_search(
     backend : str, optional
         ``auto`` (default setting), ``live``, ``mirror`` or ``offline``.
     maxrec : int, optional
-        Row limit; more rows raise :class:`TruncatedResultError`.
+        Row limit; more rows raise :class:`TruncatedResultError` (whose ``.table``
+        holds the rows received) by TAP, SCS and offline alike.
     timeout : float, optional
-        Seconds per HTTP exchange.
+        Wall-clock seconds per HTTP exchange (see :mod:`astrolearn.vo.transport`).
     protocol : {"tap", "scs"}
         On the mirror, query through TAP (ADQL) or Simple Cone Search.
 
@@ -77,7 +79,14 @@ def cone_search(
     -------
     astropy.table.Table
         The catalog's columns plus ``dist`` (degrees), ``meta["source"]`` and
-        ``meta["fetched_at"]``.
+        ``meta["fetched_at"]``; after a fallback ``meta["fallback_reason"]``; offline,
+        ``meta["coverage"]`` and ``meta["complete"]`` (False, with a
+        :class:`PartialCoverageWarning`, when the cone reaches beyond the snapshot).
+
+    Raises
+    ------
+    EmptyResultError
+        No source in the cone (offline: the message states the snapshot's coverage).
     """
     entry = services.get(catalog)
     chosen = config.check_backend(backend)
@@ -96,6 +105,7 @@ def cone_search(
             service = TAP(catalog, backend=chosen, timeout=timeout)
             if service.candidates:
                 return _tap_cone(service, entry, position, cone_radius, limit)
+            failures.extend(service.skipped)
         except ServiceUnavailableError as error:
             if chosen != "auto":
                 raise
@@ -107,16 +117,26 @@ def cone_search(
 
 def _tap_cone(service, entry, position, radius, maxrec) -> Table:
     """Try each TAP candidate with the table name valid on that service."""
-    failures = []
+    failures: list[ServiceUnavailableError | str] = [*service.skipped]
     for url, timeout, retries in service.candidates:
         name = entry.mirror_table if url.startswith(config.mirror_tap_url()) else entry.table
         one = TAP(url, timeout=timeout)
         one.candidates = [(url, timeout, retries)]
         try:
-            return one.run(cone_adql(name, entry.ra, entry.dec, position, radius), maxrec=maxrec)
+            with warnings.catch_warnings():
+                # Truncation and emptiness are judged below, in cone search's own terms.
+                warnings.filterwarnings("ignore", message="the result was cut at maxrec")
+                table = one.run(
+                    cone_adql(name, entry.ra, entry.dec, position, radius),
+                    maxrec=maxrec,
+                    allow_truncated=True,
+                    allow_empty=True,
+                )
         except ServiceUnavailableError as error:
-            failures.append(str(error))
-    raise ServiceUnavailableError("; ".join(failures))
+            failures.append(error)
+            continue
+        return _checked(table, entry, position, radius, maxrec, failures)
+    raise nothing_answered(failures)
 
 
 def _scs(entry, position, radius, maxrec, timeout) -> Table:
@@ -132,13 +152,9 @@ def _scs(entry, position, radius, maxrec, timeout) -> Table:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             result = service.search(position, radius, verbosity=3, maxrec=maxrec)
-            return result.to_table(), str(result.status[0]).upper()
+            return result.to_table(), _overflowed(result.votable)
 
-    table, status = with_retries(call, url, seconds, config.settings.retries, 0.5)
-    if status == "OVERFLOW" or len(table) > maxrec:
-        raise TruncatedResultError(f"cone search cut at maxrec={maxrec} rows", table)
-    if len(table) == 0:
-        raise EmptyResultError(f"no {entry.name} sources within {radius} of the position")
+    table, overflow = with_retries(call, url, seconds, config.settings.retries, 0.5)
     if "_r" in table.colnames:
         table.rename_column("_r", "dist")
     # SCS sends the main identifier as a string; give it back the catalog's integer type.
@@ -148,11 +164,59 @@ def _scs(entry, position, radius, maxrec, timeout) -> Table:
         if integer and table[name].dtype.kind in "OUS":
             table[name] = np.asarray(table[name], dtype=reference[name].dtype)
     table.meta = _meta("mirror", url)
+    table.meta["truncated"] = overflow or len(table) > maxrec
+    return _checked(table, entry, position, radius, maxrec)
+
+
+def _overflowed(votable) -> bool:
+    """True when any ``QUERY_STATUS`` INFO of the answer says ``OVERFLOW``.
+
+    DaCHS puts it in the results RESOURCE, where pyvo's SCS status does not look (it
+    reports OK for a cut table).
+    """
+    return any(
+        info.name == "QUERY_STATUS" and str(info.value).upper() == "OVERFLOW"
+        for info in votable.iter_info()
+    )
+
+
+def _checked(table, entry, position, radius, maxrec, failures=()) -> Table:
+    """One contract for every backend and protocol: no silent cut, no silent emptiness."""
+    where = f"{table.meta['service']} ({table.meta['source']})"
+    if table.meta.get("truncated"):
+        raise TruncatedResultError(
+            f"the cone search on {where} was cut at maxrec={maxrec} rows (the cone holds "
+            "more): use a smaller radius or a larger maxrec; the rows received are in "
+            "the error's .table",
+            table,
+        )
+    if len(table) == 0:
+        covers = f"; it covers {entry.coverage}" if table.meta["source"] != "live" else ""
+        raise EmptyResultError(
+            f"no {entry.name} sources within {radius} of ({position.ra.deg:.4f}, "
+            f"{position.dec.deg:+.4f}) on {where}{covers}"
+        )
+    if failures:
+        table.meta["fallback_reason"] = "; ".join(map(str, failures))
     return table
 
 
+def covered(entry, position: SkyCoord, radius: u.Quantity) -> bool:
+    """True when the cone lies inside one circle of ``entry.footprint``."""
+    return any(
+        position.separation(SkyCoord(ra * u.deg, dec * u.deg)).deg + float(radius.to_value(u.deg))
+        <= field_radius
+        for ra, dec, field_radius in entry.footprint
+    )
+
+
 def offline_cone(entry, position, radius, maxrec, failures=()) -> Table:
-    """Cone search on the bundled snapshot of ``entry``."""
+    """Cone search on the bundled snapshot of ``entry``.
+
+    A cone that reaches beyond the snapshot's fields gives a
+    :class:`PartialCoverageWarning`; ``meta["complete"]`` says whether the cone was
+    covered and ``meta["coverage"]`` what the snapshot holds.
+    """
     if entry.local is None:
         raise OfflineUnavailableError(f"{entry.name!r} has no offline snapshot")
     local = entry.local()
@@ -165,17 +229,23 @@ def offline_cone(entry, position, radius, maxrec, failures=()) -> Table:
     order = np.argsort(dist[dist <= radius.to_value(u.deg)], kind="stable")
     result = local[inside[order]]
     result["dist"] = np.sort(dist[dist <= radius.to_value(u.deg)], kind="stable") * u.deg
-    if len(result) == 0:
-        raise EmptyResultError(
-            f"the offline snapshot of {entry.name} has no sources within {radius} of "
-            f"({position.ra.deg:.4f}, {position.dec.deg:+.4f}); it covers {entry.coverage}"
-        )
-    if len(result) > maxrec:
-        raise TruncatedResultError(f"cone search cut at maxrec={maxrec} rows", result[:maxrec])
     result.meta = _meta("offline snapshot", f"bundled {entry.name} snapshot")
-    if failures:
-        result.meta["fallback_reason"] = "; ".join(failures)
-    return result
+    result.meta["truncated"] = len(result) > maxrec
+    if result.meta["truncated"]:
+        result = result[:maxrec]
+    complete = not entry.footprint or covered(entry, position, radius)
+    result.meta["complete"] = complete
+    result.meta["coverage"] = entry.coverage
+    checked = _checked(result, entry, position, radius, maxrec, failures)
+    if not complete:
+        warnings.warn(
+            f"the offline snapshot of {entry.name} covers only {entry.coverage}; this cone "
+            f"(r={radius}) reaches beyond it, so the {len(checked)} sources found are "
+            "only those inside the bundled fields",
+            PartialCoverageWarning,
+            stacklevel=3,
+        )
+    return checked
 
 
 def _meta(source: str, service: str) -> dict:

@@ -83,11 +83,15 @@ def cutout(
 
 
 def _hips2fits(survey, position, side, pixels, timeout) -> fits.HDUList:
-    from astroquery.hips2fits import hips2fits
+    from astroquery.hips2fits import hips2fitsClass
 
-    from astrolearn.vo.transport import translate
+    from astrolearn.vo.transport import timeout_session, translate
 
+    # A fresh client, not astroquery's shared one, with the bounded session: the
+    # deadline and byte limit of every VO call hold for images too.
+    hips2fits = hips2fitsClass()
     hips2fits.timeout = timeout
+    hips2fits._session = timeout_session(timeout)
     hips2fits.server = config.settings.endpoints.get("hips2fits", hips2fits.server)
     try:
         hdus = hips2fits.query(

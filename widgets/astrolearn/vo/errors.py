@@ -66,3 +66,49 @@ class TruncatedResultError(VOError):
 
 class OfflineUnavailableError(ServiceUnavailableError):
     """The request needs a live service or the mirror, and neither answered."""
+
+
+class DeadlineExceededError(ServiceUnavailableError):
+    """A service did not deliver its whole answer within the call's wall-clock deadline.
+
+    Attributes
+    ----------
+    service : str
+        The URL asked (without its query string).
+    limit : float
+        The deadline in seconds (``timeout=`` or ``config.settings.timeout``).
+    """
+
+    def __init__(self, message: str, service: str = "", limit: float = 0.0):
+        super().__init__(message)
+        self.service = service
+        self.limit = limit
+
+
+class ResponseTooLargeError(VOError):
+    """A service sent more bytes (after decompression) than the byte limit allows.
+
+    Attributes
+    ----------
+    service : str
+        The URL asked (without its query string).
+    limit : int
+        The byte limit (``config.settings.max_bytes``).
+    """
+
+    def __init__(self, message: str, service: str = "", limit: int = 0):
+        super().__init__(message)
+        self.service = service
+        self.limit = limit
+
+
+class VOWarning(UserWarning):
+    """Base class of the warnings of the VO layer (a result came back, with a caveat)."""
+
+
+class PartialCoverageWarning(VOWarning):
+    """A cone reaches beyond the area the offline snapshot covers: sources are missing."""
+
+
+class CacheWriteWarning(VOWarning):
+    """An answer could not be stored in the disk cache (the answer itself is fine)."""

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import re
 
 import astropy.units as u
@@ -46,7 +47,13 @@ def parse_center(center, resolver=None, argument: str = "center") -> SkyCoord:
     if isinstance(center, SkyCoord):
         if not center.isscalar:
             raise InvalidInputError(f"{argument} must be one position, not {len(center)}")
-        return center.icrs
+        icrs = center.icrs
+        # A NaN position matches nothing: say so instead of returning an empty result.
+        if not (math.isfinite(icrs.ra.deg) and math.isfinite(icrs.dec.deg)):
+            raise InvalidInputError(
+                f"{argument}={center!r} has no finite position (NaN or infinite ra/dec)"
+            )
+        return icrs
     if not isinstance(center, str) or not center.strip():
         raise InvalidInputError(
             f"{argument}={center!r} is not a position: pass a SkyCoord, a 'ra dec' string "

@@ -183,6 +183,11 @@ def _import(inputs: Path, schemas: list[str]) -> None:
             path.chmod(0o755 if path.is_dir() else 0o644)  # DaCHS runs as user gavo
         print(f"importing {schema} into DaCHS ...", flush=True)
         _dachs("imp", f"{schema}/q")
+        # Table-level statistics only (fast), then the metadata again so that they
+        # reach TAP_SCHEMA: without them its nrows is NULL, and clients (TOPCAT,
+        # taplint) cannot tell how big a table is.
+        _dachs("limits", "-t", f"{schema}/q")
+        _dachs("imp", "-m", f"{schema}/q")
         (target / STAMP).write_text(_fingerprint(schema) + "\n")
 
 

@@ -1,5 +1,8 @@
 """Object names to positions: Sesame (CDS) live, a bundled table of SIMBAD values offline.
 
+Sesame is asked through the bounded VO session (:mod:`astrolearn.vo.transport`), so the
+deadline and byte limit of every VO call hold for name resolution too.
+
 Examples
 --------
 >>> from astrolearn import vo
@@ -12,18 +15,28 @@ Examples
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import astropy.units as u
+import requests
 from astropy.coordinates import SkyCoord
-from astropy.coordinates.name_resolve import NameResolveError, sesame_url
+from astropy.coordinates.name_resolve import sesame_url
 from astropy.table import Table
-from astropy.utils.data import conf as data_conf
 
 from astrolearn.vo import config, services
-from astrolearn.vo.errors import InvalidInputError, UnknownObjectError
+from astrolearn.vo.errors import (
+    InvalidInputError,
+    MalformedResponseError,
+    ResponseTooLargeError,
+    ServiceUnavailableError,
+    UnknownObjectError,
+    VOError,
+)
 from astrolearn.vo.inputs import parse_center
+from astrolearn.vo.transport import timeout_session
 
 
 def _normalise(name: str) -> str:
@@ -53,12 +66,43 @@ def _offline(name: str) -> SkyCoord:
     )
 
 
+#: Sesame's plain-text answer gives the ICRS position on a line ``%J ra dec``.
+_SESAME_POSITION = re.compile(r"^%J\s+([0-9.eE+-]+)\s+([0-9.eE+-]+)", re.M)
+
+
 def _live(name: str, timeout: float) -> SkyCoord:
-    # astropy's Sesame client reads its timeout from this setting.
+    """Ask Sesame (as astropy's client does) through the bounded VO session.
+
+    astropy's own client reads with urllib and a per-read timeout only: a Sesame
+    mirror that drip-feeds or floods its answer would hold the kernel.
+    """
     urls = config.settings.endpoints.get("sesame") or sesame_url.get()
-    with data_conf.set_temp("remote_timeout", timeout), sesame_url.set(urls):
-        coord = SkyCoord.from_name(name, frame="icrs", parse=False, cache=False)
-    return _stamp(coord, "live", "Sesame (CDS)")
+    session = timeout_session(timeout)
+    failures: list[VOError | requests.RequestException] = []
+    for base in [urls] if isinstance(urls, str) else urls:
+        url = f"{base.rstrip('/')}/SNV?{quote(name)}"  # SIMBAD, then NED, then VizieR
+        try:
+            answer = session.get(url)
+            answer.raise_for_status()
+            text = answer.text
+        except (requests.RequestException, VOError) as error:
+            failures.append(error)
+            continue
+        found = _SESAME_POSITION.search(text)
+        if found is None:
+            raise UnknownObjectError(f"Sesame does not know name={name!r}")
+        ra, dec = float(found.group(1)), float(found.group(2))
+        if not (math.isfinite(ra) and math.isfinite(dec) and 0 <= ra <= 360 and abs(dec) <= 90):
+            raise MalformedResponseError(f"Sesame answered an impossible position: {ra} {dec}")
+        return _stamp(SkyCoord(ra * u.deg, dec * u.deg, frame="icrs"), "live", "Sesame (CDS)")
+    if len(failures) == 1 and isinstance(failures[0], VOError):
+        # Keep the type (it says which limit was hit); say that it was Sesame.
+        only = failures[0]
+        only.args = (f"Sesame name resolver: {only}",)
+        raise only
+    raise ServiceUnavailableError(
+        "Sesame name resolver unreachable: " + "; ".join(map(str, failures))
+    )
 
 
 def _stamp(coord: SkyCoord, source: str, service: str) -> SkyCoord:
@@ -107,17 +151,15 @@ def resolve(name: str, backend: str | None = None, timeout: float | None = None)
     limit = config.settings.auto_live_timeout if chosen == "auto" else config.settings.timeout
     seconds = config.check_timeout(timeout, limit)
     if chosen == "auto" and config.live_paused("sesame"):
-        return _offline(name)
+        coord = _offline(name)
+        coord.info.meta["fallback_reason"] = config.pause_reason("Sesame")
+        return coord
     try:
         return _live(name, seconds)
-    except NameResolveError as error:
-        unreachable = "Unable to find coordinates" not in str(error)
-        if unreachable:
-            config.pause_live("sesame")
-        if chosen == "auto" and unreachable:
-            return _offline(name)
-        if unreachable:
-            from astrolearn.vo.errors import ServiceUnavailableError
-
-            raise ServiceUnavailableError(f"Sesame name resolver unreachable: {error}") from None
-        raise UnknownObjectError(f"Sesame does not know name={name!r}") from None
+    except (ServiceUnavailableError, MalformedResponseError, ResponseTooLargeError) as error:
+        config.pause_live("sesame", str(error))
+        if chosen == "auto":
+            coord = _offline(name)
+            coord.info.meta["fallback_reason"] = str(error)
+            return coord
+        raise

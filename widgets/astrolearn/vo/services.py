@@ -14,6 +14,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,10 @@ from astrolearn.vo import mirror_data
 from astrolearn.vo.errors import UnknownServiceError
 
 NAMES_FILE = Path(__file__).resolve().parent / "names.ecsv"
+#: SHA-256 of names.ecsv, checked on first use like the bundled datasets' checksums
+#: (astrolearn.data): a damaged or edited table must not resolve names to wrong places.
+#: After a deliberate edit, update it with ``sha256sum names.ecsv``.
+NAMES_SHA256 = "bf2486ee53736c6a5fc8a3a9244393104ae0298935f6b246207952ac573613e0"
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,9 @@ class Service:
         Where the offline snapshot has data, for error messages.
     xmatch_id : str or None
         CDS XMatch identifier of the live catalog.
+    footprint : tuple
+        Where the offline snapshot is complete, as ``(ra, dec, radius)`` circles in
+        degrees; empty for catalogs that are samples anyway (no coverage warning).
     """
 
     name: str
@@ -62,12 +70,32 @@ class Service:
     local: Callable[[], Table] | None = None
     coverage: str = ""
     xmatch_id: str | None = None
+    footprint: tuple = ()
 
 
 @functools.cache
 def names_table() -> Table:
-    """Offline positions of the objects the lessons use (see names.ecsv for sources)."""
-    return Table.read(NAMES_FILE, format="ascii.ecsv")
+    """Offline positions of the objects the lessons use (see names.ecsv for sources).
+
+    Raises
+    ------
+    astrolearn.data.CorruptDataError
+        When the file is missing or does not match :data:`NAMES_SHA256`.
+    """
+    try:
+        content = NAMES_FILE.read_bytes()
+    except FileNotFoundError:
+        raise data.CorruptDataError(
+            f"the offline names table ({NAMES_FILE.name}) is missing; reinstall astrolearn"
+        ) from None
+    actual = hashlib.sha256(content).hexdigest()
+    if actual != NAMES_SHA256:
+        raise data.CorruptDataError(
+            f"the offline names table ({NAMES_FILE.name}) is corrupted: its SHA-256 "
+            f"checksum is {actual[:12]}…, expected {NAMES_SHA256[:12]}…; reinstall "
+            "astrolearn (after a deliberate edit, update services.NAMES_SHA256)"
+        )
+    return Table.read(content.decode(), format="ascii.ecsv")
 
 
 def _simbad_local() -> Table:
@@ -95,8 +123,10 @@ SERVICES = {
             mirror_table="gaiadr3.gaia_source",
             local=mirror_data.gaia_source,
             coverage="Pleiades (56.75, 24.12; r=1 deg), NGC 188 (11.8, 85.24; r=0.5 deg), "
-            "COSMOS field (150.1, 2.2; about 1.4 x 1.4 deg)",
+            "COSMOS field (150.13, 2.24; r=1 deg)",
             xmatch_id="vizier:I/355/gaiadr3",
+            # The bundled fields (the COSMOS circle measured on the data's extent).
+            footprint=((56.75, 24.12, 1.0), (11.8, 85.24, 0.5), (150.13, 2.24, 1.0)),
         ),
         Service(
             "gaia_dr2",
@@ -128,6 +158,7 @@ SERVICES = {
             local=_twomass_local,
             coverage="NGC 188 field (11.8, 85.24; r=0.5 deg)",
             xmatch_id="vizier:II/246/out",
+            footprint=((11.8, 85.24, 0.5),),
         ),
         Service(
             "simbad",

@@ -35,6 +35,10 @@ from astrolearn.vo.errors import (
 from astrolearn.vo.transport import timeout_session, with_retries
 
 
+def _is_url(service: str) -> bool:
+    return service.startswith(("http://", "https://"))
+
+
 def source_of(url: str) -> str:
     """``"mirror"`` for the local mirror's URL, ``"live"`` for any other service."""
     return "mirror" if url.startswith(config.settings.mirror_url.rstrip("/")) else "live"
@@ -59,18 +63,22 @@ class TAP:
         self.backend = config.check_backend(backend)
         self.timeout = config.check_timeout(timeout)
         self.service = service
+        #: Why a live service was not asked (for ``meta["fallback_reason"]``).
+        self.skipped: list[str] = []
         self.candidates = self._candidates(service)
 
     def _candidates(self, service: str) -> list[tuple[str, float, int]]:
         """(url, timeout, retries) to try in order."""
         settings = config.settings
-        if service.startswith(("http://", "https://")):
+        if _is_url(service):
             return [(service.rstrip("/"), self.timeout, settings.retries)]
         entry = services.get(service)
         live = settings.live_urls.get(service, entry.live_tap)
         mirror = config.mirror_tap_url() if entry.mirror_table else None
         if self.backend == "auto" and live and config.live_paused(live):
-            live = None  # it failed moments ago: go straight to the mirror
+            # It failed moments ago: go straight to the mirror, and say so in the result.
+            self.skipped.append(config.pause_reason(live))
+            live = None
         plan = {
             "live": [(live, self.timeout, settings.retries)],
             "mirror": [(mirror, self.timeout, settings.retries)],
@@ -128,19 +136,19 @@ class TAP:
                 f"ADQL needs a TAP service, and the {self.backend!r} backend has none for "
                 f"{self.service!r}. {MIRROR_HINT}"
             )
-        failures = []
+        failures: list[ServiceUnavailableError | str] = [*self.skipped]
         for url, timeout, retries in self.candidates:
             try:
                 table = self._run_one(
                     url, timeout, retries, adql, maxrec, mode, uploads, use_cache
                 )
             except ServiceUnavailableError as error:
-                failures.append(str(error))
+                failures.append(error)
                 continue
+            if failures:
+                table.meta["fallback_reason"] = "; ".join(map(str, failures))
             return _check(table, maxrec, allow_truncated, allow_empty)
-        raise ServiceUnavailableError(
-            "no TAP service answered: " + "; ".join(failures) + ". " + MIRROR_HINT
-        )
+        raise nothing_answered(failures, named=not _is_url(self.service))
 
     def _run_one(self, url, timeout, retries, adql, maxrec, mode, uploads, use_cache) -> Table:
         cache_key = cache.key(url, adql, maxrec) if use_cache and not uploads else None
@@ -174,9 +182,9 @@ class TAP:
 
         try:
             table = with_retries(call, url, timeout, retries, config.settings.backoff)
-        except ServiceUnavailableError:
+        except ServiceUnavailableError as error:
             if source_of(url) == "live":
-                config.pause_live(url)
+                config.pause_live(url, str(error))
             raise
         if cache_key and not table.meta["truncated"]:
             cache.put(cache_key, table)
@@ -193,9 +201,28 @@ class TAP:
             except ServiceUnavailableError:
                 continue
             return found
-        raise ServiceUnavailableError(
+        raise OfflineUnavailableError(
             f"no TAP service answered for {self.service!r}. {MIRROR_HINT}"
         )
+
+
+def nothing_answered(
+    failures: list[ServiceUnavailableError | str], named: bool = True
+) -> ServiceUnavailableError:
+    """The error after every candidate service failed.
+
+    For a named service (live, then mirror): :class:`OfflineUnavailableError`, as
+    documented, with every reason and how to start the mirror. For an explicit URL: the
+    service's own error (it names the service and the limit that was hit).
+    """
+    if not named and len(failures) == 1 and isinstance(failures[0], ServiceUnavailableError):
+        return failures[0]
+    error = OfflineUnavailableError(
+        "no TAP service answered: " + "; ".join(map(str, failures)) + ". " + MIRROR_HINT
+    )
+    causes = [f for f in failures if isinstance(f, BaseException)]
+    error.__cause__ = causes[-1] if causes else None
+    return error
 
 
 def _check(table: Table, maxrec: int, allow_truncated: bool, allow_empty: bool) -> Table:

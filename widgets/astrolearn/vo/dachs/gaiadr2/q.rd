@@ -23,13 +23,16 @@ astrolearn.data. -->
       mixin="//scs#q3cindex">
     <meta name="description">Gaia DR2 sources of the bundled GD-1 field, already cut to
       the stream's proper motion (see the resource description).</meta>
-    <column name="source_id" type="bigint" ucd="meta.id;meta.main" required="True"
+    <!-- SCS VERB levels (DaCHS: VERB=1 shows verbLevel <= 10, VERB=2 <= 20, VERB=3
+    all): 1 = identifier and position; 2 adds the measurements lessons use
+    (default level 20); 3 adds bookkeeping and secondary columns (level 30). -->
+    <column name="source_id" verbLevel="1" type="bigint" ucd="meta.id;meta.main" required="True"
       description="Unique source identifier (unique within a particular Data Release)"/>
-    <column name="field" type="text" ucd="meta.id;obs.field"
+    <column name="field" verbLevel="30" type="text" ucd="meta.id;obs.field"
       description="astrolearn bundled field this row comes from (gd1)"/>
-    <column name="ra" type="double precision" unit="deg" ucd="pos.eq.ra;meta.main"
+    <column name="ra" verbLevel="1" type="double precision" unit="deg" ucd="pos.eq.ra;meta.main"
       description="Right ascension (ICRS, epoch J2015.5)"/>
-    <column name="dec" type="double precision" unit="deg" ucd="pos.eq.dec;meta.main"
+    <column name="dec" verbLevel="1" type="double precision" unit="deg" ucd="pos.eq.dec;meta.main"
       description="Declination (ICRS, epoch J2015.5)"/>
     <column name="parallax" type="double precision" unit="mas" ucd="pos.parallax.trig"
       description="Parallax"/>
@@ -37,7 +40,8 @@ astrolearn.data. -->
       ucd="pos.pm;pos.eq.ra" description="Proper motion in right ascension (times cos dec)"/>
     <column name="pmdec" type="double precision" unit="mas/yr"
       ucd="pos.pm;pos.eq.dec" description="Proper motion in declination"/>
-    <column name="radial_velocity" type="real" unit="km/s" ucd="spect.dopplerVeloc.opt"
+    <column name="radial_velocity" verbLevel="30"
+      type="real" unit="km/s" ucd="spect.dopplerVeloc.opt"
       description="Radial velocity (NULL for most stars)"/>
   </table>
 

@@ -15,17 +15,20 @@ The FITS input is written by `astrolearn mirror start` from astrolearn.data. -->
   <table id="gaia_source" onDisk="True" adql="True" primary="source_id"
       mixin="//scs#q3cindex">
     <meta name="description">Gaia sources of the bundled fields.</meta>
-    <column name="source_id" type="bigint" ucd="meta.id;meta.main" required="True"
+    <!-- SCS VERB levels (DaCHS: VERB=1 shows verbLevel <= 10, VERB=2 <= 20, VERB=3
+    all): 1 = identifier and position; 2 adds the measurements lessons use
+    (default level 20); 3 adds bookkeeping and secondary columns (level 30). -->
+    <column name="source_id" verbLevel="1" type="bigint" ucd="meta.id;meta.main" required="True"
       description="Unique source identifier (unique within a particular Data Release)"/>
-    <column name="field" type="text" ucd="meta.id;obs.field"
+    <column name="field" verbLevel="30" type="text" ucd="meta.id;obs.field"
       description="astrolearn bundled field this row comes from (pleiades, ngc188, cosmos)"/>
-    <column name="ra" type="double precision" unit="deg" ucd="pos.eq.ra;meta.main"
+    <column name="ra" verbLevel="1" type="double precision" unit="deg" ucd="pos.eq.ra;meta.main"
       description="Right ascension (ICRS)"/>
-    <column name="dec" type="double precision" unit="deg" ucd="pos.eq.dec;meta.main"
+    <column name="dec" verbLevel="1" type="double precision" unit="deg" ucd="pos.eq.dec;meta.main"
       description="Declination (ICRS)"/>
     <column name="parallax" type="double precision" unit="mas" ucd="pos.parallax.trig"
       description="Parallax"/>
-    <column name="parallax_error" type="real" unit="mas"
+    <column name="parallax_error" verbLevel="30" type="real" unit="mas"
       ucd="stat.error;pos.parallax.trig" description="Standard error of parallax"/>
     <column name="pmra" type="double precision" unit="mas/yr"
       ucd="pos.pm;pos.eq.ra" description="Proper motion in right ascension (times cos dec)"/>
@@ -33,13 +36,14 @@ The FITS input is written by `astrolearn mirror start` from astrolearn.data. -->
       ucd="pos.pm;pos.eq.dec" description="Proper motion in declination"/>
     <column name="phot_g_mean_mag" type="real" unit="mag" ucd="phot.mag;em.opt"
       description="G-band mean magnitude (Vega)"/>
-    <column name="phot_bp_mean_mag" type="real" unit="mag" ucd="phot.mag;em.opt.B"
+    <column name="phot_bp_mean_mag" verbLevel="30" type="real" unit="mag" ucd="phot.mag;em.opt.B"
       description="Integrated BP mean magnitude (Vega)"/>
-    <column name="phot_rp_mean_mag" type="real" unit="mag" ucd="phot.mag;em.opt.R"
+    <column name="phot_rp_mean_mag" verbLevel="30" type="real" unit="mag" ucd="phot.mag;em.opt.R"
       description="Integrated RP mean magnitude (Vega)"/>
     <column name="bp_rp" type="real" unit="mag" ucd="phot.color;em.opt.B;em.opt.R"
       description="BP - RP colour"/>
-    <column name="radial_velocity" type="real" unit="km/s" ucd="spect.dopplerVeloc.opt"
+    <column name="radial_velocity" verbLevel="30"
+      type="real" unit="km/s" ucd="spect.dopplerVeloc.opt"
       description="Radial velocity"/>
   </table>
 

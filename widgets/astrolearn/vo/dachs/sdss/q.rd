@@ -14,11 +14,14 @@ written by `astrolearn mirror start` from astrolearn.data. -->
   <table id="specphoto" onDisk="True" adql="True" primary="specid"
       mixin="//scs#q3cindex">
     <meta name="description">SDSS DR14 photometry with spectroscopic redshift and class.</meta>
-    <column name="specid" type="text" ucd="meta.id;meta.main" required="True"
+    <!-- SCS VERB levels (DaCHS: VERB=1 shows verbLevel <= 10, VERB=2 <= 20, VERB=3
+    all): 1 = identifier and position; 2 adds the measurements lessons use
+    (default level 20); 3 adds bookkeeping and secondary columns (level 30). -->
+    <column name="specid" verbLevel="1" type="text" ucd="meta.id;meta.main" required="True"
       description="Spectrum identifier plate-mjd-fiberid"/>
-    <column name="ra" type="double precision" unit="deg" ucd="pos.eq.ra;meta.main"
+    <column name="ra" verbLevel="1" type="double precision" unit="deg" ucd="pos.eq.ra;meta.main"
       description="Right ascension (J2000)"/>
-    <column name="dec" type="double precision" unit="deg" ucd="pos.eq.dec;meta.main"
+    <column name="dec" verbLevel="1" type="double precision" unit="deg" ucd="pos.eq.dec;meta.main"
       description="Declination (J2000)"/>
     <column name="u" type="double precision" unit="mag" ucd="phot.mag;em.opt.U"
       description="u-band model magnitude (asinh AB)"/>
@@ -30,16 +33,21 @@ written by `astrolearn mirror start` from astrolearn.data. -->
       description="i-band model magnitude (asinh AB)"/>
     <column name="z" type="double precision" unit="mag" ucd="phot.mag;em.opt.I"
       description="z-band model magnitude (asinh AB)"/>
-    <column name="run" type="integer" ucd="meta.id;obs" description="Imaging run"/>
-    <column name="rerun" type="integer" ucd="meta.id" description="Processing rerun"/>
-    <column name="camcol" type="integer" ucd="meta.id;instr.det" description="Camera column"/>
-    <column name="field" type="integer" ucd="meta.id;obs.field" description="Field number"/>
+    <column name="run" verbLevel="30" type="integer" ucd="meta.id;obs" description="Imaging run"/>
+    <column name="rerun" verbLevel="30"
+      type="integer" ucd="meta.id" description="Processing rerun"/>
+    <column name="camcol" verbLevel="30"
+      type="integer" ucd="meta.id;instr.det" description="Camera column"/>
+    <column name="field" verbLevel="30"
+      type="integer" ucd="meta.id;obs.field" description="Field number"/>
     <column name="redshift" type="double precision" ucd="src.redshift"
       description="Spectroscopic redshift (SpecObj.z)"/>
-    <column name="plate" type="integer" ucd="meta.id;instr" description="Plate number"/>
-    <column name="mjd" type="integer" unit="d" ucd="time.epoch"
+    <column name="plate" verbLevel="30"
+      type="integer" ucd="meta.id;instr" description="Plate number"/>
+    <column name="mjd" verbLevel="30" type="integer" unit="d" ucd="time.epoch"
       description="MJD of the spectroscopic observation"/>
-    <column name="fiberid" type="integer" ucd="meta.id;instr.param" description="Fiber"/>
+    <column name="fiberid" verbLevel="30"
+      type="integer" ucd="meta.id;instr.param" description="Fiber"/>
     <column name="class" type="text" ucd="src.class"
       description="Spectroscopic class: STAR, GALAXY or QSO"/>
   </table>
