@@ -1,4 +1,4 @@
-"""Lesson 8, uncertainty: errors, sample size, bootstrap, calibration, choices."""
+"""Lesson 8, uncertainty: errors, sample size, bootstrap, calibration, choices, a GP."""
 
 from __future__ import annotations
 
@@ -312,10 +312,228 @@ def test_claim_algorithm_and_representation_choices(run):
     assert run.figures_without_alt == []
 
 
+CEPHEID = "OGLE-LMC-CEP-0727"
+
+
+@functools.cache
+def _cepheid() -> dict:
+    """The Cepheid's light curve and its period in the OGLE-III Cepheid catalogue."""
+    ogle = data.load("ogle_lightcurves")
+    star = ogle[np.asarray(ogle["star"]).astype(str) == CEPHEID]
+    catalogue = data.load("ogle_cepheids")
+    row = catalogue[np.asarray(catalogue["name"]).astype(str) == CEPHEID]
+    return {
+        "time": np.asarray(star["time"], float),
+        "mag": np.asarray(star["mag"], float),
+        "error": np.asarray(star["mag_err"], float),
+        "phase": np.asarray(star["phase"], float),
+        "period": float(10 ** row["log_period"][0]),
+        "cloud": str(row["cloud"][0]),
+        "mode": str(row["mode"][0]),
+    }
+
+
+def _phase_spread(period_days: float) -> float:
+    """Circular standard deviation, in cycles, of OGLE's phase minus the phase on a period."""
+    c = _cepheid()
+    offset = np.exp(2j * np.pi * (c["time"] / period_days - c["phase"]))
+    return float(np.sqrt(-2 * np.log(abs(offset.mean()))) / (2 * np.pi))
+
+
+def _harmonic_residuals(n_harmonics: int = 12) -> np.ndarray:
+    """Residuals of a Fourier series on the catalogue period, fitted by least squares."""
+    c = _cepheid()
+    angle = 2 * np.pi * c["time"] / c["period"]
+    columns = [np.ones_like(angle)]
+    for k in range(1, n_harmonics + 1):
+        columns += [np.sin(k * angle), np.cos(k * angle)]
+    design = np.column_stack(columns)
+    return c["mag"] - design @ np.linalg.lstsq(design, c["mag"], rcond=None)[0]
+
+
+def _gp_prediction(values: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Held-out magnitudes, mean and standard deviation of the lesson's fitted GP, in numpy.
+
+    The kernel a^2 exp(-2 sin^2(pi dt / P) / l^2) + sigma^2 is written out with the
+    hyper-parameters the lesson fitted, on the split its seed draws (no scikit-learn).
+    """
+    c = _cepheid()
+    n = len(c["time"])
+    train = np.sort(np.random.default_rng(0).choice(n, size=values["n_gp_train"], replace=False))
+    held_out = np.setdiff1d(np.arange(n), train)
+    a2 = values["gp_amplitude_mag"] ** 2
+    period, scale = values["gp_period_days"], values["gp_length_scale"]
+    noise = values["gp_noise_variance_mag2"]
+
+    def periodic(t1, t2):
+        return a2 * np.exp(
+            -2 * np.sin(np.pi * np.abs(t1[:, None] - t2[None, :]) / period) ** 2 / scale**2
+        )
+
+    t_train, t_test = c["time"][train], c["time"][held_out]
+    offset = c["mag"][train].mean()
+    k_train = periodic(t_train, t_train) + (noise + 1e-10) * np.eye(len(train))
+    k_cross = periodic(t_train, t_test)
+    mean = k_cross.T @ np.linalg.solve(k_train, c["mag"][train] - offset) + offset
+    variance = a2 + noise - np.einsum("ij,ij->j", k_cross, np.linalg.solve(k_train, k_cross))
+    return c["mag"][held_out], mean, np.sqrt(variance)
+
+
+@pytest.mark.slow
+def test_claim_the_gaussian_process_finds_the_catalogue_period(run):
+    # Claim: "**Period**: **14.4891** d, the catalogue's period (**14.4891** d) to within
+    # **0.0001** d. The periodogram it started from was off by **0.0023** d"; "a period
+    # wrong by only $P^2/T$ = **0.055** d slips a whole cycle". Checked against the phases
+    # OGLE folded on its catalogue period (the light curve's phase column).
+    # "a classical Cepheid of the Large Magellanic Cloud with about a thousand I-band
+    # magnitudes over ten years": the catalogue's cloud and the light curve's length.
+    c = _cepheid()
+    assert c["cloud"] == "LMC" and c["mode"] == "F"
+    assert 900 < len(c["time"]) < 1100 and 9.5 < np.ptp(c["time"]) / 365.25 < 11
+    values = run.values
+    assert _phase_spread(c["period"]) < 1e-6  # the catalogue period is the phases' period
+    assert values["catalogue_period_days"] == pytest.approx(c["period"], abs=1e-9)
+    # The GP's period keeps OGLE's phase over all the cycles; the periodogram's drifts.
+    assert _phase_spread(values["gp_period_days"]) < 0.003
+    assert _phase_spread(values["start_period_days"]) > 3 * _phase_spread(values["gp_period_days"])
+    gp_error = values["gp_period_days"] - c["period"]
+    start_error = values["start_period_days"] - c["period"]
+    assert abs(gp_error) < abs(start_error) / 5  # "moved to the catalogue's value"
+    slip = values["start_period_days"] ** 2 / np.ptp(c["time"])
+    assert abs(start_error) < slip / 2  # the start lies on the right peak
+    assert prose_number(LESSON, r"\*\*Period\*\*: \*\*([\d.]+)\*\* d") == round(
+        values["gp_period_days"], 4
+    )
+    assert prose_number(LESSON, r"catalogue's period \(\*\*([\d.]+)\*\* d\)") == round(
+        c["period"], 4
+    )
+    assert prose_number(LESSON, r"to within\n  \*\*([\d.]+)\*\* d") == round(abs(gp_error), 4)
+    assert prose_number(LESSON, r"started from was off by \*\*([\d.]+)\*\* d") == round(
+        abs(start_error), 4
+    )
+    assert prose_number(LESSON, r"\$P\^2/T\$ = \*\*([\d.]+)\*\* d") == round(slip, 3)
+
+
+@pytest.mark.slow
+def test_claim_the_kernel_reads_as_a_description_of_the_star(run):
+    # Claim: "Every one of the **1,006** points carries the same quoted error, **0.005**
+    # mag"; "**Length scale** $\ell$ = **0.43**: two points **0.082** of a cycle apart ...
+    # are correlated at only one half"; "**Amplitude** $a$ = **0.12** mag, of the same order
+    # as ... its rms, **0.18** mag"; "**Noise** $\sigma$ = **0.0101** mag, **2.0** times the
+    # error that OGLE quotes". The noise is checked against the scatter about a 12-harmonic
+    # Fourier series on the catalogue period (numpy least squares, all the points).
+    c = _cepheid()
+    values = run.values
+    assert np.ptp(c["error"]) == 0  # one quoted error for every point
+    assert prose_number(LESSON, r"Every one of the \*\*([\d,]+)\*\* points") == len(c["time"])
+    assert prose_number(LESSON, r"same quoted error, \*\*([\d.]+)\*\* mag") == c["error"][0]
+    harmonic_rms = float(np.sqrt(np.mean(_harmonic_residuals() ** 2)))
+    assert harmonic_rms > 1.5 * c["error"][0]  # the real scatter exceeds the quoted error
+    assert 0.9 < values["gp_noise_mag"] / harmonic_rms < 1.35
+    noise_ratio = values["gp_noise_mag"] / c["error"][0]
+    assert prose_number(LESSON, r"\$\\sigma\$ = \*\*([\d.]+)\*\* mag") == round(
+        values["gp_noise_mag"], 4
+    )
+    assert prose_number(LESSON, r"mag, \*\*([\d.]+)\*\* times the error") == round(noise_ratio, 1)
+    # The half-correlation phase solves exp(-2 sin^2(pi x) / l^2) = 1/2.
+    x = values["half_correlation_phase"]
+    scale = values["gp_length_scale"]
+    assert np.exp(-2 * np.sin(np.pi * x) ** 2 / scale**2) == pytest.approx(0.5, abs=1e-9)
+    assert x < 0.15  # "within a tenth of a cycle"
+    assert 0.7 < x * values["gp_period_days"] < 1.5  # "about a day"
+    assert prose_number(LESSON, r"\$\\ell\$ = \*\*([\d.]+)\*\*") == round(scale, 2)
+    assert prose_number(LESSON, r"two points \*\*([\d.]+)\*\* of a cycle") == round(x, 3)
+    rms = float(np.std(c["mag"]))
+    assert 1 / 3 < values["gp_amplitude_mag"] / rms < 3  # "of the same order"
+    assert prose_number(LESSON, r"\$a\$ = \*\*([\d.]+)\*\* mag") == round(
+        values["gp_amplitude_mag"], 2
+    )
+    assert prose_number(LESSON, r"its rms, \*\*([\d.]+)\*\* mag") == round(rms, 2)
+
+
+@pytest.mark.slow
+def test_claim_the_68_percent_interval_is_too_wide_and_the_95_about_right(run):
+    # Claim: "Of the **856** held-out points, **80.4%** lie inside the 68% interval, where
+    # chance alone would move a calibrated interval's count by about **1.6** points: the
+    # 68% interval is **not calibrated**, it is too wide. The 95% interval holds **96.0%**,
+    # within chance of 95%." "the median error bar is **0.0108** mag, the rms of the
+    # held-out residuals **0.0092** mag; ... intervals **1.18** times too wide would hold
+    # **76.0%** ... (the NMAD, **0.0079** mag) is smaller than their rms"; with the quoted
+    # errors "**57.8%** ... inside the 68% interval and **83.9%** inside the 95% one".
+    # Recomputed with a GP prediction written out in numpy.
+    values = run.values
+    mag, mean, std = _gp_prediction(values)
+    residual = mag - mean
+    n = len(mag)
+    assert values["n_gp_held_out"] == n
+    one_point = 1.5 / n  # a point on an interval's edge may fall either way
+    inside_68 = float(np.mean(np.abs(residual) < std))
+    inside_95 = float(np.mean(np.abs(residual) < 1.96 * std))
+    assert values["coverage_68"] == pytest.approx(inside_68, abs=one_point)
+    assert values["coverage_95"] == pytest.approx(inside_95, abs=one_point)
+    sigma_68 = math.sqrt(0.6827 * 0.3173 / n)
+    sigma_95 = math.sqrt(0.95 * 0.05 / n)
+    assert inside_68 > 0.6827 + 3 * sigma_68  # too wide, beyond chance
+    assert abs(inside_95 - 0.95) < 2 * sigma_95  # about right
+    rms = float(np.sqrt(np.mean(residual**2)))
+    nmad = float(1.4826 * np.median(np.abs(residual - np.median(residual))))
+    assert nmad < rms < float(np.median(std))
+    ratio = float(np.median(std)) / rms
+    assert 0.6827 < math.erf(ratio / math.sqrt(2)) < inside_68  # width explains part of it
+    # The narrow core is the light curve's, not the GP's: a Fourier series shows it too.
+    harmonic = _harmonic_residuals()
+    assert 1.4826 * np.median(np.abs(harmonic - np.median(harmonic))) < 0.9 * harmonic.std()
+    # OGLE's quoted error in place of the fitted noise: over-confident.
+    c = _cepheid()
+    error = c["error"][0]
+    quoted = np.sqrt(std**2 - values["gp_noise_variance_mag2"] + error**2)
+    quoted_68 = float(np.mean(np.abs(residual) < quoted))
+    quoted_95 = float(np.mean(np.abs(residual) < 1.96 * quoted))
+    assert values["coverage_68_quoted"] == pytest.approx(quoted_68, abs=one_point)
+    assert quoted_68 < 0.6827 - 3 * sigma_68 and quoted_95 < 0.95 - 3 * sigma_95
+    prose = {
+        r"Of the \*\*(\d+)\*\* held-out points": n,
+        r"\*\*([\d.]+)%\*\* lie inside the 68%": round(100 * values["coverage_68"], 1),
+        r"by about \*\*([\d.]+)\*\*\npoints": round(100 * sigma_68, 1),
+        r"The 95% interval holds\n\*\*([\d.]+)%\*\*": round(100 * values["coverage_95"], 1),
+        r"median error bar is \*\*([\d.]+)\*\* mag": round(float(np.median(std)), 4),
+        r"held-out residuals \*\*([\d.]+)\*\* mag": round(rms, 4),
+        r"intervals\n\*\*([\d.]+)\*\* times too wide": round(ratio, 2),
+        r"would hold \*\*([\d.]+)%\*\*": round(100 * values["width_only_coverage_68"], 1),
+        r"the NMAD, \*\*([\d.]+)\*\* mag": round(nmad, 4),
+        r"\*\*([\d.]+)%\*\* of the held-out points inside": round(100 * quoted_68, 1),
+        r"and \*\*([\d.]+)%\*\*\ninside the 95% one": round(100 * quoted_95, 1),
+    }
+    for pattern, expected in prose.items():
+        assert prose_number(LESSON, pattern) == pytest.approx(expected, abs=1e-9), pattern
+    # The exercise: the 90% interval, one entry per held-out point.
+    assert values["coverage_90"] == pytest.approx(
+        float(np.mean(np.abs(residual) < 1.645 * std)), abs=one_point
+    )
+
+
+@pytest.mark.slow
+def test_claim_the_gaussian_process_is_kept_small_and_fast(run):
+    # Claim: "we fit it to a random **150** of the points ... and keep the other **856**
+    # aside ...; all the points would take about **302** times longer. The fit takes
+    # seconds". The cube law recomputed from the light curve's length; the time measured.
+    n = len(_cepheid()["time"])
+    values = run.values
+    assert values["n_gp_train"] + values["n_gp_held_out"] == n
+    assert prose_number(LESSON, r"a\nrandom \*\*(\d+)\*\* of the points") == values["n_gp_train"]
+    assert prose_number(LESSON, r"keep the other\n\*\*(\d+)\*\* aside") == n - values["n_gp_train"]
+    assert prose_number(LESSON, r"about \*\*(\d+)\*\* times\nlonger") == round(
+        (n / values["n_gp_train"]) ** 3
+    )
+    assert values["gp_fit_seconds"] < 30
+    assert run.seconds < 120  # the whole lesson, offline
+
+
 @pytest.mark.slow
 def test_student_version_runs_without_the_solutions(run):
     student = run_lesson(LESSON, True)
     assert "catastrophic_sigma" not in student.values
+    assert "coverage_90" not in student.values
     assert student.values["best_choice"] == run.values["best_choice"]
 
 
