@@ -58,6 +58,13 @@ FINAL_NUMBER_ONLY = {
             "my_sigma_nmad = float(1.4826 * np.median(np.abs(_dz - np.median(_dz))))\n"
             "del _dz",
         ),
+        "permutation-by-hand": (
+            "permutation-by-hand-test",
+            "_X = X_test.copy()\n"
+            "_X[:, 0] = np.random.default_rng(1).permutation(_X[:, 0])\n"
+            "u_g_drop = knn_accuracy - float(knn.score(_X, y_test))\n"
+            "del _X",
+        ),
     },
     "05": {
         "clustering-distance": (

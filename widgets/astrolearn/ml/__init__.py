@@ -4,9 +4,10 @@ Every function validates its inputs, calls scikit-learn (or astropy.timeseries) 
 returns scikit-learn estimators/Pipelines or plain arrays and Tables. Nothing here
 imports a widget.
 
-Modules: ``features`` (colours, design matrices), ``classify``, ``regress``
-(photometric redshifts), ``cluster`` (incl. star clusters in Gaia astrometry),
-``outliers``, ``reduce`` (PCA, t-SNE, UMAP if installed), ``lightcurves``
+Modules: ``features`` (colours, design matrices), ``classify``, ``regress`` (photometric
+redshifts), ``cluster`` (incl. star clusters in Gaia astrometry), ``som`` (a
+self-organising map and its U-matrix; numpy only), ``fuzzy`` (fuzzy c-means memberships;
+numpy only), ``outliers``, ``reduce`` (PCA, t-SNE, UMAP if installed), ``lightcurves``
 (Lomb-Scargle, folding, features), ``triage`` (real-time stream classification),
 ``uncertainty`` (bootstrap, calibration, prediction intervals), ``boundary`` (lines and
 circles drawn by hand, scored as classifiers; numpy only), ``transients`` (supernova
