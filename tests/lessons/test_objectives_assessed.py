@@ -68,6 +68,17 @@ def test_lessons_have_checked_quizzes():
 
 
 @pytest.mark.parametrize("path", sorted(LESSONS.glob("*/lesson.md")), ids=lambda p: p.parent.name)
+def test_quiz_answers_are_computed_not_typed(path):
+    """lessons/README.md, "Writing a quiz": a numeric answer is a value the lesson computed,
+    so that the quiz stays true when the data change."""
+    cells = quiz_cells(path.read_text(encoding="utf-8"))
+    answers = [answer for cell in cells for answer in re.findall(r"\banswer=([^,\n]+),", cell)]
+    assert answers, "the lesson's quizzes ask for no number"
+    typed = [answer for answer in answers if re.fullmatch(r"[-+\d.eE_ ]+", answer.strip())]
+    assert typed == []
+
+
+@pytest.mark.parametrize("path", sorted(LESSONS.glob("*/lesson.md")), ids=lambda p: p.parent.name)
 def test_questions_are_interleaved_with_the_lesson(path):
     """A learner is checked on a section where it ends, not only at the lesson's end."""
     text = path.read_text(encoding="utf-8")
