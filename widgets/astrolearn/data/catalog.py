@@ -86,7 +86,10 @@ def _read(name: str):
     file = _verified(name)
     entry = _entry(name)
     if entry["rows"] is None:
-        raise UnknownDatasetError(f"{name!r} is an image: use load_image({name!r})")
+        raise UnknownDatasetError(
+            f"{name!r} is an image or a spectrum: use load_image({name!r}) or "
+            f"load_spectrum({name!r})"
+        )
     table = Table.read(file, format="parquet")
     table.meta.update(_meta(entry))
     return table
