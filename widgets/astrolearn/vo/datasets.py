@@ -13,7 +13,7 @@ Examples
 >>> import astropy.units as u
 >>> from astrolearn import vo
 >>> images = vo.image_search("NGC 6819", 5 * u.arcmin, backend="offline")
->>> list(images["target_name"]), images.meta["source"]
+>>> images["target_name"].tolist(), images.meta["source"]
 (['NGC 6819'], 'offline snapshot')
 >>> hdus = vo.fetch(images["access_url"][0])
 >>> hdus[0].data.shape
