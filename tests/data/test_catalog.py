@@ -86,7 +86,7 @@ EXPECTED_UNITS = {
 
 def test_every_dataset_is_listed_with_its_facts():
     listing = data.datasets()
-    assert set(TABLES) | {"dss_ngc6819"} == set(listing["name"])
+    assert set(TABLES) | {"dss_ngc6819", "alfalfa_agc100051"} == set(listing["name"])
     for row in listing:
         assert row["description"] and row["survey"] and row["licence"]
         assert row["size_kb"] > 0
@@ -204,12 +204,29 @@ def test_image_has_a_celestial_wcs_on_ngc6819():
     assert centre.separation(ngc6819) < 2 * u.arcmin
 
 
-@pytest.mark.parametrize("name", [*TABLES, "dss_ngc6819"])
+@pytest.mark.parametrize("name", [*TABLES, "dss_ngc6819", "alfalfa_agc100051"])
 def test_every_dataset_has_a_citation(name):
     text = data.cite(name)
     assert len(text) > 40
     if catalog.metadata(name)["references"]:
         assert "@ARTICLE{" in text or "@BOOK{" in text
+
+
+def test_spectrum_is_the_alfalfa_galaxy_its_provenance_names():
+    # The provenance quotes the header (AGC 100051 at RA 2.0037095, Dec +14.839847) and
+    # the band (12,100 to 17,912 km/s), and the alpha.40 catalogue's H I flux of
+    # 0.77 +- 0.08 Jy km/s over a width W50 of 136 km/s around 13,632 km/s.
+    spectrum = data.load_spectrum("alfalfa_agc100051")
+    assert len(spectrum) == 1024 and spectrum.meta["object"] == "AGC 100051"
+    assert (spectrum.meta["ra"], spectrum.meta["dec"]) == (2.0037095, 14.839847)
+    velocity = spectrum["velocity"].quantity.to_value(u.km / u.s)
+    assert 12_100 < velocity.min() < 12_101 and 17_912 < velocity.max() < 17_913
+    line = np.abs(velocity - 13_632) < 136 / 2
+    channel = np.abs(np.diff(velocity)).mean()
+    flux = np.nansum(spectrum["flux_density"].quantity.to_value(u.Jy)[line]) * channel
+    assert abs(flux - 0.77) < 2 * 0.08
+    with pytest.raises(data.UnknownDatasetError, match="load_image"):
+        data.load_spectrum("dss_ngc6819")
 
 
 def test_unknown_name_lists_the_valid_names():
@@ -256,8 +273,10 @@ def test_every_dataset_loads_with_the_network_cut():
         "    online = True\n"
         "except OSError:\n"
         "    online = False\n"
-        "rows = {n: len(data.load(n)) for n in data.datasets()['name'] if n != 'dss_ngc6819'}\n"
+        "tables = [n for n in data.datasets()['name'] if data.metadata(n)['rows'] is not None]\n"
+        "rows = {n: len(data.load(n)) for n in tables}\n"
         "data.load_image('dss_ngc6819')\n"
+        "data.load_spectrum('alfalfa_agc100051')\n"
         "print(json.dumps({'online': online, 'rows': rows}))\n"
     )
     result = run_python_offline(code, timeout=300)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import numpy as np
@@ -200,3 +201,67 @@ def test_quiz_answer_the_density_of_the_cone(run):
     cone = _cone(0.25)
     cap_deg2 = 2 * math.pi * (1 - math.cos(math.radians(0.25))) * (180 / math.pi) ** 2
     assert run.values["cone_density_per_deg2"] == pytest.approx(len(cone) / cap_deg2, rel=1e-4)
+
+
+ALFALFA = REPO / "widgets/astrolearn/data/provenance/alfalfa_agc100051.md"
+
+
+def _alfalfa_catalogue() -> dict:
+    """The alpha.40 catalogue row of AGC 100051 as quoted in the spectrum's PROVENANCE."""
+    text = ALFALFA.read_text()
+    return {
+        key: float(re.search(rf"{key} ([\d.]+)", text).group(1))
+        for key in ("Vhelio", "W50", "HIflux", "errflux")
+    }
+
+
+@pytest.mark.slow
+def test_claim_the_dss_image_is_40_arcmin_wide(run):
+    # Claim: "The image is a Digitized Sky Survey plate of the near infrared ...,
+    # **40.0 arcmin** wide". Checked against the bundled FITS header (NAXIS1 x CDELT1),
+    # read here with astropy.io.fits rather than through the search and WCS.
+    from astropy.io import fits
+
+    header = fits.getheader(data.path("dss_ngc6819"))
+    width_arcmin = header["NAXIS1"] * abs(header["CDELT1"]) * 60
+    assert run.values["image_width_arcmin"] == pytest.approx(width_arcmin, rel=1e-9)
+    assert prose_number(LESSON, r"\*\*([\d.]+) arcmin\*\* wide") == round(width_arcmin, 1)
+    assert run.values["image_source"] == "offline snapshot"
+
+
+@pytest.mark.slow
+def test_claim_the_hi_line_agrees_with_the_alfalfa_catalogue(run):
+    # Claim: "The line sits at **13631 km/s** (a redshift of **0.0455**), and it holds
+    # **0.74 Jy km/s**: the ALFALFA catalogue (Haynes et al. 2011) gives 13632 km/s and
+    # 0.77 ± 0.08 Jy km/s for the same galaxy." Checked against the catalogue row quoted
+    # in the spectrum's PROVENANCE, and the flux recomputed from data.load_spectrum with
+    # the trapezoid rule over the catalogue's own line window.
+    catalogue = _alfalfa_catalogue()
+    values = run.values
+    velocity = values["line_velocity_km_s"]
+    assert abs(velocity - catalogue["Vhelio"]) < catalogue["W50"] / 4
+    assert abs(values["hi_flux_jy_km_s"] - catalogue["HIflux"]) < 2 * catalogue["errflux"]
+    spectrum = data.load_spectrum("alfalfa_agc100051")
+    v = np.asarray(spectrum["velocity"], float)
+    f = np.nan_to_num(np.asarray(spectrum["flux_density"], float)) / 1000
+    window = np.abs(v - catalogue["Vhelio"]) < catalogue["W50"] / 2
+    order = np.argsort(v[window])
+    trapezoid = float(np.trapezoid(f[window][order], v[window][order]))
+    assert values["hi_flux_jy_km_s"] == pytest.approx(trapezoid, rel=0.1)
+    assert values["galaxy_redshift"] == pytest.approx(velocity / 299_792.458, rel=1e-12)
+    assert prose_number(LESSON, r"line sits at \*\*(\d+) km/s\*\*") == round(velocity)
+    assert prose_number(LESSON, r"a redshift of \*\*([\d.]+)\*\*") == round(
+        values["galaxy_redshift"], 4
+    )
+    assert prose_number(LESSON, r"holds\s+\*\*([\d.]+) Jy km/s\*\*") == round(
+        values["hi_flux_jy_km_s"], 2
+    )
+    assert prose_number(LESSON, r"gives (\d+) km/s and") == catalogue["Vhelio"]
+
+
+@pytest.mark.slow
+def test_offline_the_searches_answer_and_the_registry_says_it_cannot(run):
+    # Offline the image and spectrum searches answer from the bundled files, and the
+    # registry search fails with a typed error that the lesson catches.
+    assert run.values["spectrum_source"] == "offline snapshot"
+    assert run.values["registry_source"] == "none"

@@ -23,6 +23,7 @@ from astrolearn.data.catalog import (
     describe,
     load,
     load_image,
+    load_spectrum,
     metadata,
     path,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "describe",
     "load",
     "load_image",
+    "load_spectrum",
     "metadata",
     "path",
 ]

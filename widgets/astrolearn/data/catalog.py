@@ -86,7 +86,10 @@ def _read(name: str):
     file = _verified(name)
     entry = _entry(name)
     if entry["rows"] is None:
-        raise UnknownDatasetError(f"{name!r} is an image: use load_image({name!r})")
+        raise UnknownDatasetError(
+            f"{name!r} is an image or a spectrum: use load_image({name!r}) or "
+            f"load_spectrum({name!r})"
+        )
     table = Table.read(file, format="parquet")
     table.meta.update(_meta(entry))
     return table
@@ -151,6 +154,64 @@ def load_image(name: str = "dss_ngc6819"):
     if entry["rows"] is not None:
         raise UnknownDatasetError(f"{name!r} is a table: use load({name!r})")
     return fits.open(_verified(name))
+
+
+#: Columns of the bundled ALFALFA spectrum: FITS name -> (column name, unit).
+_SPECTRUM_COLUMNS = {
+    "VHELIO": ("velocity", "km/s"),
+    "FREQ": ("frequency", "MHz"),
+    "FLUXDENS": ("flux_density", "mJy"),
+    "BASELINE": ("baseline", "mJy"),
+}
+
+
+def load_spectrum(name: str = "alfalfa_agc100051"):
+    """Load a bundled spectrum as an astropy Table, one row per channel.
+
+    Parameters
+    ----------
+    name : str
+        Dataset name of a spectrum (``alfalfa_agc100051``).
+
+    Returns
+    -------
+    astropy.table.Table
+        Columns ``velocity`` (heliocentric, km/s), ``frequency`` (MHz),
+        ``flux_density`` (mJy) and ``baseline`` (mJy); ``meta`` holds the object, its
+        position (``ra``, ``dec`` in degrees), the rest frequency in Hz and the citation.
+
+    Examples
+    --------
+    >>> spectrum = load_spectrum("alfalfa_agc100051")
+    >>> len(spectrum), str(spectrum["velocity"].unit)
+    (1024, 'km / s')
+    """
+    import astropy.units as u
+    import numpy as np
+    from astropy.io import fits
+    from astropy.table import Table
+
+    entry = _entry(name)
+    if entry["rows"] is not None:
+        raise UnknownDatasetError(f"{name!r} is a table: use load({name!r})")
+    with fits.open(_verified(name)) as hdus:
+        if len(hdus) < 2 or "FLUXDENS" not in hdus[1].columns.names:
+            raise UnknownDatasetError(f"{name!r} is an image: use load_image({name!r})")
+        header, row = hdus[1].header, hdus[1].data[0]
+        table = Table()
+        for fits_name, (column, unit) in _SPECTRUM_COLUMNS.items():
+            table[column] = np.asarray(row[fits_name], dtype=float) * u.Unit(unit)
+    table.meta.update(_meta(entry))
+    table.meta.update(
+        {
+            "object": header["OBJECT"],
+            "ra": float(header["RA"]),
+            "dec": float(header["DEC"]),
+            "rest_frequency_hz": float(header["RESTFRQ"]),
+            "telescope": header["TELESCOP"],
+        }
+    )
+    return table
 
 
 def datasets():

@@ -1,10 +1,11 @@
 """Virtual Observatory access that keeps working when the network does not.
 
-Name resolution, cone search, ADQL/TAP, cross-match, image cutouts and registry
-discovery over pyvo and astroquery, with three backends: ``live`` (public services),
-``mirror`` (the local DaCHS server of ``astrolearn mirror start``) and ``offline`` (the
-bundled datasets). The default ``auto`` tries them in that order. Every result says
-where it came from in ``meta["source"]``.
+Name resolution, cone search, ADQL/TAP, cross-match, image cutouts, image (SIA) and
+spectrum (SSA) search, and registry discovery over pyvo and astroquery, with three
+backends: ``live`` (public services), ``mirror`` (the local DaCHS server of
+``astrolearn mirror start``) and ``offline`` (the bundled datasets). The default
+``auto`` tries them in that order. Every result says where it came from in
+``meta["source"]``.
 
 Examples
 --------
@@ -20,6 +21,7 @@ from __future__ import annotations
 from astrolearn.vo import cache, config
 from astrolearn.vo.cone import cone_search
 from astrolearn.vo.cutout import cutout
+from astrolearn.vo.datasets import fetch, image_search, spectrum_search
 from astrolearn.vo.discover import discover
 from astrolearn.vo.errors import (
     ADQLError,
@@ -64,8 +66,11 @@ __all__ = [
     "config",
     "cutout",
     "discover",
+    "fetch",
+    "image_search",
     "known_objects",
     "resolve",
+    "spectrum_search",
     "tap",
     "xmatch",
 ]

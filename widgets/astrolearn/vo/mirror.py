@@ -3,7 +3,8 @@
 The mirror publishes the bundled Gaia and SDSS tables as ``gaiadr3.gaia_source``,
 ``gaiadr2.gaia_source`` (the GD-1 stream field) and ``sdss.specphoto`` through TAP and
 Simple Cone Search on http://127.0.0.1:8080, so the ADQL of a lesson runs unchanged
-against the live Gaia archive or the mirror.
+against the live Gaia archive or the mirror. It also serves the bundled image through
+SIA, the bundled spectrum through SSA, and a registry of its own services (RegTAP).
 Starting is idempotent: data are imported only when the bundled tables or the resource
 descriptors changed, and a running server is left alone. Only the standard library is
 imported at top level (the CLI builds its parser from this module).
@@ -35,6 +36,8 @@ from pathlib import Path
 MIRROR_URL = os.environ.get("ASTROLEARN_MIRROR_URL", "http://127.0.0.1:8080").rstrip("/")
 RD_DIR = Path(__file__).resolve().parent / "dachs"
 SCHEMAS = ("gaiadr3", "gaiadr2", "sdss")
+#: Collections and the registry (astrolearn.vo.mirror_products), imported after the tables.
+PRODUCT_SCHEMAS = ("images", "spectra", "rr")
 STAMP = ".astrolearn-stamp"
 OWNED = ".astrolearn-owned"
 INSTALL_HINT = (
@@ -90,6 +93,9 @@ def status() -> int:
         print(f"mirror running: TAP {MIRROR_URL}/tap")
         for schema in SCHEMAS:
             print(f"  cone search: {MIRROR_URL}/{schema}/q/scs/scs.xml")
+        print(f"  images (SIA2): {MIRROR_URL}/__system__/siap2/sitewide/siap2.xml")
+        print(f"  spectra (SSA): {MIRROR_URL}/spectra/q/ssa/ssap.xml")
+        print(f"  registry (RegTAP): the rr schema of {MIRROR_URL}/tap")
         return 0
     installed = shutil.which("dachs") is not None
     print("mirror not running" + ("" if installed else f" ({INSTALL_HINT})"))
@@ -100,7 +106,7 @@ def start(timeout: float = 90.0, reimport: bool = False, inputs: Path | None = N
     """Start PostgreSQL and DaCHS, importing the tables when they changed."""
     inputs = inputs or _inputs_dir()
     _start_postgresql()
-    stale = [s for s in SCHEMAS if reimport or not _up_to_date(inputs / s)]
+    stale = [s for s in SCHEMAS + PRODUCT_SCHEMAS if reimport or not _up_to_date(inputs / s)]
     running = is_running()
     if stale:
         if running:  # DaCHS caches resource descriptors: restart after an import.
@@ -149,9 +155,11 @@ def _inputs_dir() -> Path:
 def _fingerprint(schema: str) -> str:
     """Hash of the resource descriptor and of the bundled files the schema is built from."""
     from astrolearn import data
-    from astrolearn.vo import mirror_data
+    from astrolearn.vo import mirror_data, mirror_products
 
     digest = hashlib.sha256((RD_DIR / schema / "q.rd").read_bytes())
+    if schema in PRODUCT_SCHEMAS:
+        digest.update(mirror_products.fingerprint(schema, MIRROR_URL))
     for qualified, datasets in mirror_data.DATASETS.items():
         if qualified.startswith(schema + "."):
             for name in datasets:
@@ -167,7 +175,7 @@ def _up_to_date(target: Path) -> bool:
 
 def _import(inputs: Path, schemas: list[str]) -> None:
     """Copy resource descriptors, write the tables as FITS and run ``dachs imp``."""
-    from astrolearn.vo import mirror_data
+    from astrolearn.vo import mirror_data, mirror_products
 
     for schema in schemas:
         target = inputs / schema
@@ -177,6 +185,9 @@ def _import(inputs: Path, schemas: list[str]) -> None:
         (target / OWNED).write_text("made by `astrolearn mirror start`\n")
         shutil.copy(RD_DIR / schema / "q.rd", target / "q.rd")
     mirror_data.write_fits(inputs, schemas)
+    mirror_products.write_inputs(inputs, schemas, MIRROR_URL)
+    if "images" in schemas:  # SIA version 2 searches ObsCore, which DaCHS sets up apart
+        _dachs("imp", "//obscore")
     for schema in schemas:
         target = inputs / schema
         for path in [target, *target.rglob("*")]:
