@@ -135,3 +135,17 @@ def test_bad_arguments_are_named(stripe82_g):
         simulate.rr_lyrae_light_curves(stripe82_g[["id", "time"]], n_per_class=1)
     with pytest.raises(ValueError, match="at least 10"):
         simulate.rr_lyrae_light_curves(stripe82_g[:5], n_per_class=1)
+
+
+def test_the_two_models_differ_only_in_the_rrab_fade(stripe82_g):
+    # Lesson 10 compares the two versions star by star: the same seed must give the same
+    # periods, amplitudes, donors and noise, and identical RRc light curves.
+    saw_curves, saw = simulate.rr_lyrae_light_curves(stripe82_g, n_per_class=5, seed=2)
+    still_curves, still = simulate.rr_lyrae_light_curves(
+        stripe82_g, n_per_class=5, model="standstill", seed=2
+    )
+    for name in ("period", "amplitude", "donor", "type"):
+        assert np.array_equal(saw[name], still[name]), name
+    is_rrc = np.isin(saw_curves["id"], saw["id"][saw["type"] == "c"])
+    assert np.array_equal(saw_curves["mag"][is_rrc], still_curves["mag"][is_rrc])
+    assert not np.allclose(saw_curves["mag"][~is_rrc], still_curves["mag"][~is_rrc])
