@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+
 import numpy as np
 import pytest
 from astrolearn import data
@@ -105,6 +107,7 @@ def test_the_noise_is_the_donors_errors():
     assert 2 * np.hypot(*coefficients[1:]) == pytest.approx(star["amplitude"], abs=0.02)
 
 
+@pytest.mark.slow
 def test_the_true_period_is_recovered_at_the_real_cadence(simulated):
     curves, truth = simulated
     ids = np.asarray(curves["id"])
@@ -149,3 +152,8 @@ def test_the_two_models_differ_only_in_the_rrab_fade(stripe82_g):
     is_rrc = np.isin(saw_curves["id"], saw["id"][saw["type"] == "c"])
     assert np.array_equal(saw_curves["mag"][is_rrc], still_curves["mag"][is_rrc])
     assert not np.allclose(saw_curves["mag"][~is_rrc], still_curves["mag"][~is_rrc])
+
+
+def test_the_examples_in_the_docstrings_are_true():
+    results = doctest.testmod(simulate)
+    assert results.attempted >= 5 and results.failed == 0
