@@ -453,3 +453,19 @@ def test_claim_the_period_alone_is_trusted_and_its_cut_falls_in_the_gap(run, str
     assert prose_number(LESSON, r"shortest RRab period \*\*([\d.]+) d\*\*") == round(
         shortest_rrab, 3
     )
+
+
+def test_claim_the_prose_states_the_model_the_code_simulates():
+    # Claim: "An RRab star brightens linearly over 10–25% of its cycle", "The model draws
+    # RRc periods up to 0.42 d and RRab periods from 0.45 d", "We simulate 250 stars of
+    # each type" and "the other 463 real stars". Checked against the module's stated
+    # ranges and the lesson's own call.
+    from astrolearn.ml import simulate
+
+    text = " ".join(LESSON.read_text().split())
+    low, high = simulate.RR_LYRAE_RANGES["ab"]["rise_fraction"]
+    assert f"linearly over {100 * low:.0f}–{100 * high:.0f}% of its cycle" in text
+    assert f"periods up to {simulate.RR_LYRAE_RANGES['c']['period'][1]} d" in text
+    assert f"RRab periods from {simulate.RR_LYRAE_RANGES['ab']['period'][0]} d" in text
+    assert "We simulate 250 stars of each type" in text and "n_per_class=250" in text
+    assert "the other 463 real stars" in text and "20 real stars classified" in text
