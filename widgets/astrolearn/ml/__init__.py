@@ -11,7 +11,9 @@ numpy only), ``outliers``, ``reduce`` (PCA, t-SNE, UMAP if installed), ``lightcu
 (Lomb-Scargle, folding, features), ``triage`` (real-time stream classification),
 ``uncertainty`` (bootstrap, calibration, prediction intervals), ``boundary`` (lines and
 circles drawn by hand, scored as classifiers; numpy only), ``transients`` (supernova
-peak times and rise times from the BTS catalogue, a peak guess marked; numpy only).
+peak times and rise times from the BTS catalogue, a peak guess marked; numpy only),
+``simulate`` (astrolearn's own simulated RR Lyrae light curves, at a real survey's
+cadence and noise, labelled as a simulation everywhere; the model is numpy only).
 
 Example
 -------
