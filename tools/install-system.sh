@@ -81,10 +81,14 @@ fi
 if [ ! -e /etc/gavo.rc ]; then
   cat >/etc/gavo.rc <<'EOF'
 [web]
+sitename: astrolearn VO mirror
 serverURL: http://127.0.0.1:8080
 bindAddress: 127.0.0.1
 serverPort: 8080
 EOF
 fi
+# The site's name is what VO clients and the validators show for the mirror's services
+# (DaCHS's default is "Unnamed data center"); add it to a file from an older set-up.
+grep -q '^sitename:' /etc/gavo.rc || sed -i '/^\[web\]/a sitename: astrolearn VO mirror' /etc/gavo.rc
 echo "system parts: installed (DaCHS $(dpkg-query -W -f='${Version}' gavodachs2-server)," \
   "PostgreSQL $(dpkg-query -W -f='${Version}' postgresql-15))"

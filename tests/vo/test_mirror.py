@@ -28,6 +28,16 @@ def test_status_lists_endpoints(mirror):
     assert "/gaiadr3/q/scs/scs.xml" in status.stdout
 
 
+def test_the_mirror_names_itself(mirror):
+    # DaCHS calls a site without a name "Unnamed data center", which VO clients show as
+    # the publisher of every service; tools/install-system.sh names it.
+    import requests
+
+    home = requests.get(f"{mirror}/", timeout=10)
+    assert "<title>astrolearn VO mirror Home</title>" in home.text
+    assert "Unnamed" not in home.text
+
+
 def test_published_columns_mimic_the_gaia_archive(mirror):
     columns = vo.tap(f"{mirror}/tap").run(
         "SELECT column_name, unit FROM tap_schema.columns WHERE table_name = 'gaiadr3.gaia_source'"
