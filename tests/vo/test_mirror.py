@@ -38,6 +38,16 @@ def test_the_mirror_names_itself(mirror):
     assert "Unnamed" not in home.text
 
 
+def test_tap_schema_tells_what_the_mirror_lacks(mirror):
+    # The cuts each field had before it was bundled reach the user through TAP_SCHEMA
+    # (tests/vo/test_mirror_data.py holds the description to the data).
+    described = vo.tap(f"{mirror}/tap").run(
+        "SELECT description FROM tap_schema.tables WHERE table_name = 'gaiadr3.gaia_source'"
+    )
+    text = " ".join(str(described[0]["description"]).split())
+    assert "was cut before it was bundled" in text and "BP and RP magnitudes are NULL" in text
+
+
 def test_published_columns_mimic_the_gaia_archive(mirror):
     columns = vo.tap(f"{mirror}/tap").run(
         "SELECT column_name, unit FROM tap_schema.columns WHERE table_name = 'gaiadr3.gaia_source'"

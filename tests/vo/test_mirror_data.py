@@ -66,3 +66,33 @@ def test_gaia_dr2_service_answers_offline_from_the_bundled_field():
     assert stars.meta["source"] == "offline snapshot"
     assert len(stars) > 0
     assert np.all(SkyCoord(ra=stars["ra"], dec=stars["dec"]).separation(centre) < 0.5 * u.deg)
+
+
+def test_the_published_description_states_each_fields_cuts_as_the_data_show():
+    # The mirror's table description tells a user what the archive has and the mirror
+    # does not: the column count, each field's size and cuts, and the NULL photometry.
+    import re
+    from pathlib import Path
+    from xml.etree import ElementTree
+
+    from astropy.coordinates import SkyCoord
+
+    descriptor = Path(mirror_data.__file__).parent / "dachs" / "gaiadr3" / "q.rd"
+    table = ElementTree.parse(descriptor).getroot().find("table")
+    text = " ".join(table.find("meta[@name='description']").text.split())
+    columns = [c.get("name") for c in table.findall("column")]
+    assert f"with {len(columns) - 1} of the archive's" in text and "field" in columns
+    gaia = mirror_data.gaia_source()
+    for field in ("pleiades", "ngc188", "cosmos"):
+        rows = gaia[gaia["field"] == field]
+        assert re.search(rf"{field}, (the )?{len(rows)} sources", text), field
+    pleiades = gaia[gaia["field"] == "pleiades"]
+    assert np.all(pleiades["phot_bp_mean_mag"].mask) and np.all(pleiades["phot_rp_mean_mag"].mask)
+    assert "its BP and RP magnitudes are NULL" in text
+    raw = data.load("gaia_pleiades")
+    centre = SkyCoord(56.87, 24.11, unit="deg")
+    assert centre.separation(SkyCoord(raw["ra"], raw["dec"], unit="deg")).max().deg < 1.01
+    assert raw["parallax"].min() > 3 and raw["phot_g_mean_mag"].max() < 18
+    assert raw["ruwe"].max() < 1.4
+    ngc188 = gaia[gaia["field"] == "ngc188"]
+    assert np.nanmax(np.asarray(ngc188["phot_g_mean_mag"], float)) < 19

@@ -14,7 +14,15 @@ The FITS input is written by `astrolearn mirror start` from astrolearn.data. -->
 
   <table id="gaia_source" onDisk="True" adql="True" primary="source_id"
       mixin="//scs#q3cindex">
-    <meta name="description">Gaia sources of the bundled fields.</meta>
+    <meta name="description">Gaia sources of three fields bundled with astrolearn, with 12
+      of the archive's more than 150 columns (and a field column of our own). Each field
+      was cut before it was bundled, so a query here finds fewer sources than the archive
+      would: pleiades, 720 sources in a cone of 1 degree around RA 56.87, Dec +24.11, with
+      parallax above 3 mas, G brighter than 18 and RUWE below 1.4; its BP and RP magnitudes
+      are NULL (the bundled file gives only BP - RP). ngc188, 4876 sources in a cone of 0.5
+      degree on NGC 188 with G brighter than 19. cosmos, the 10278 sources of the LSST
+      reference catalogue in the COSMOS field (about 2 by 2 degrees) that have a position,
+      their AB magnitudes converted to Gaia's Vega system.</meta>
     <!-- SCS VERB levels (DaCHS: VERB=1 shows verbLevel <= 10, VERB=2 <= 20, VERB=3
     all): 1 = identifier and position; 2 adds the measurements lessons use
     (default level 20); 3 adds bookkeeping and secondary columns (level 30). -->
