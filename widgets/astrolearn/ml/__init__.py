@@ -10,7 +10,9 @@ Modules: ``features`` (colours, design matrices), ``classify``, ``regress``
 (Lomb-Scargle, folding, features), ``triage`` (real-time stream classification),
 ``uncertainty`` (bootstrap, calibration, prediction intervals), ``boundary`` (lines and
 circles drawn by hand, scored as classifiers; numpy only), ``transients`` (supernova
-peak times and rise times from the BTS catalogue, a peak guess marked; numpy only).
+peak times and rise times from the BTS catalogue, a peak guess marked; numpy only),
+``networks`` (small MLPClassifier networks trained epoch by epoch, with their training
+curves).
 
 Example
 -------
