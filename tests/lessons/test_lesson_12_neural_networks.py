@@ -96,7 +96,7 @@ def test_claim_a_straight_line_sorts_about_seven_in_ten(run, stars_and_quasars):
 
 @pytest.mark.slow
 def test_claim_a_hidden_layer_beats_every_straight_line(run, stars_and_quasars):
-    # Claim: "Eight hidden neurons sort 79.5% of the test objects, against 69.5% for one
+    # Claim: "Eight hidden neurons sort 79.9% of the test objects, against 69.5% for one
     # neuron". Checked against the best straight line on the test objects (brute force),
     # which even fitted on them stays well below the network.
     values = run.values
@@ -159,40 +159,81 @@ def test_claim_the_big_network_overfits_its_300_objects(run, five_features):
 
 
 @pytest.mark.slow
-def test_claim_the_forest_wins_at_every_size_by_less_as_it_grows(run, five_features):
-    # Claim: "the forest wins at every size we tried, in every fold, but by less as the
-    # sample grows. With 500 objects it is ahead by 0.13 in accuracy, with 1,500 by 0.07,
-    # with 5,000 by only 0.01." Checked on other folds (another shuffle) of the same
-    # samples: the forest's lead at 500 objects is large, and smaller at 5,000.
+def test_claim_the_forest_is_ahead_at_every_size_by_less_as_it_grows(run, five_features):
+    # Claim: "the forest is ahead at every size we tried, by less as the sample grows.
+    # With 500 objects it leads by 0.13 in accuracy, in all 5 folds; with 1,500 by 0.08;
+    # with 4,000 by only 0.01, in 4 of the 5 folds, a lead less than twice the
+    # fold-to-fold spread of the differences (0.007). The forest is near its best with a
+    # few hundred objects; this network, with 1,347 weights, catches up only with
+    # thousands." Checked on other folds (another shuffle, 3 folds) of the same samples.
     values = run.values
     comparison = {row["size"]: row for row in values["comparison"]}
-    assert sorted(comparison) == [500, 1500, 5000]
-    assert values["forest_wins_every_fold"]
-    leads = [comparison[size]["forest_lead"] for size in (500, 1500, 5000)]
+    assert sorted(comparison) == [500, 1500, 4000]
+    leads = [comparison[size]["forest_lead"] for size in (500, 1500, 4000)]
     assert leads[0] > leads[1] > leads[2] > 0
+    assert leads[2] < 2 * comparison[4000]["fold_spread"]
+    forests = [comparison[size]["forest"] for size in (500, 1500, 4000)]
+    assert forests[0] > max(forests) - 0.03
+    assert values["comparison_network_weights"] == (5 + 1) * 32 + (32 + 1) * 32 + (32 + 1) * 3
     X, y = five_features
     shuffled = np.random.default_rng(0).permutation(len(y))
     other_folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=1)
     recomputed = {}
-    for size in (500, 5000):
+    for size in (500, 4000):
         rows = shuffled[:size]
         net = make_pipeline(
             StandardScaler(),
             MLPClassifier((32, 32), early_stopping=True, max_iter=500, random_state=0),
         )
-        forest = RandomForestClassifier(n_estimators=100, n_jobs=1, random_state=0)
+        forest = RandomForestClassifier(n_estimators=50, n_jobs=1, random_state=0)
         recomputed[size] = (
             cross_val_score(forest, X[rows], y[rows], cv=other_folds).mean()
             - cross_val_score(net, X[rows], y[rows], cv=other_folds).mean()
         )
     assert recomputed[500] > 0.05
-    assert abs(recomputed[5000]) < 0.04 and recomputed[5000] < recomputed[500] - 0.04
-    for pattern, lead in (
-        (r"ahead by \*\*([\d.]+)\*\* in accuracy", leads[0]),
-        (r"1,500 by \*\*([\d.]+)\*\*", leads[1]),
-        (r"5,000 by only \*\*([\d.]+)\*\*", leads[2]),
+    assert abs(recomputed[4000]) < 0.04 and recomputed[4000] < recomputed[500] - 0.04
+    wins = values["forest_fold_wins_by_size"]
+    for pattern, value in (
+        (r"leads by \*\*([\d.]+)\*\* in accuracy", round(leads[0], 2)),
+        (r"in all \*\*(\d)\*\* folds", wins[0]),
+        (r"1,500 by \*\*([\d.]+)\*\*", round(leads[1], 2)),
+        (r"4,000 by only \*\*([\d.]+)\*\*", round(leads[2], 2)),
+        (r"in \*\*(\d)\*\* of the 5 folds", wins[2]),
+        (r"differences \(\*\*([\d.]+)\*\*\)", round(comparison[4000]["fold_spread"], 3)),
+        (r"with \*\*([\d,]+)\*\* weights, catches up", values["comparison_network_weights"]),
     ):
-        assert percent(pattern) == round(lead, 2)
+        assert percent(pattern) == value, pattern
+
+
+@pytest.mark.slow
+def test_claim_a_smaller_network_nearly_closes_the_gap(run, five_features):
+    # Claim: "On the same 500 objects and folds, a smaller network (one hidden layer of 16
+    # neurons, without early stopping ...) scores 0.850, only 0.01 behind the forest".
+    # Checked on other folds of the same 500 objects: the small network is much closer
+    # to the forest than the 32-32 network with early stopping.
+    values = run.values
+    X, y = five_features
+    rows = np.random.default_rng(0).permutation(len(y))[:500]
+    other_folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=1)
+    small = make_pipeline(
+        StandardScaler(),
+        MLPClassifier((16,), learning_rate_init=0.01, max_iter=300, random_state=0),
+    )
+    forest = RandomForestClassifier(n_estimators=50, n_jobs=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        gap = (
+            cross_val_score(forest, X[rows], y[rows], cv=other_folds).mean()
+            - cross_val_score(small, X[rows], y[rows], cv=other_folds).mean()
+        )
+    assert abs(gap) < 0.05
+    assert values["small_network_500_gap"] < values["smallest_lead"] - 0.05
+    assert percent(r"scores \*\*([\d.]+)\*\*, only") == round(
+        values["small_network_500_accuracy"], 3
+    )
+    assert percent(r"only\n\*\*([\d.]+)\*\* behind the forest") == round(
+        values["small_network_500_gap"], 2
+    )
 
 
 @pytest.mark.slow
