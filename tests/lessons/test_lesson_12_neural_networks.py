@@ -121,7 +121,10 @@ def test_claim_the_big_network_overfits_its_300_objects(run, five_features):
     # epoch counts: more epochs, lower training loss and higher validation loss.
     values = run.values
     assert values["big_network_weights"] == (5 + 1) * 64 + (64 + 1) * 64 + (64 + 1) * 3
-    assert percent(r"The network has \*\*([\d,]+)\*\* weights") == values["big_network_weights"]
+    assert (
+        percent(r"The network has \*\*([\d,]+)\*\* weights and biases to set from 300")
+        == values["big_network_weights"]
+    )
     X, y = five_features
     X_small, X_valid, y_small, y_valid = train_test_split(
         X, y, train_size=300, test_size=3000, stratify=y, random_state=0
@@ -159,81 +162,64 @@ def test_claim_the_big_network_overfits_its_300_objects(run, five_features):
 
 
 @pytest.mark.slow
-def test_claim_the_forest_is_ahead_at_every_size_by_less_as_it_grows(run, five_features):
-    # Claim: "the forest is ahead at every size we tried, by less as the sample grows.
-    # With 500 objects it leads by 0.13 in accuracy, in all 5 folds; with 1,500 by 0.08;
-    # with 4,000 by only 0.01, in 4 of the 5 folds, a lead less than twice the
-    # fold-to-fold spread of the differences (0.007). The forest is near its best with a
-    # few hundred objects; this network, with 1,347 weights, catches up only with
-    # thousands." Checked on other folds (another shuffle, 3 folds) of the same samples.
+def test_claim_the_forest_is_ahead_at_every_size_narrowly_once_tuned(run, five_features):
+    # Claim: "the forest is ahead at every size we tried, of both networks. With the
+    # default learning rate the network trails by 0.13 in accuracy with 500 objects, by
+    # 0.08 with 1,500 and by only 0.01 with 4,000: with 500 objects it stopped after about
+    # 29 epochs on average ... With the faster learning rate it trails by only 0.022,
+    # 0.021 and 0.008 ... The network has 1,347 weights and biases". Checked on other
+    # folds (another shuffle) of the 500 objects: the forest is ahead of both, of the
+    # default network by far more; and by counting the weights by hand.
     values = run.values
-    comparison = {row["size"]: row for row in values["comparison"]}
-    assert sorted(comparison) == [500, 1500, 4000]
-    leads = [comparison[size]["forest_lead"] for size in (500, 1500, 4000)]
-    assert leads[0] > leads[1] > leads[2] > 0
-    assert leads[2] < 2 * comparison[4000]["fold_spread"]
-    forests = [comparison[size]["forest"] for size in (500, 1500, 4000)]
+    rows_by_size = {row["size"]: row for row in values["comparison"]}
+    assert sorted(rows_by_size) == [500, 1500, 4000]
+    default, faster = values["default_leads"], values["faster_leads"]
+    assert default[0] > default[1] > default[2] > 0
+    assert all(0 < lead < 0.04 for lead in faster)
+    assert all(slow > fast for slow, fast in zip(default, faster, strict=True))
+    # "with few objects the network's settings mattered more than the choice between
+    # network and forest"; "the forest needs no such tuning to be near its best with a
+    # few hundred objects".
+    assert all(default[k] - faster[k] > faster[k] for k in (0, 1))
+    forests = [row["forest"] for row in values["comparison"]]
     assert forests[0] > max(forests) - 0.03
     assert values["comparison_network_weights"] == (5 + 1) * 32 + (32 + 1) * 32 + (32 + 1) * 3
     X, y = five_features
-    shuffled = np.random.default_rng(0).permutation(len(y))
-    other_folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=1)
+    rows = np.random.default_rng(0).permutation(len(y))[:500]
+    other_folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=1)
+    forest = RandomForestClassifier(n_estimators=50, n_jobs=1, random_state=0)
+    forest_score = cross_val_score(forest, X[rows], y[rows], cv=other_folds).mean()
     recomputed = {}
-    for size in (500, 4000):
-        rows = shuffled[:size]
+    for rate in (0.001, 0.01):
         net = make_pipeline(
             StandardScaler(),
-            MLPClassifier((32, 32), early_stopping=True, max_iter=500, random_state=0),
+            MLPClassifier(
+                (32, 32),
+                learning_rate_init=rate,
+                early_stopping=True,
+                max_iter=500,
+                random_state=0,
+            ),
         )
-        forest = RandomForestClassifier(n_estimators=50, n_jobs=1, random_state=0)
-        recomputed[size] = (
-            cross_val_score(forest, X[rows], y[rows], cv=other_folds).mean()
-            - cross_val_score(net, X[rows], y[rows], cv=other_folds).mean()
+        recomputed[rate] = (
+            forest_score - cross_val_score(net, X[rows], y[rows], cv=other_folds).mean()
         )
-    assert recomputed[500] > 0.05
-    assert abs(recomputed[4000]) < 0.04 and recomputed[4000] < recomputed[500] - 0.04
-    wins = values["forest_fold_wins_by_size"]
+    assert recomputed[0.001] > 0.05
+    assert 0 < recomputed[0.01] < recomputed[0.001] - 0.03
     for pattern, value in (
-        (r"leads by \*\*([\d.]+)\*\* in accuracy", round(leads[0], 2)),
-        (r"in all \*\*(\d)\*\* folds", wins[0]),
-        (r"1,500 by \*\*([\d.]+)\*\*", round(leads[1], 2)),
-        (r"4,000 by only \*\*([\d.]+)\*\*", round(leads[2], 2)),
-        (r"in \*\*(\d)\*\* of the 5 folds", wins[2]),
-        (r"differences \(\*\*([\d.]+)\*\*\)", round(comparison[4000]["fold_spread"], 3)),
-        (r"with \*\*([\d,]+)\*\* weights, catches up", values["comparison_network_weights"]),
+        (r"trails by \*\*([\d.]+)\*\* in accuracy", round(default[0], 2)),
+        (r"by \*\*([\d.]+)\*\* with 1,500", round(default[1], 2)),
+        (r"by only \*\*([\d.]+)\*\* with 4,000", round(default[2], 2)),
+        (r"about \*\*(\d+)\*\* epochs on average", round(rows_by_size[500]["default_epochs"])),
+        (r"trails\nby only \*\*([\d.]+)\*\*,", round(faster[0], 3)),
+        (r"\*\*([\d.]+)\*\* and \*\*[\d.]+\*\*\. So", round(faster[1], 3)),
+        (r"\*\*[\d.]+\*\* and \*\*([\d.]+)\*\*\. So", round(faster[2], 3)),
+        (
+            r"The network has \*\*([\d,]+)\*\* weights and biases to set;",
+            values["comparison_network_weights"],
+        ),
     ):
         assert percent(pattern) == value, pattern
-
-
-@pytest.mark.slow
-def test_claim_a_smaller_network_nearly_closes_the_gap(run, five_features):
-    # Claim: "On the same 500 objects and folds, a smaller network (one hidden layer of 16
-    # neurons, without early stopping ...) scores 0.850, only 0.01 behind the forest".
-    # Checked on other folds of the same 500 objects: the small network is much closer
-    # to the forest than the 32-32 network with early stopping.
-    values = run.values
-    X, y = five_features
-    rows = np.random.default_rng(0).permutation(len(y))[:500]
-    other_folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=1)
-    small = make_pipeline(
-        StandardScaler(),
-        MLPClassifier((16,), learning_rate_init=0.01, max_iter=300, random_state=0),
-    )
-    forest = RandomForestClassifier(n_estimators=50, n_jobs=1, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        gap = (
-            cross_val_score(forest, X[rows], y[rows], cv=other_folds).mean()
-            - cross_val_score(small, X[rows], y[rows], cv=other_folds).mean()
-        )
-    assert abs(gap) < 0.05
-    assert values["small_network_500_gap"] < values["smallest_lead"] - 0.05
-    assert percent(r"scores \*\*([\d.]+)\*\*, only") == round(
-        values["small_network_500_accuracy"], 3
-    )
-    assert percent(r"only\n\*\*([\d.]+)\*\* behind the forest") == round(
-        values["small_network_500_gap"], 2
-    )
 
 
 @pytest.mark.slow
@@ -254,4 +240,4 @@ def test_student_version_runs_without_the_solutions():
     student = run_lesson(LESSON, True)
     for answer in ("hidden_outputs", "stop_epoch", "forest_fold_wins"):
         assert answer not in student.values
-    assert "largest_lead" in student.values  # later cells ran
+    assert "default_leads" in student.values  # later cells ran
