@@ -144,10 +144,26 @@ def interact_catch_a_transient(page) -> None:
     assert abs(brightest - peak) < 0.05, (found, peak)
 
 
+def interact_train_a_neural_network(page) -> None:
+    assert "Not trained yet" in status(page, 1)
+    page.get_by_role("button", name="Train").click()
+    wait_until(
+        page,
+        "document.querySelectorAll('.al-status')[1].innerText.includes('After 50 epochs')",
+        timeout=60_000,
+    )
+    page.get_by_role("button", name="Stop").click()
+    found = status(page, 1)
+    held_out = int(re.search(r"right for (\d+)% of the 500 objects", found).group(1))
+    # Stars and quasars are about half and half: a network that learned beats a guess.
+    assert 60 <= held_out <= 100, found
+
+
 INTERACTIONS = {
     "catch_a_transient": interact_catch_a_transient,
     "find_the_hidden_cluster": interact_find_the_hidden_cluster,
     "hr_diagram": interact_hr_diagram,
+    "train_a_neural_network": interact_train_a_neural_network,
     "you_vs_the_machine": interact_you_vs_the_machine,
 }
 

@@ -111,6 +111,25 @@ FINAL_NUMBER_ONLY = {
             "triage_recall_100 = _confirmed / arrived_pulsars",
         ),
     },
+    "12": {
+        "forward-pass": (
+            "forward-pass-test",
+            "quasar_probability = hidden_net.predict_proba(X_test_scaled)[:, 1]",
+        ),
+        "early-stopping": (
+            "early-stopping-test",
+            "_curve = list(validation_loss_curve)\n"
+            "kept_epoch = _curve.index(min(_curve[:60])) + 1\n"
+            "stop_epoch = kept_epoch + patience\n"
+            "del _curve",
+        ),
+        "paired-comparison": (
+            "paired-comparison-test",
+            "forest_fold_wins = int(np.sum(forest_smallest_scores - cross_val_score("
+            "make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes=(16,), "
+            "max_iter=1000, random_state=0)), X_smallest, y_smallest, cv=folds) > 0))",
+        ),
+    },
     "13": {
         "wider-isochrone-band": (
             "wider-isochrone-band-test",

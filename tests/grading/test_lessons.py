@@ -22,7 +22,7 @@ from grading_course import (
 
 from tests.conftest import STRICT
 
-GRADED = ("02", "04", "05", "06", "09", "13")
+GRADED = ("02", "04", "05", "06", "09", "12", "13")
 LESSONS = assignments.graded_lessons(REPO / "lessons", REPO / "course")
 
 

@@ -11,7 +11,7 @@ from harness import LESSONS_DIR, lesson_path
 from structure import structure_problems
 
 # The lessons that nbgrader assignments are made from need graded exercises.
-GRADED = {2, 4, 5, 6, 9, 13}
+GRADED = {2, 4, 5, 6, 9, 12, 13}
 #: The lesson numbers, from the folders lessons/NN-slug/ (the eleven core lessons and
 #: the ones added after them).
 NUMBERS = sorted(int(path.parent.name[:2]) for path in LESSONS_DIR.glob("[0-9][0-9]-*/lesson.md"))

@@ -13,7 +13,9 @@ numpy only), ``outliers``, ``reduce`` (PCA, t-SNE, UMAP if installed), ``lightcu
 circles drawn by hand, scored as classifiers; numpy only), ``transients`` (supernova
 peak times and rise times from the BTS catalogue, a peak guess marked; numpy only),
 ``simulate`` (astrolearn's own simulated RR Lyrae light curves, at a real survey's
-cadence and noise, labelled as a simulation everywhere; the model is numpy only).
+cadence and noise, labelled as a simulation everywhere; the model is numpy only),
+``networks`` (small MLPClassifier networks trained epoch by epoch, with their training
+curves).
 
 Example
 -------
