@@ -112,5 +112,12 @@ def test_the_mirror_serves_the_spectrum_through_ssa(mirror):
 def test_auto_uses_the_mirror_when_live_is_down(mirror, refused_url):
     vo.config.settings.endpoints["sia2"] = refused_url
     vo.config.settings.endpoints["ssa"] = refused_url
-    assert vo.image_search("NGC 6819", 5 * u.arcmin).meta["source"] == "mirror"
-    assert vo.spectrum_search(AGC100051, 1 * u.arcmin).meta["source"] == "mirror"
+    images = vo.image_search("NGC 6819", 5 * u.arcmin)
+    assert images.meta["source"] == "mirror"
+    host = refused_url.split("/")[2]
+    assert host in images.meta["fallback_reason"]  # says which service failed, and why
+    # Asked again at once, the live service rests, and the result says that too.
+    again = vo.image_search("NGC 6819", 5 * u.arcmin)
+    assert "failed moments ago" in again.meta["fallback_reason"], again.meta
+    spectra = vo.spectrum_search(AGC100051, 1 * u.arcmin)
+    assert spectra.meta["source"] == "mirror" and spectra.meta["fallback_reason"]

@@ -196,20 +196,17 @@ def _search(kind, center, radius, backend, timeout) -> Table:
     seconds = config.check_timeout(timeout)
     live = config.settings.endpoints.get(kind, LIVE[kind])
     mirror = f"{config.settings.mirror_url.rstrip('/')}/{MIRROR_PATHS[kind]}"
+    live_rests = chosen == "auto" and bool(live) and config.live_paused(live)
     plan = {
         "live": [(live, seconds, config.settings.retries)],
         "mirror": [(mirror, seconds, config.settings.retries)],
         "auto": [
-            (
-                None if live and config.live_paused(live) else live,
-                config.settings.auto_live_timeout,
-                0,
-            ),
+            (None if live_rests else live, config.settings.auto_live_timeout, 0),
             (mirror, seconds, 1),
         ],
         "offline": [],
     }[chosen]
-    failures = []
+    failures = [config.pause_reason(live)] if live_rests else []
     for url, seconds_one, retries in plan:
         if url is None:
             if chosen == "live":
@@ -228,12 +225,12 @@ def _search(kind, center, radius, backend, timeout) -> Table:
             )
         except ServiceUnavailableError as error:
             if url == live:
-                config.pause_live(url)
+                config.pause_live(url, str(error))
             if chosen != "auto":
                 raise
             failures.append(str(error))
             continue
-        return _finish(table, "mirror" if url == mirror else "live", url, kind)
+        return _finish(table, "mirror" if url == mirror else "live", url, kind, failures)
     table = _offline(kind, position, circle)
     if failures:
         table.meta["fallback_reason"] = "; ".join(failures)
@@ -270,7 +267,7 @@ def _ask(kind, url, position, circle, seconds) -> Table:
     return Table(rows=rows, names=SPECTRUM_COLUMNS) if rows else Table(names=SPECTRUM_COLUMNS)
 
 
-def _finish(table: Table, source: str, service: str, kind: str) -> Table:
+def _finish(table: Table, source: str, service: str, kind: str, failures: list[str]) -> Table:
     if len(table) == 0:
         what = "images" if kind == "sia2" else "spectra"
         raise EmptyResultError(f"no {what} on {service} ({source}) overlap the search circle")
@@ -280,6 +277,8 @@ def _finish(table: Table, source: str, service: str, kind: str) -> Table:
         "service": service,
         "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+    if failures:  # the mirror answered because the live service did not
+        table.meta["fallback_reason"] = "; ".join(failures)
     return table
 
 
