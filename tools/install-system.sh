@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Install the system parts the tests use: Debian's Chromium (browser tests) and
-# GAVO DaCHS with PostgreSQL 15 and pg_sphere (the local VO server of
-# `astrolearn mirror`). Needs root; otherwise it only says what to install, and the
+# Install the system parts the tests use: Debian's Chromium (browser tests), STILTS
+# (the IVOA validators taplint and votlint, run on the mirror) and GAVO DaCHS with
+# PostgreSQL 15 and pg_sphere (the local VO server of `astrolearn mirror`). Needs root; otherwise it only says what to install, and the
 # tests that need a missing part are skipped (or fail under CI, where nothing may be
 # skipped). Idempotent: a second run changes nothing.
 set -euo pipefail
-packages=(chromium fonts-dejavu-core)
+packages=(chromium fonts-dejavu-core stilts)
 dachs_packages=(postgresql postgresql-15-pgsphere postgresql-15-q3c gavodachs2-server)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
@@ -25,10 +25,10 @@ export DEBIAN_FRONTEND=noninteractive
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
 fi
-browser_missing=()
-for p in "${packages[@]}"; do installed "$p" || browser_missing+=("$p"); done
-if [ ${#browser_missing[@]} -gt 0 ]; then
-  apt-get install -y -qq "${browser_missing[@]}" >/dev/null
+tools_missing=()
+for p in "${packages[@]}"; do installed "$p" || tools_missing+=("$p"); done
+if [ ${#tools_missing[@]} -gt 0 ]; then
+  apt-get install -y -qq "${tools_missing[@]}" >/dev/null
 fi
 
 # --- GAVO DaCHS (owned by the VO layer, see widgets/astrolearn/vo/README.md) ---------

@@ -107,11 +107,13 @@ def start(timeout: float = 90.0, reimport: bool = False, inputs: Path | None = N
     inputs = inputs or _inputs_dir()
     _start_postgresql()
     stale = [s for s in SCHEMAS + PRODUCT_SCHEMAS if reimport or not _up_to_date(inputs / s)]
+    site_changed = _install_site_config()
     running = is_running()
+    if (stale or site_changed) and running:
+        # DaCHS caches resource descriptors and its configuration: restart after a change.
+        _dachs("serve", "stop")
+        running = False
     if stale:
-        if running:  # DaCHS caches resource descriptors: restart after an import.
-            _dachs("serve", "stop")
-            running = False
         _import(inputs, stale)
     if running:
         print("mirror already running")
@@ -150,6 +152,29 @@ def _inputs_dir() -> Path:
     )
     text = answer.stdout.strip()
     return Path(text) if answer.returncode == 0 and text else Path("/var/gavo/inputs")
+
+
+def _install_site_config() -> bool:
+    """Write the mirror's ``userconfig.rd`` (its TAP examples) to DaCHS's configuration.
+
+    Returns True when the file was written, so that a running server is restarted. An
+    operator's own ``userconfig.rd`` (one that does not name astrolearn) is left alone.
+    """
+    answer = subprocess.run(
+        ["dachs", "config", "configDir"], capture_output=True, text=True, timeout=60
+    )
+    folder = Path(answer.stdout.strip() or "/var/gavo/etc")
+    ours = (RD_DIR / "userconfig.rd").read_text(encoding="utf-8")
+    target = folder / "userconfig.rd"
+    present = target.read_text(encoding="utf-8") if target.exists() else None
+    if present == ours:
+        return False
+    if present is not None and "astrolearn" not in present:
+        print(f"{target} is not astrolearn's: the mirror's TAP examples are not published")
+        return False
+    target.write_text(ours, encoding="utf-8")
+    target.chmod(0o644)  # DaCHS runs as user gavo
+    return True
 
 
 def _fingerprint(schema: str) -> str:
