@@ -44,7 +44,7 @@ from astrolearn.vo.errors import (
 )
 from astrolearn.vo.inputs import parse_center, parse_radius
 from astrolearn.vo.resolve import resolve
-from astrolearn.vo.transport import timeout_session, translate, with_retries
+from astrolearn.vo.transport import timeout_session, with_retries
 
 #: Public services asked by the ``live`` backend (override in ``config.settings.endpoints``
 #: as ``"sia2"`` and ``"ssa"``). GAVO's data centre runs the same software as the mirror.
@@ -176,13 +176,9 @@ def fetch(access_url: str, timeout: float | None = None) -> fits.HDUList:
         answer.raise_for_status()
         return answer.content
 
-    try:
-        content = with_retries(call, access_url, seconds, config.settings.retries, 0.5)
-    except Exception as error:
-        translated = translate(error, access_url, seconds)
-        if translated is None or translated is error:
-            raise
-        raise translated from error
+    content = with_retries(
+        call, access_url, seconds, config.settings.retries, config.settings.backoff
+    )
     try:
         return fits.HDUList.fromstring(content)
     except (OSError, ValueError) as error:
