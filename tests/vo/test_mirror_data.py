@@ -96,3 +96,11 @@ def test_the_published_description_states_each_fields_cuts_as_the_data_show():
     assert raw["ruwe"].max() < 1.4
     ngc188 = gaia[gaia["field"] == "ngc188"]
     assert np.nanmax(np.asarray(ngc188["phot_g_mean_mag"], float)) < 19
+    assert "cone of 0.5 degree on NGC 188" in text
+    ngc188_sky = SkyCoord(ngc188["ra"], ngc188["dec"], unit="deg")
+    centre = SkyCoord(ngc188_sky.cartesian.mean(), representation_type="cartesian")
+    assert centre.separation(ngc188_sky).max().deg == pytest.approx(0.5, abs=0.02)
+    assert "about 2 by 2 degrees" in text
+    cosmos = gaia[gaia["field"] == "cosmos"]
+    for axis in ("ra", "dec"):
+        assert np.ptp(np.asarray(cosmos[axis], float)) == pytest.approx(2.0, abs=0.15)

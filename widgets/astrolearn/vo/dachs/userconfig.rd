@@ -7,14 +7,15 @@ examples), where TOPCAT and taplint read them; each runs on the mirror as it sta
 		<doc>Examples for TAP querying</doc>
 		<meta name="_example" title="Pleiades candidates by proper motion">
 			The Pleiades share one motion across the sky: a box in proper motion
-			picks the cluster out of the field stars of its bundled cone.
+			picks the cluster out of the field stars of its bundled cone (the
+			box of the data's provenance: 15 to 25 and -50 to -40 mas/yr).
 
 			.. tapquery::
 
 				SELECT source_id, ra, dec, parallax, pmra, pmdec, phot_g_mean_mag
 				FROM gaiadr3.gaia_source
 				WHERE field = 'pleiades'
-				  AND pmra BETWEEN 15 AND 25 AND pmdec BETWEEN -55 AND -40
+				  AND pmra BETWEEN 15 AND 25 AND pmdec BETWEEN -50 AND -40
 		</meta>
 		<meta name="_example" title="A cone around NGC 188">
 			Every Gaia source within a quarter of a degree of the old open
