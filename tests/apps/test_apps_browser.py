@@ -147,9 +147,13 @@ def interact_catch_a_transient(page) -> None:
 def interact_train_a_neural_network(page) -> None:
     assert "Not trained yet" in status(page, 1)
     page.get_by_role("button", name="Train").click()
+    # Wait for at least 50 epochs, not for exactly 50: the message after 50 epochs shows
+    # for a fraction of a second before the next step replaces it, and a slow poll can
+    # miss it.
     wait_until(
         page,
-        "document.querySelectorAll('.al-status')[1].innerText.includes('After 50 epochs')",
+        "(document.querySelectorAll('.al-status')[1].innerText.match(/After (\\d+) epochs/)"
+        " || [0, 0])[1] >= 50",
         timeout=60_000,
     )
     page.get_by_role("button", name="Stop").click()
