@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 import psutil
-from astrolearn import serve
+from astrolearn import content, serve
 from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
@@ -147,7 +147,7 @@ def main() -> int:
     args = parser.parse_args()
     apps = args.apps or [path.stem for path in serve.app_sources()]
     build = Path(tempfile.mkdtemp(prefix="bench-apps-"))
-    serve.build_apps(serve.APPS, build / "apps")
+    serve.build_apps(content.folder("apps"), build / "apps")
     rows = {app: {} for app in apps}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -228,7 +228,9 @@ def open_page(browser, app_server, artifacts_dir) -> Iterator[Callable]:
 def run_app(name: str) -> dict:
     """Run the app ``apps/<name>.md`` in this process; its global names, widgets and all."""
     import jupytext
-    from astrolearn.serve import APPS
+    from astrolearn import content
+
+    APPS = content.folder("apps")
 
     _load("appkit", APPS / "appkit.py")  # under the name the app sources import
     source = APPS / f"{name}.md"

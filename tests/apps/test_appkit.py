@@ -17,11 +17,13 @@ import ipywidgets as widgets
 import jupytext
 import numpy as np
 import pytest
-from astrolearn.serve import APPS, app_sources
+from astrolearn import content
+from astrolearn.serve import app_sources
 from PIL import Image
 
 from tests.apps.conftest import _load
 
+APPS = content.folder("apps")
 appkit = _load("appkit", APPS / "appkit.py")  # under the name the app sources import
 
 

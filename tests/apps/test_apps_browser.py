@@ -12,8 +12,10 @@ import re
 import time
 
 import pytest
-from astrolearn.serve import APPS as APP_FOLDER
+from astrolearn import content
 from astrolearn.serve import app_sources
+
+APP_FOLDER = content.folder("apps")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -9,11 +9,12 @@ import re
 
 import numpy as np
 import pytest
-from astrolearn import data
-from astrolearn.serve import APPS as APP_FOLDER
+from astrolearn import content, data
 
 from tests.apps.conftest import assert_fits_and_accessible, run_app, serious_axe_violations
 from tests.apps.test_apps_browser import assert_clean, press, status, wait_until
+
+APP_FOLDER = content.folder("apps")
 
 APP = "/voila/render/catch_a_transient.ipynb"
 IAU_NAME = re.compile(r"^\w+ \((ZTF\w+)\)")  # how a supernova is named on the page

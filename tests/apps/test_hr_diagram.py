@@ -7,11 +7,12 @@ import re
 
 import numpy as np
 import pytest
-from astrolearn import data
-from astrolearn.serve import APPS as APP_FOLDER
+from astrolearn import content, data
 
 from tests.apps.conftest import assert_fits_and_accessible, run_app
 from tests.apps.test_apps_browser import assert_clean, wait_until
+
+APP_FOLDER = content.folder("apps")
 
 APP = "/voila/render/hr_diagram.ipynb"
 

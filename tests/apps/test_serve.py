@@ -11,10 +11,11 @@ from pathlib import Path
 import jupytext
 import psutil
 import pytest
-from astrolearn import serve
+from astrolearn import content, serve
 
 from tests.servers import wait_for_url
 
+APP_FOLDER = content.folder("apps")
 APPS = [path.stem for path in serve.app_sources()]
 
 BROKEN_APP = """---
@@ -41,7 +42,7 @@ def app_folder(folder: Path, **sources: str) -> Path:
     apps.mkdir()
     for stem, text in sources.items():
         (apps / f"{stem}.md").write_text(text)
-    shutil.copytree(serve.APPS / "template", apps / "template")
+    shutil.copytree(APP_FOLDER / "template", apps / "template")
     return apps
 
 
@@ -52,13 +53,13 @@ def test_every_app_is_a_myst_notebook_with_a_title_goal_and_picture():
         assert notebook.metadata["kernelspec"]["name"] == "python3", path.name
         title, goal = serve._title_and_goal(path.read_text())
         assert title and len(goal) > 40, f"{path.name}: needs a '# title' and a goal line"
-        assert (serve.APPS / "pictures" / f"{path.stem}.png").exists(), (
+        assert (APP_FOLDER / "pictures" / f"{path.stem}.png").exists(), (
             f"no picture for {path.stem}"
         )
 
 
 def test_build_writes_apps_gallery_and_template(tmp_path):
-    stems = serve.build_apps(serve.APPS, tmp_path / "apps")
+    stems = serve.build_apps(APP_FOLDER, tmp_path / "apps")
     assert stems == APPS
     built = sorted(p.name for p in (tmp_path / "apps").glob("*.ipynb"))
     assert built == sorted(f"{stem}.ipynb" for stem in APPS), "apps only: the gallery is HTML"
@@ -156,7 +157,7 @@ def test_app_pages_load_only_installed_extensions_the_apps_need(tmp_path):
     from jupyterlab_server.config import get_federated_extensions
     from voila.utils import get_voila_labextensions_path
 
-    serve.build_apps(serve.APPS, tmp_path)
+    serve.build_apps(APP_FOLDER, tmp_path)
     installed = get_federated_extensions(get_voila_labextensions_path())
     allowed = serve.lab_extensions(tmp_path)
     # A renamed or missing extension would leave app pages without their plots.

@@ -39,6 +39,8 @@ import sys
 import time
 from pathlib import Path
 
+from astrolearn import content  # standard library only
+
 # The backends of astrolearn.vo.config (not imported here: the CLI must stay light).
 VO_BACKENDS = ("auto", "live", "mirror", "offline")
 # Read by the book's Sphinx extension (jupyter-book/_ext/astrolearn_site.py).
@@ -54,20 +56,26 @@ __all__ = [
 ]
 
 
-def default_book_dir() -> Path:
-    """Return the ``jupyter-book/`` folder of this checkout.
+def default_book_dir(content_root: Path | str | None = None) -> Path:
+    """Return the ``jupyter-book/`` folder of the content root (:mod:`astrolearn.content`).
 
-    Returns
-    -------
-    pathlib.Path
-        ``<repository>/jupyter-book`` (``widgets/astrolearn`` is two levels below the root).
+    Parameters
+    ----------
+    content_root : path, optional
+        The ``--content`` option; by default ``ASTROLEARN_CONTENT``, else the content
+        installed with astrolearn, or the clone's folders.
+
+    Raises
+    ------
+    astrolearn.content.ContentError
+        If the content root has no ``jupyter-book/_config.yml``.
 
     Examples
     --------
     >>> default_book_dir().joinpath("_config.yml").is_file()
     True
     """
-    return Path(__file__).resolve().parents[2] / "jupyter-book"
+    return content.folder("jupyter-book", content_root)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -75,15 +83,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--book",
         type=Path,
+        metavar="DIR",
         default=None,
-        help="book folder with _config.yml and _toc.yml (default: this checkout's jupyter-book/)",
+        help="book folder with _config.yml and _toc.yml (default: the content root's "
+        "jupyter-book/)",
     )
     parser.add_argument(
         "--output",
         type=Path,
+        metavar="DIR",
         default=None,
-        help="folder that receives _build/ (default: the book folder); the HTML is in "
-        "OUTPUT/_build/html and the execution cache in OUTPUT/_build/.jupyter_cache",
+        help="folder that receives _build/; the HTML is in OUTPUT/_build/html and the "
+        "execution cache in OUTPUT/_build/.jupyter_cache (default: the book folder in a "
+        "clone; the book installed with astrolearn needs a folder named here)",
     )
     parser.add_argument(
         "--instructor",
@@ -104,13 +116,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=1800,
         help="seconds before the whole build is stopped (default: 1800)",
     )
+    content.add_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Build the book; return 0 on success, 1 on any warning or failed notebook."""
     try:
         html_dir = build(
-            args.book,
+            args.book if args.book is not None else default_book_dir(args.content),
             args.output,
             vo_backend=args.vo_backend,
             timeout=args.timeout,
@@ -139,7 +152,8 @@ def build(
         Folder with ``_config.yml`` and ``_toc.yml``; default :func:`default_book_dir`.
     output_dir : path, optional
         Folder that receives ``_build/``; default ``book_dir`` (``book_dir/_build/instructor``
-        for the instructor build).
+        for the instructor build). Required when ``book_dir`` is the book installed with
+        the package, which is never written to.
     vo_backend : str
         ``ASTROLEARN_VO_BACKEND`` for the executing kernels: ``offline`` (default) makes
         the pages reproducible, from the bundled snapshots.
@@ -158,6 +172,9 @@ def build(
     ------
     FileNotFoundError
         If ``book_dir`` has no ``_config.yml``.
+    ValueError
+        If ``timeout`` or ``vo_backend`` is invalid, or ``output_dir`` is missing for the
+        book installed with the package.
     RuntimeError
         If Jupyter Book is missing, the build reports a warning or error, or a notebook
         failed to execute (the message names each notebook).
@@ -177,6 +194,11 @@ def build(
         raise ValueError(f"vo_backend must be one of {VO_BACKENDS}, got {vo_backend!r}")
     if importlib.util.find_spec("jupyter_book") is None:
         raise RuntimeError("Jupyter Book 1 is missing: pip install 'astrolearn[book]'")
+    if output_dir is None and content.is_installed(book_dir):
+        raise ValueError(
+            "the book installed with astrolearn is not written to: name a folder for the "
+            "website, for example: astrolearn book --output my-site"
+        )
     if output_dir is None:
         output_dir = book_dir / "_build" / "instructor" if instructor else book_dir
     output_dir = Path(output_dir)
@@ -276,6 +298,8 @@ def package_fingerprint() -> str:
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
         if not path.is_file() or "__pycache__" in path.parts:
+            continue
+        if content.is_installed(path):  # the book's own sources: jupyter-cache follows them
             continue
         digest.update(path.relative_to(package).as_posix().encode())
         if path.suffix in {".py", ".js", ".mjs", ".css", ".json", ".ecsv", ".rd"}:

@@ -4,6 +4,7 @@ Each sub-command lives in its own module, which provides ``configure(parser)`` t
 its options and ``run(args) -> int`` (or ``configure_<name>``/``run_<name>`` when one
 module serves two commands). Those modules import only the standard library at top
 level, so that building the parser stays fast; the heavy imports happen in ``run``.
+Help is plain text and shows every option's default.
 """
 
 from __future__ import annotations
@@ -12,6 +13,13 @@ import argparse
 import importlib
 import sys
 
+import astrolearn
+
+DESCRIPTION = (
+    "astrolearn: lessons in astroinformatics on real survey data. Serve the public apps, "
+    "open the lessons in JupyterLab, build the course website, grade assignments."
+)
+EPILOG = "Run 'astrolearn COMMAND --help' for the options of a command."
 COMMANDS = {
     "serve": ("astrolearn.serve", "serve the gallery and the apps with Voila (offline)"),
     "lab": ("astrolearn.serve", "open JupyterLab on the lessons"),
@@ -22,8 +30,40 @@ COMMANDS = {
 }
 
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help as written (line breaks kept), with each option's default added to its text.
+
+    Options whose text already names their default, flags and options without a
+    default are left as they are.
+    """
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if (
+            not action.option_strings
+            or "default" in text
+            or default is None
+            or default is False
+            or default == argparse.SUPPRESS
+        ):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose sub-commands and steps share its help format."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="astrolearn", description=__doc__.splitlines()[0])
+    parser = Parser(prog="astrolearn", description=DESCRIPTION, epilog=EPILOG)
+    parser.add_argument(
+        "--version", action="version", version=f"astrolearn {astrolearn.__version__}"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
@@ -50,7 +90,13 @@ def main(argv: list[str] | None = None) -> int:
         print(args.unavailable, file=sys.stderr)
         return 2
     run = getattr(args.module, f"run_{args.command_name}", None) or args.module.run
-    return int(run(args) or 0)
+    from astrolearn.content import ContentError
+
+    try:
+        return int(run(args) or 0)
+    except ContentError as error:
+        print(f"astrolearn {args.command}: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

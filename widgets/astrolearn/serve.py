@@ -23,16 +23,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import atexit
+import errno
 import html
 import os
 import shutil
+import socket
 import sys
 import tempfile
 from contextlib import nullcontext
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-APPS = REPO / "apps"
+from astrolearn import content  # standard library only
+
 #: The gallery page, written by ``build_apps`` beside the apps' folder.
 GALLERY = "gallery.html"
 #: Largest websocket message a visitor may send (app_guard.py): widget state updates
@@ -131,8 +133,13 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
         "--base-url", default="/", help="URL prefix when served behind a reverse proxy"
     )
     parser.add_argument(
-        "--apps", type=Path, default=APPS, help="folder of the app sources (MyST .md)"
+        "--apps",
+        type=Path,
+        metavar="DIR",
+        default=None,
+        help="folder of the app sources, MyST .md (default: the content root's apps/)",
     )
+    content.add_option(parser)
 
 
 def configure_lab(parser: argparse.ArgumentParser) -> None:
@@ -142,19 +149,57 @@ def configure_lab(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
     parser.add_argument(
         "--lessons",
-        default=str(REPO / "lessons"),
-        help="folder of lessons to open (default: the course's lessons/; edits are saved there)",
+        type=Path,
+        metavar="DIR",
+        default=None,
+        help="folder of lessons to open; edits are saved there (default: the content "
+        "root's lessons/; the lessons installed with astrolearn are better copied first)",
     )
+    content.add_option(parser)
 
 
-def app_sources(folder: Path = APPS) -> list[Path]:
-    """The app sources: every MyST notebook in ``folder`` except its README, sorted.
+def port_taken(host: str, port: int) -> bool:
+    """Whether another program listens on ``host:port`` already (port 0 is never taken).
+
+    Asked before a server starts, so that a busy port gets a sentence saying what to
+    do instead of the server's traceback.
 
     Examples
     --------
-    >>> [p.stem for p in app_sources()][:1]  # doctest: +SKIP
-    ['explore_the_sky']
+    >>> port_taken("127.0.0.1", 0)
+    False
     """
+    if port == 0:
+        return False
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # As the servers do: a port left in TIME_WAIT by a stopped server is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            return error.errno == errno.EADDRINUSE
+    return False
+
+
+def _busy_port_message(command: str, port: int) -> str:
+    return (
+        f"{command}: port {port} is in use by another program (another astrolearn "
+        f"{command}?). Stop that one, or choose another port: astrolearn {command} "
+        "--port 8899 (--port 0 picks a free one and prints it)."
+    )
+
+
+def app_sources(folder: Path | None = None) -> list[Path]:
+    """The app sources: every MyST notebook in ``folder`` except its README, sorted.
+
+    ``folder`` defaults to the content root's ``apps/`` (:mod:`astrolearn.content`).
+
+    Examples
+    --------
+    >>> [p.stem for p in app_sources()][:1]
+    ['catch_a_transient']
+    """
+    folder = content.folder("apps") if folder is None else folder
     return sorted(
         path
         for path in folder.glob("*.md")
@@ -225,7 +270,7 @@ def build_apps(source: Path, target: Path) -> list[str]:
 
     Examples
     --------
-    >>> build_apps(APPS, Path(tempfile.mkdtemp()))  # doctest: +SKIP
+    >>> build_apps(content.folder("apps"), Path(tempfile.mkdtemp()))  # doctest: +SKIP
     ['catch_a_transient', 'explore_the_sky', ...]
     """
     import jupytext
@@ -550,11 +595,15 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.max_starting < 1 or args.max_waiting < 0:
         print("serve: --max-starting must be >= 1 and --max-waiting >= 0", file=sys.stderr)
         return 2
+    if port_taken(args.host, args.port):
+        print(_busy_port_message("serve", args.port), file=sys.stderr)
+        return 2
+    source = args.apps if args.apps is not None else content.folder("apps", args.content)
     build = Path(tempfile.mkdtemp(prefix="astrolearn-apps-"))
     atexit.register(shutil.rmtree, build, ignore_errors=True)
     root = build / "apps"
     try:
-        apps = build_apps(Path(args.apps), root)
+        apps = build_apps(Path(source), root)
     except FileNotFoundError as error:
         print(f"serve: {error}", file=sys.stderr)
         return 2
@@ -586,6 +635,10 @@ LAB_CONFIG = Path(__file__).resolve().parent / "lab_config"
 
 def run_lab(args: argparse.Namespace) -> int:
     """Run JupyterLab on the lessons, bound to ``args.host``."""
+    if port_taken(args.host, args.port):
+        print(_busy_port_message("lab", args.port), file=sys.stderr)
+        return 2
+    lessons = args.lessons if args.lessons is not None else content.folder("lessons", args.content)
     command = [
         sys.executable,
         "-m",
@@ -593,7 +646,9 @@ def run_lab(args: argparse.Namespace) -> int:
         "lab",
         f"--ServerApp.ip={args.host}",
         f"--ServerApp.port={args.port}",
-        f"--ServerApp.root_dir={args.lessons}",
+        f"--ServerApp.root_dir={lessons}",
+        # JupyterLab would otherwise move to the next free port without a word.
+        "--ServerApp.port_retries=0",
     ]
     if args.no_browser:
         command.append("--no-browser")

@@ -24,9 +24,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[3]
-LESSONS_DIR = REPO / "lessons"
-COURSE_DIR = REPO / "course"
+from astrolearn import content
 
 TAG_SOLUTION, TAG_TEST, TAG_WRITTEN = "exercise", "exercise-test", "exercise-written"
 # Tags that only steer the book's rendering; in an assignment every cell is shown.
@@ -248,12 +246,15 @@ def summarize(lesson: Path, name: str | None = None) -> AssignmentSummary:
     return summary
 
 
-def graded_lessons(lessons_dir: Path = LESSONS_DIR, course_dir: Path = COURSE_DIR) -> dict:
+def graded_lessons(lessons_dir: Path | None = None, course_dir: Path | None = None) -> dict:
     """Map assignment name to lesson path for the lessons listed in ``assignments.toml``.
 
     ``course_dir/assignments.toml`` lists lesson number prefixes (``graded = ["02", ...]``);
-    a listed lesson folder that does not exist yet is skipped.
+    a listed lesson folder that does not exist yet is skipped. Both folders default to
+    those of the content root (:mod:`astrolearn.content`).
     """
+    lessons_dir = content.folder("lessons") if lessons_dir is None else lessons_dir
+    course_dir = content.folder("course") if course_dir is None else course_dir
     config = Path(course_dir) / "assignments.toml"
     prefixes = tomllib.loads(config.read_text())["graded"] if config.exists() else None
     found = {}

@@ -2,6 +2,7 @@
 
 Steps (each is a sub-command; ``cycle`` runs them in order)::
 
+    astrolearn grade init DIR                             # a course folder of one's own
     astrolearn grade generate-sources [ASSIGNMENT ...]   # lessons/*.md -> course/source/
     astrolearn grade release ASSIGNMENT [--exchange]      # nbgrader generate_assignment
     astrolearn grade students add ID [ID ...]             # nbgrader db student add
@@ -12,9 +13,12 @@ Steps (each is a sub-command; ``cycle`` runs them in order)::
     astrolearn grade export [--to grades.csv]             # nbgrader export (CSV)
     astrolearn grade cycle ASSIGNMENT --from DIR          # all of the above
 
-nbgrader runs as a subprocess in the course folder (``--course``, default the repository's
-``course/``), so its ``nbgrader_config.py`` applies. Only the standard library is
-imported at module level (the ``astrolearn`` parser must stay fast).
+nbgrader runs as a subprocess in the course folder (``--course``, default the content
+root's ``course/``, see :mod:`astrolearn.content`), so its ``nbgrader_config.py``
+applies. The course installed with the package is never written to: ``init`` copies it
+to a folder of one's own. nbgrader's own log goes in full to ``reports/nbgrader.log`` in
+the course; the terminal shows its warnings and errors and one line per run. Only the
+standard library is imported at module level (the ``astrolearn`` parser must stay fast).
 """
 
 from __future__ import annotations
@@ -34,30 +38,57 @@ import time
 import warnings
 from pathlib import Path
 
+from astrolearn import content  # standard library only
+
 from . import sandbox  # standard library only
 
 _CHECKSUM_WARNING = re.compile(r"Attribute 'checksum' for cell (\S+) has changed")
 _GRADING_LINE = re.compile(r"(?:Sanitizing|Autograding|Grading) .*?submitted[/\\]([^/\\]+)[/\\]")
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    """Add the ``grade`` options and steps to ``parser``."""
-    from . import assignments
-
+def _folder_options(parser: argparse.ArgumentParser, *, repeated: bool = False) -> None:
+    """``--course``, ``--lessons`` and ``--content``; ``repeated`` for a step's parser,
+    whose defaults are left out so that a value given before the step is kept."""
+    unset = argparse.SUPPRESS if repeated else None
     parser.add_argument(
         "--course",
         type=Path,
-        default=assignments.COURSE_DIR,
-        help="nbgrader course folder (default: the repository's course/)",
+        metavar="DIR",
+        default=unset,
+        help="nbgrader course folder (default: the content root's course/; start one of "
+        "your own with: astrolearn grade init DIR)",
     )
     parser.add_argument(
         "--lessons",
         type=Path,
-        default=assignments.LESSONS_DIR,
-        help="folder of lessons/NN-slug/lesson.md sources",
+        metavar="DIR",
+        default=unset,
+        help="folder of NN-slug/lesson.md sources (default: the content root's lessons/)",
     )
+    content.add_option(parser, repeated=repeated)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the ``grade`` options and steps to ``parser``.
+
+    The folder options are accepted before and after the step
+    (``grade --course D release X`` and ``grade release X --course D``).
+    """
+    _folder_options(parser)
+    shared = argparse.ArgumentParser(add_help=False)
+    _folder_options(shared, repeated=True)
     steps = parser.add_subparsers(dest="step", metavar="STEP", required=True)
-    gen = steps.add_parser("generate-sources", help="write course/source/ from the lessons")
+    init = steps.add_parser(
+        "init",
+        help="start a course folder of your own from the content root's course/",
+        description="Copy the course settings (nbgrader_config.py, assignments.toml, guides) "
+        "into DIR, a new or empty folder; then grade with --course DIR.",
+        parents=[shared],
+    )
+    init.add_argument("folder", metavar="DIR")
+    gen = steps.add_parser(
+        "generate-sources", help="write course/source/ from the lessons", parents=[shared]
+    )
     gen.add_argument("assignments", nargs="*", help="default: all graded lessons")
     helps = {
         "release": "generate the source and the student version (nbgrader generate_assignment)",
@@ -67,7 +98,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "cycle": "release, collect, autograde, feedback and export in one go",
     }
     for name, text in helps.items():
-        step = steps.add_parser(name, help=text, description=text)
+        step = steps.add_parser(name, help=text, description=text, parents=[shared])
         step.add_argument("assignment")
         if name in ("release", "feedback", "cycle"):
             step.add_argument(
@@ -98,10 +129,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
                 help="folder of submissions (default: nbgrader collect)",
             )
             step.add_argument("--to", type=Path, help="grades CSV (default: course/grades.csv)")
-    students = steps.add_parser("students", help="add students to the gradebook")
+    students = steps.add_parser("students", help="add students to the gradebook", parents=[shared])
     students.add_argument("action", choices=["add", "list"])
     students.add_argument("ids", nargs="*")
-    collect = steps.add_parser("collect", help="copy submissions into submitted/")
+    collect = steps.add_parser(
+        "collect", help="copy submissions into submitted/", parents=[shared]
+    )
     collect.add_argument("assignment")
     collect.add_argument(
         "--from",
@@ -109,17 +142,36 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="folder with <student>/<assignment>.ipynb (default: exchange)",
     )
-    export = steps.add_parser("export", help="export all grades to CSV")
+    export = steps.add_parser("export", help="export all grades to CSV", parents=[shared])
     export.add_argument("--to", type=Path, help="CSV path (default: course/grades.csv)")
+
+
+#: Steps that read the lessons (the others need only the course).
+_READ_LESSONS = ("generate-sources", "release", "autograde", "cycle")
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen step; returns the exit status."""
-    course = args.course.resolve()
-    if not (course / "nbgrader_config.py").exists():
-        print(f"--course {course}: no nbgrader_config.py there", file=sys.stderr)
-        return 2
     step = args.step
+    if step == "init":
+        return init(Path(args.folder), content.folder("course", args.content))
+    course = (args.course or content.folder("course", args.content)).resolve()
+    if not (course / "nbgrader_config.py").exists():
+        print(
+            f"--course {course}: no nbgrader_config.py there. Start a course folder with: "
+            f"astrolearn grade init {course}",
+            file=sys.stderr,
+        )
+        return 2
+    if content.is_installed(course):
+        print(
+            f"the course installed with astrolearn ({course}) is not written to. Start one "
+            "of your own: astrolearn grade init my-course, then add --course my-course",
+            file=sys.stderr,
+        )
+        return 2
+    if step in _READ_LESSONS and args.lessons is None:
+        args.lessons = content.folder("lessons", args.content)
     if step == "generate-sources":
         return generate_sources(course, args.lessons, args.assignments)
     if step == "students":
@@ -130,6 +182,14 @@ def run(args: argparse.Namespace) -> int:
         return export(course, args.to)
     if step == "collect":
         return collect(course, args.assignment, args.source_dir)
+    released = course / "release" / args.assignment / f"{args.assignment}.ipynb"
+    if step in ("check", "autograde") and not released.is_file():
+        print(
+            f"{args.assignment} is not released in {course}, so there is nothing to grade "
+            f"against: astrolearn grade release {args.assignment} --course {course}",
+            file=sys.stderr,
+        )
+        return 2
     if step == "check":
         from .integrity import report
 
@@ -144,12 +204,42 @@ def run(args: argparse.Namespace) -> int:
             args.timeout,
             args.student,
             args.strict,
-            hidden=(args.lessons,),
+            hidden=_hidden(args),
             budget=args.budget,
         )
     if step == "feedback":
         return feedback(course, args.assignment, args.exchange)
     return cycle(course, args)
+
+
+def _hidden(args: argparse.Namespace) -> tuple[Path, ...]:
+    """The lessons and every other copy of them: they hold the solutions, which the
+    grading kernel must not read (a wheel carries the book's copy as a real folder)."""
+    folders = [Path(args.lessons).resolve(), *content.lesson_folders(args.content)]
+    return tuple(dict.fromkeys(folders))
+
+
+#: What ``init`` copies: the settings and the guides, never generated folders or grades.
+COURSE_FILES = ("nbgrader_config.py", "assignments.toml", "EXERCISES.md", "INSTRUCTORS.md")
+
+
+def init(target: Path, template: Path) -> int:
+    """Copy the course settings of ``template`` into ``target``, a new or empty folder."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        print(
+            f"{target} exists and is not an empty folder: name a new folder for the course",
+            file=sys.stderr,
+        )
+        return 2
+    target.mkdir(parents=True, exist_ok=True)
+    for name in COURSE_FILES:
+        if (template / name).is_file():
+            shutil.copyfile(template / name, target / name)
+    print(
+        f"course folder {target} ready (lessons graded: see {target / 'assignments.toml'}). "
+        f"Next: astrolearn grade release ASSIGNMENT --course {target}"
+    )
+    return 0
 
 
 def cycle(course: Path, args: argparse.Namespace) -> int:
@@ -168,7 +258,7 @@ def cycle(course: Path, args: argparse.Namespace) -> int:
             args.timeout,
             None,
             args.strict,
-            hidden=(args.lessons,),
+            hidden=_hidden(args),
             budget=args.budget,
         ),
         lambda: feedback(course, args.assignment, args.exchange),
@@ -204,27 +294,42 @@ NOT_ALL_GRADED = 4
 STOPPED = 124
 
 
-def nbgrader(course: Path, *arguments: str, echo=None, env: dict | None = None, stop=None) -> int:
-    """Run ``nbgrader ARGUMENTS`` in the course folder, printing its log lines.
+#: nbgrader's log lines and their level: ``[AutogradeApp | WARNING] ...``, and the
+#: ``INFO  [alembic...]`` lines of its gradebook migrations.
+_LOG_LEVEL = re.compile(r"^\[[^]|]*\|\s*([A-Z]+)\]|^([A-Z]+)\s+\[alembic")
+#: Levels whose lines the terminal does not show (they stay in reports/nbgrader.log).
+_QUIET_LEVELS = ("DEBUG", "INFO")
 
-    ``echo(line)`` may rewrite or drop (return None) each log line. ``stop()``, asked
-    every second, ends the run (nbgrader and its kernels) when it returns True; the
-    status is then ``STOPPED``.
+
+def nbgrader(course: Path, *arguments: str, echo=None, env: dict | None = None, stop=None) -> int:
+    """Run ``nbgrader ARGUMENTS`` in the course folder and summarise its log.
+
+    The whole log is appended to ``reports/nbgrader.log`` in the course; the terminal
+    shows its warnings and errors (with the lines that follow them, such as a
+    traceback), what ``echo`` rewrites, and one closing line. ``echo(line)`` may rewrite
+    or drop (return None) each log line. ``stop()``, asked every second, ends the run
+    (nbgrader and its kernels) when it returns True; the status is then ``STOPPED``.
     """
     command = [sys.executable, "-m", "nbgrader", *arguments]
-    print("$", "nbgrader", *arguments, flush=True)
     # nbgrader runs `alembic` (gradebook migrations) from PATH: use this environment's.
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     env = {**os.environ, "PATH": path, **(env or {})}
+    log_path = course / "reports" / "nbgrader.log"
+    log_path.parent.mkdir(exist_ok=True)
     stopped = threading.Event()
-    with subprocess.Popen(
-        command,
-        cwd=course,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    ) as process:
+    level, quiet = "", 0
+    with (
+        log_path.open("a", encoding="utf-8") as log,
+        subprocess.Popen(
+            command,
+            cwd=course,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        ) as process,
+    ):
+        log.write(f"$ nbgrader {' '.join(arguments)}\n")
 
         def watch() -> None:
             while process.poll() is None:
@@ -237,10 +342,20 @@ def nbgrader(course: Path, *arguments: str, echo=None, env: dict | None = None, 
         if stop is not None:
             threading.Thread(target=watch, daemon=True).start()
         for line in process.stdout:
-            line = echo(line) if echo else line
-            if line is not None:
-                print(line, end="", flush=True)
-    return STOPPED if stopped.is_set() else process.returncode
+            log.write(line)
+            found = _LOG_LEVEL.match(line)
+            level = (found.group(1) or found.group(2)) if found else level
+            shown = echo(line) if echo else line
+            if shown is None:
+                continue
+            if shown == line and level in _QUIET_LEVELS:
+                quiet += 1
+                continue
+            print(shown, end="", flush=True)
+    status = STOPPED if stopped.is_set() else process.returncode
+    outcome = {0: "done", STOPPED: "stopped"}.get(status, f"failed (exit status {status})")
+    print(f"nbgrader {arguments[0]}: {outcome}; {quiet} routine log lines in {log_path}")
+    return status
 
 
 def generate_sources(course: Path, lessons: Path, names: list[str] | None = None) -> int:
@@ -250,14 +365,25 @@ def generate_sources(course: Path, lessons: Path, names: list[str] | None = None
     graded = assignments.graded_lessons(lessons, course)
     unknown = sorted(set(names or ()) - set(graded))
     if unknown:
-        print(
-            f"unknown assignment(s) {unknown}; graded lessons: {sorted(graded)}", file=sys.stderr
-        )
+        print(_not_graded(unknown[0], lessons, course, sorted(graded)), file=sys.stderr)
         return 2
     for name in names or sorted(graded):
         assignments.write_source(graded[name], course, name)
         print("wrote", course / "source" / name, "-", assignments.summarize(graded[name], name))
     return 0
+
+
+def _not_graded(name: str, lessons: Path, course: Path, graded: list[str]) -> str:
+    """What to do about an assignment name that is no graded lesson."""
+    choices = ", ".join(graded) or "none yet"
+    if (Path(lessons) / name / "lesson.md").is_file():
+        number = name.split("-", 1)[0]
+        return (
+            f"lesson {name} is not graded: {course / 'assignments.toml'} does not list "
+            f'"{number}". Add it there if the lesson has exercise-test cells (see '
+            f"EXERCISES.md), or choose a graded lesson: {choices}"
+        )
+    return f"no lesson {name} in {lessons}; the graded lessons are: {choices}"
 
 
 def release(course: Path, lessons: Path, name: str, exchange: bool = False) -> int:
@@ -269,7 +395,8 @@ def release(course: Path, lessons: Path, name: str, exchange: bool = False) -> i
         if code:
             return code
     elif not (course / "source" / name).is_dir():
-        print(f"no lesson and no source/{name}/ for assignment {name!r}", file=sys.stderr)
+        graded = sorted(assignments.graded_lessons(lessons, course))
+        print(_not_graded(name, lessons, course, graded), file=sys.stderr)
         return 2
     code = nbgrader(course, "generate_assignment", name, "--force")
     if code or not exchange:
@@ -486,6 +613,7 @@ def _autograde_run(course, name, students, timeout, hidden, budget, expected, st
         match = _GRADING_LINE.search(line)
         if match and match.group(1) != current["student"]:
             current.update(student=match.group(1), since=time.monotonic())
+            return f"  autograding {current['student']}\n"  # progress, in place of the log
         if "ERROR" in line and current["student"]:
             errors.setdefault(current["student"], line.split("ERROR", 1)[1].strip(" |]")[:300])
         warning = _CHECKSUM_WARNING.search(line)
@@ -552,6 +680,13 @@ def sandbox_env(course: Path, hidden: tuple = (), budget: float | None = None) -
 
 def feedback(course: Path, name: str, exchange: bool = False) -> int:
     """Write feedback HTML for every graded student (and release it through the exchange)."""
+    if not any((course / "autograded").glob(f"*/{name}")):
+        print(
+            f"no submission of {name} is graded yet, so there is no feedback to write: "
+            f"astrolearn grade collect {name} --from DIR, then astrolearn grade autograde {name}",
+            file=sys.stderr,
+        )
+        return 2
     code = nbgrader(course, "generate_feedback", name, "--force")
     if code or not exchange:
         return code
