@@ -44,7 +44,7 @@ ENV = "ASTROLEARN_CONTENT"
 #: What each part of a content root holds, and the file pattern that proves it is there.
 PARTS = {
     "lessons": ("lessons/NN-slug/lesson.md", "*/lesson.md"),
-    "apps": ("the app sources apps/*.md", "*.md"),
+    "apps": ("apps/*.md", "*.md"),
     "course": ("course/nbgrader_config.py", "nbgrader_config.py"),
     "jupyter-book": ("jupyter-book/_config.yml", "_config.yml"),
 }

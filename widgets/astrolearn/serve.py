@@ -153,7 +153,8 @@ def configure_lab(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         default=None,
         help="folder of lessons to open; edits are saved there (default: the content "
-        "root's lessons/; the lessons installed with astrolearn are better copied first)",
+        "root's lessons/; the lessons installed with astrolearn are first copied to "
+        "./astrolearn-lessons)",
     )
     content.add_option(parser)
 
@@ -631,6 +632,19 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 LAB_CONFIG = Path(__file__).resolve().parent / "lab_config"
+#: Where ``lab`` copies the installed lessons, in the folder it is started from.
+LESSONS_COPY = "astrolearn-lessons"
+
+
+def _own_copy(lessons: Path, copy: Path) -> Path:
+    """The learner's copy of the installed lessons, made once: edits are saved there,
+    never into the installed package, and a later ``lab`` opens them again."""
+    if not copy.exists():
+        shutil.copytree(lessons, copy)
+        print(
+            f"astrolearn lab: copied the lessons to {copy}; your edits are saved there", flush=True
+        )
+    return copy
 
 
 def run_lab(args: argparse.Namespace) -> int:
@@ -639,6 +653,8 @@ def run_lab(args: argparse.Namespace) -> int:
         print(_busy_port_message("lab", args.port), file=sys.stderr)
         return 2
     lessons = args.lessons if args.lessons is not None else content.folder("lessons", args.content)
+    if content.is_installed(lessons):
+        lessons = _own_copy(lessons, Path.cwd() / LESSONS_COPY)
     command = [
         sys.executable,
         "-m",

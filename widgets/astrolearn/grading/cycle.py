@@ -13,8 +13,9 @@ Steps (each is a sub-command; ``cycle`` runs them in order)::
     astrolearn grade export [--to grades.csv]             # nbgrader export (CSV)
     astrolearn grade cycle ASSIGNMENT --from DIR          # all of the above
 
-nbgrader runs as a subprocess in the course folder (``--course``, default the content
-root's ``course/``, see :mod:`astrolearn.content`), so its ``nbgrader_config.py``
+nbgrader runs as a subprocess in the course folder (``--course``, default the current
+folder when it holds ``nbgrader_config.py``, else the content root's ``course/``, see
+:mod:`astrolearn.content`), so its ``nbgrader_config.py``
 applies. The course installed with the package is never written to: ``init`` copies it
 to a folder of one's own. nbgrader's own log goes in full to ``reports/nbgrader.log`` in
 the course; the terminal shows its warnings and errors and one line per run. Only the
@@ -55,8 +56,9 @@ def _folder_options(parser: argparse.ArgumentParser, *, repeated: bool = False) 
         type=Path,
         metavar="DIR",
         default=unset,
-        help="nbgrader course folder (default: the content root's course/; start one of "
-        "your own with: astrolearn grade init DIR)",
+        help="nbgrader course folder (default: the current folder if it holds "
+        "nbgrader_config.py, else the content root's course/; start one of your own "
+        "with: astrolearn grade init DIR)",
     )
     parser.add_argument(
         "--lessons",
@@ -146,6 +148,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     export.add_argument("--to", type=Path, help="CSV path (default: course/grades.csv)")
 
 
+def _default_course(content_root: Path | None) -> Path:
+    """The current folder when it is a course (as for plain nbgrader), else the content's."""
+    here = Path.cwd()
+    if (here / "nbgrader_config.py").is_file():
+        return here
+    return content.folder("course", content_root)
+
+
 #: Steps that read the lessons (the others need only the course).
 _READ_LESSONS = ("generate-sources", "release", "autograde", "cycle")
 
@@ -155,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
     step = args.step
     if step == "init":
         return init(Path(args.folder), content.folder("course", args.content))
-    course = (args.course or content.folder("course", args.content)).resolve()
+    course = (args.course or _default_course(args.content)).resolve()
     if not (course / "nbgrader_config.py").exists():
         print(
             f"--course {course}: no nbgrader_config.py there. Start a course folder with: "
