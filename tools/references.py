@@ -199,6 +199,47 @@ REFERENCES = {
         "35",
         2020,
     ),
+    "2021A&A...649A...1G": (
+        "Gaia Collaboration and Brown, A. G. A. and others",
+        "Gaia Early Data Release 3. Summary of the contents and survey properties",
+        "A&A",
+        "649",
+        "A1",
+        2021,
+    ),
+    "2016A&A...595A...1G": (
+        "Gaia Collaboration and Prusti, T. and others",
+        "The Gaia mission",
+        "A&A",
+        "595",
+        "A1",
+        2016,
+    ),
+    "2010AJ....140.1868W": (
+        "Wright, E. L. and others",
+        "The Wide-field Infrared Survey Explorer (WISE): Mission Description and Initial "
+        "On-orbit Performance",
+        "AJ",
+        "140",
+        "1868",
+        2010,
+    ),
+    "1984ApJ...278L...1N": (
+        "Neugebauer, G. and others",
+        "The Infrared Astronomical Satellite (IRAS) mission",
+        "ApJ",
+        "278",
+        "L1",
+        1984,
+    ),
+    "2009ApJ...697.1071A": (
+        "Atwood, W. B. and others",
+        "The Large Area Telescope on the Fermi Gamma-Ray Space Telescope Mission",
+        "ApJ",
+        "697",
+        "1071",
+        2009,
+    ),
 }
 
 

@@ -90,25 +90,52 @@ widget = sub_once(
 )
 # anywidget abandons a widget whose module + initialize() take over 2 s; parsing 2.6 MB
 # and compiling Aladin Lite's WebAssembly can take that long on a busy laptop. So the
-# module stays small, and render() (which may be async, with no time limit) loads
-# Aladin Lite from the synced trait `_aladin_lite` (once per page), then waits until
-# the element is on the page with a width: Aladin Lite measures its canvas at creation.
+# module stays small, and render() (which may be async, with no time limit) imports
+# Aladin Lite as a static file (astrolearn/static_files.py: a URL named by its content,
+# cached by the browser, imported once per page), then waits until the element is on
+# the page with a width: Aladin Lite measures its canvas at creation.
 widget = sub_once(
     rf"async function ({N})\(\{{model:({N})\}}\)\{{await {re.escape(library)}\.init\}}"
     rf"function ({N})\(\{{model:({N}),el:({N})\}}\)\{{",
     rf"async function \1({{model:\2}}){{}}async function \3({{model:\4,el:\5}}){{"
-    rf"{library}=await __astrolearnLoad(\4);await {library}.init;await __astrolearnShown(\5);",
+    rf"{library}=await __astrolearnLoad(\4,\5);await {library}.init;await __astrolearnShown(\5);",
     widget, "initialize() and render()",
+)
+# The synced trait `_layers` (HiPS image layers with opacities, astrolearn.ui.sky) is
+# applied like ipyaladin's own traits: at render, then on every change.
+widget = sub_once(
+    rf"overlay_survey_opacity:({N})=>\{{let ({N})=this\.aladin\.getOverlayImageLayer\(\);"
+    rf"\2&&\2\.setOpacity\(\1\)\}}\}}",
+    lambda m: m.group(0)[:-1] + f",_layers:e=>__astrolearnLayers({library},this.aladin,e)}}",
+    widget, "the overlay opacity handler",
 )
 if re.search(r"https://(esm\.sh|unpkg\.com|cdn\.jsdelivr\.net|cdnjs)", widget):
     raise SystemExit("vendor-js: the widget code still imports from a CDN")
 
 helpers = (
+    # Where astrolearn's static files are: beneath the server's base URL in JupyterLab
+    # and Voila (their page config), beneath the content root's _static in the book.
+    "const __astrolearnRoot=()=>{const c=document.getElementById('jupyter-config-data');"
+    "if(c){try{const b=JSON.parse(c.textContent).baseUrl;if(typeof b==='string')return new "
+    "URL(b.replace(/\\/?$/,'/')+'astrolearn/',location.href).href}catch(e){}}return new URL("
+    "(document.documentElement.dataset.content_root??'./')+'_static/astrolearn/',"
+    "location.href).href;};\n"
     "const __astrolearnShown=(el)=>new Promise((resolve)=>{const check=()=>"
     "el.isConnected&&el.clientWidth>0?resolve():setTimeout(check,50);check();});\n"
-    "const __astrolearnLoad=(model)=>{globalThis.__astrolearnAladinLite??=import("
-    "URL.createObjectURL(new Blob([model.get('_aladin_lite')],{type:'text/javascript'})))"
-    ".then((m)=>m.default);return globalThis.__astrolearnAladinLite;};\n"
+    "const __astrolearnLoad=async(model,el)=>{const url=__astrolearnRoot()+"
+    "model.get('_aladin_lite_path');globalThis.__astrolearnAladinLite??=import(url)"
+    ".then((m)=>m.default);try{return await globalThis.__astrolearnAladinLite}catch(error)"
+    "{globalThis.__astrolearnAladinLite=undefined;el.textContent="
+    "`The sky viewer could not load Aladin Lite from ${url}.`;throw error}};\n"
+    # Layers are named; a layer whose URL changed is made anew, the others only take
+    # their new opacity. Relative URLs are astrolearn's local tile sets.
+    "const __astrolearnLayers=(A,aladin,layers)=>{const shown=aladin.__astrolearnShown??="
+    "new Map();const root=__astrolearnRoot();for(const [name,url] of [...shown])"
+    "if(!layers.some((x)=>x.name===name&&x.url===url)){aladin.removeImageLayer(name);"
+    "shown.delete(name)}for(const x of layers){let layer=aladin.getOverlayImageLayer(x.name);"
+    "if(shown.get(x.name)!==x.url||!layer){layer=aladin.setOverlayImageLayer(A.imageHiPS("
+    "new URL(x.url,root).href,{name:x.title}),x.name);shown.set(x.name,x.url)}"
+    "layer.setOpacity(x.opacity)}};\n"
 )
 header = (
     "/* Written by astrolearn's tools/vendor-js.sh from {what}: {versions}.\n"

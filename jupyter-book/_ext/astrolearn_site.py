@@ -39,6 +39,9 @@ site: their exercise cells are removed (input and output) and their written answ
 model answers and rubrics are dropped. ``astrolearn book --instructor`` sets
 ``ASTROLEARN_BOOK_INSTRUCTOR=1``, and then every solution and model answer is shown in
 a drop-down, for teachers.
+
+6. The sky viewer's files. Aladin Lite and the bundled HiPS tiles are copied into the
+site's ``_static/astrolearn/`` once the pages are written (see ``publish_sky_files``).
 """
 
 from __future__ import annotations
@@ -390,6 +393,18 @@ def _wrap_code_cell_renderer() -> None:
     MditRenderMixin.render_nb_cell_code = render_nb_cell_code
 
 
+def publish_sky_files(app, exception) -> None:
+    """Aladin Lite and the sky's tiles into the site's ``_static/astrolearn``.
+
+    The sky viewer's widget state names them instead of holding them (the widget's
+    module finds them beneath the page's content root; astrolearn/static_files.py).
+    """
+    if exception is None and app.builder.format == "html":
+        from astrolearn import static_files
+
+        static_files.publish(Path(app.outdir) / "_static" / static_files.PREFIX)
+
+
 def setup(app) -> dict[str, Any]:
     """Register the handler late, after the theme and extensions added their assets."""
     _BOOK_DIR[:] = [Path(app.confdir)]
@@ -398,4 +413,5 @@ def setup(app) -> dict[str, Any]:
     app.connect("html-page-context", drop_duplicate_assets, priority=900)
     # Before myst-nb's own handler (priority 500) adds the widget state to the page.
     app.connect("html-page-context", drop_stale_widget_buffers, priority=400)
+    app.connect("build-finished", publish_sky_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

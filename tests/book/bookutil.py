@@ -26,6 +26,30 @@ def copy_book_settings(folder: Path) -> None:
             shutil.copy(source, folder / name)
 
 
+#: What makes a Markdown page a MyST notebook that the book executes.
+MYST_NOTEBOOK_HEADER = """\
+---
+jupytext:
+  text_representation: {format_name: myst}
+kernelspec: {display_name: Python 3, language: python, name: python3}
+---
+
+"""
+
+
+def build_one_page_book(folder: Path, name: str, source: str) -> Build:
+    """Build, with this project's settings, a book of one notebook page ``name``.
+
+    ``source`` is the page's MyST Markdown, without the notebook header.
+    """
+    book = folder / "jupyter-book"
+    book.mkdir()
+    copy_book_settings(book)
+    (book / "_toc.yml").write_text(f"format: jb-book\nroot: {name}\n", encoding="utf-8")
+    (book / f"{name}.md").write_text(MYST_NOTEBOOK_HEADER + source, encoding="utf-8")
+    return build_book(book)
+
+
 def load_module(path: Path, name: str):
     """Import a file by path under a unique module name (conftests share one name)."""
     import importlib.util

@@ -9,19 +9,13 @@ from __future__ import annotations
 
 import pytest
 from astrolearn.ui.quiz import MAX_ANSWER_CHARS, Choice, MultipleChoice, Numeric
-from bookutil import build_book, copy_book_settings
+from bookutil import build_one_page_book
 
 from tests.apps.conftest import serious_axe_violations
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 LESSON = """\
----
-jupytext:
-  text_representation: {format_name: myst}
-kernelspec: {display_name: Python 3, language: python, name: python3}
----
-
 # A quiz
 
 ```{code-cell} ipython3
@@ -67,12 +61,7 @@ TYPED = [
 
 @pytest.fixture(scope="module")
 def quiz_page(tmp_path_factory):
-    book = tmp_path_factory.mktemp("quiz-book") / "jupyter-book"
-    book.mkdir()
-    copy_book_settings(book)
-    (book / "_toc.yml").write_text("format: jb-book\nroot: quiz\n", encoding="utf-8")
-    (book / "quiz.md").write_text(LESSON, encoding="utf-8")
-    built = build_book(book)
+    built = build_one_page_book(tmp_path_factory.mktemp("quiz-book"), "quiz", LESSON)
     assert built.returncode == 0, built.log[-3000:]
     return built.html / "quiz.html"
 

@@ -159,10 +159,9 @@ def write_notebook(folder: Path, name: str, *cells: str) -> Path:
 def render_notebook(browser, voila_server, notebook_dir, artifacts_dir, request) -> Callable:
     """Render code cells as a Voila page; returns the Playwright page.
 
-    The page has ``console_errors`` (console errors and uncaught exceptions, as text)
-    and ``failed_requests`` (URLs); ``our_errors(page)`` filters out Voila's own noise.
-    A screenshot is saved in the artifacts folder when
-    the test ends.
+    The page has ``console_errors`` (console errors and uncaught exceptions, as text),
+    ``failed_requests`` and ``requests`` (URLs); ``our_errors(page)`` filters out
+    Voila's own noise. A screenshot is saved in the artifacts folder when the test ends.
     """
     pages = []
 
@@ -175,6 +174,8 @@ def render_notebook(browser, voila_server, notebook_dir, artifacts_dir, request)
         page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
         page.on("pageerror", lambda e: page.console_errors.append(f"uncaught: {e}"))
         page.on("requestfailed", lambda r: page.failed_requests.append(r.url))
+        page.requests = []
+        page.on("request", lambda r: page.requests.append(r.url))
         page.goto(f"{voila_server.url}/voila/render/{name}.ipynb", timeout=timeout * 1000)
         # Voila replaces its spinner by the outputs when every cell has run.
         page.wait_for_selector(".jp-OutputArea-output", timeout=timeout * 1000)

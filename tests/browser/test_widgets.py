@@ -71,6 +71,37 @@ def test_sky_viewer_draws_the_offline_image(render_notebook):
     assert our_errors(page) == []
 
 
+TWO_SKIES = """
+from astrolearn.ui import SkyViewer
+display(SkyViewer(offline=True, height=250), SkyViewer(offline=True, height=250))
+"""
+
+
+#: Bytes that came over the network for a URL (Resource Timing: 0 from the cache).
+TRANSFERRED = """url => performance.getEntriesByName(url).map(e => e.transferSize)
+    .reduce((a, b) => a + b, 0)"""
+
+
+def test_aladin_lite_is_one_cached_file_not_widget_state(render_notebook):
+    page = render_notebook(TWO_SKIES, name="two_skies")
+    page.wait_for_function(
+        "document.querySelectorAll('.aladin-widget canvas').length >= 2", timeout=60_000
+    )
+    fetched = [url for url in page.requests if "aladin-lite.js" in url]
+    assert len(fetched) == 1, fetched  # two viewers, one download
+    assert "aladin-lite.js?v=" in fetched[0]
+    downloaded = page.evaluate(TRANSFERRED, fetched[0])
+    assert downloaded > 500_000  # gzipped: Aladin Lite is 2.6 MB as it is
+    # A reload takes it from the browser's cache: nothing comes over the network.
+    page.reload()
+    page.wait_for_function(
+        "document.querySelectorAll('.aladin-widget canvas').length >= 2", timeout=60_000
+    )
+    assert page.evaluate(TRANSFERRED, fetched[0]) == 0
+    assert _wait_for_drawing(page, ".aladin-widget", minimum=2000) >= 2000
+    assert our_errors(page) == []
+
+
 def test_explorer_and_sky_render_linked(render_notebook):
     page = render_notebook(LINKED, name="explorer_sky")
     page.wait_for_selector(".aladin-widget canvas", timeout=60_000)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -33,10 +35,23 @@ def test_bundle_is_local_and_matches_ipyaladin():
     for cdn in ("esm.sh", "unpkg.com", "jsdelivr", "cdnjs"):
         assert cdn not in module
     assert f"aladin-lite {ipyaladin.__aladin_lite_version__}" in module[:300]
-    # Aladin Lite itself travels in a synced trait, loaded by render().
-    assert widget._aladin_lite == (STATIC / "aladin-lite.js").read_text()
-    assert len(widget._aladin_lite) > 2_000_000 and "_aladin_lite" in module
     assert (STATIC / "aladin-lite-LICENSE.txt").exists()
+
+
+def test_synced_state_holds_no_aladin_lite_code():
+    widget = OfflineAladin()
+    state = widget.get_state()
+    code = (STATIC / "aladin-lite.js").read_text()
+    assert "_aladin_lite" not in state
+    # All of it, the widget module included, is a small part of Aladin Lite's size.
+    size = len(json.dumps(state, default=str))
+    assert size < 20_000 < len(code) // 100, size
+    assert code[-2000:] not in json.dumps(state, default=str)
+    # The module imports it from a URL that names the file's content.
+    path = state["_aladin_lite_path"]
+    digest = hashlib.sha256((STATIC / "aladin-lite.js").read_bytes()).hexdigest()
+    assert path.startswith("static/aladin-lite.js?v=") and digest.startswith(path.split("=")[1])
+    assert "_aladin_lite_path" in widget._esm
 
 
 def test_offline_viewer_shows_dss_image_of_ngc6819_without_servers():

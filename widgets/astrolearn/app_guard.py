@@ -91,16 +91,20 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 #: from this server only, talk to it only, and may be framed only by its own pages.
 #: Inline scripts and styles stay allowed because Voila's template and the widget
 #: libraries write them; ``blob:`` because anywidget (ipyaladin) imports its code from
-#: a blob URL.
+#: a blob URL. Aladin Lite compiles WebAssembly (``'wasm-unsafe-eval'``, which allows
+#: no JavaScript eval) that it fetches from a ``data:`` URL inside its own code, reads
+#: catalogues that ipyaladin hands it as ``blob:`` URLs, and may show the HiPS surveys
+#: of the CDS (``CDS_HIPS``) when the server is online.
+CDS_HIPS = "https://alasky.cds.unistra.fr https://alaskybis.cds.unistra.fr"
 SECURITY_HEADERS = {
     "Content-Security-Policy": "; ".join(
         [
             "default-src 'self'",
-            "script-src 'self' 'unsafe-inline' blob:",
+            "script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval' blob:",
             "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data: blob:",
+            f"img-src 'self' data: blob: {CDS_HIPS}",
             "font-src 'self' data:",
-            "connect-src 'self'",
+            f"connect-src 'self' data: blob: {CDS_HIPS}",
             "worker-src 'self' blob:",
             "object-src 'none'",
             "base-uri 'self'",

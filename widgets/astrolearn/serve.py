@@ -57,12 +57,18 @@ APP_EXTENSIONS = [
 #: draws (benchmarks/bench_apps.py), so apps drawn with plain bqplot go without.
 OPTIONAL_EXTENSIONS = {
     # astrolearn's widgets draw with bqplot-gl; ours keeps bqplot's selectors
-    # working on its marks (labextension/).
-    ("bqplot_gl", "astrolearn.ui", "from astrolearn import ui"): [
+    # working on its marks (labextension/). Importing one module of astrolearn.ui
+    # (``from astrolearn.ui.sky_bands import ...``) brings no plot.
+    (
+        "bqplot_gl",
+        "from astrolearn.ui import",
+        "import astrolearn.ui",
+        "from astrolearn import ui",
+    ): [
         "bqplot-gl",
         "@astrolearn/d3-event",
     ],
-    ("ipyaladin", "SkyViewer"): ["anywidget"],  # ipyaladin is an anywidget
+    ("ipyaladin", "SkyViewer", "MultiBandSky"): ["anywidget"],  # ipyaladin is an anywidget
 }
 
 
@@ -344,18 +350,26 @@ def voila_arguments(args: argparse.Namespace, root: Path) -> list[str]:
 
 
 def reporting_voila(xheaders: bool = False):
-    """Voila that can be given port 0: it binds a free port and logs the one it got.
+    """Voila that can be given port 0 and that serves astrolearn's static files.
 
-    Stock Voila tries a port, and on port 0 logs ``:0``; a caller that picks a free
-    port itself races every other process (a kernel's ports) until Voila binds it.
-    With ``xheaders``, a visitor's address is read from the headers a reverse proxy
-    sets (tornado's ``X-Real-Ip``, else the last ``X-Forwarded-For`` entry).
+    Given port 0, it binds a free port and logs the one it got. Stock Voila tries a
+    port, and on port 0 logs ``:0``; a caller that picks a free port itself races every
+    other process (a kernel's ports) until Voila binds it. With ``xheaders``, a
+    visitor's address is read from the headers a reverse proxy sets (tornado's
+    ``X-Real-Ip``, else the last ``X-Forwarded-For`` entry). The static files are
+    Aladin Lite and the sky's tiles (``static_files.py``).
     """
     from tornado.httpserver import HTTPServer
     from tornado.netutil import bind_sockets
     from voila.app import Voila
 
+    from astrolearn import static_files
+
     class ReportingVoila(Voila):
+        def init_handlers(self) -> list:
+            # Aladin Lite and the sky's tiles, as cached files (static_files.py).
+            return static_files.handlers(self.server_url) + super().init_handlers()
+
         def listen(self) -> None:
             application, held = self.app, None
             if self.port == 0:

@@ -1,7 +1,8 @@
 """Real survey datasets bundled with astrolearn, usable with no network.
 
 Every dataset is an astropy Table with a unit and a description on each physical
-column, and its provenance and citation in ``meta``.
+column, and its provenance and citation in ``meta``. All-sky maps in four wavelengths,
+as HiPS tile sets for Aladin Lite, are in :mod:`astrolearn.data.sky`.
 
 Examples
 --------

@@ -16,10 +16,12 @@ from .palette import OKABE_ITO, class_colours
 from .query import QueryPanel
 from .quiz import Choice, MultipleChoice, Numeric, Quiz
 from .sky import OfflineAladin, SkyViewer
+from .sky_bands import MultiBandSky
 
 __all__ = [
     "OKABE_ITO",
     "Choice",
+    "MultiBandSky",
     "MultipleChoice",
     "Numeric",
     "OfflineAladin",

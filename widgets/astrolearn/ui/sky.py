@@ -2,17 +2,16 @@
 
 ipyaladin 0.8 loads Aladin Lite from a CDN at run time, so offline its widget stays
 blank. :class:`OfflineAladin` is ipyaladin's widget with the same Python API, whose
-JavaScript is the npm ``aladin-lite`` bundle shipped in ``astrolearn/static`` (written
-by ``tools/vendor-js.sh``). Offline, a real DSS image of NGC 6819 is the base layer and
+JavaScript imports the npm ``aladin-lite`` bundle shipped in ``astrolearn/static`` (written by
+``tools/vendor-js.sh``) as a static file that the browser caches
+(``astrolearn.static_files``). Offline, a real DSS image of NGC 6819 is the base layer and
 no survey servers are contacted; online, the usual HiPS surveys are used.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import socket
-from pathlib import Path
 
 import ipywidgets as widgets
 import numpy as np
@@ -21,20 +20,16 @@ from astropy.table import Table
 from ipyaladin import Aladin, Marker
 from ipyaladin.utils.call_store import CallStore
 
+from astrolearn.static_files import STATIC, aladin_lite_path
+
 from ._selection import Selection
 from .palette import OKABE_ITO, SELECTION_COLOUR
 
-STATIC = Path(__file__).resolve().parents[1] / "static"
 OFFLINE_IMAGE = "dss_ngc6819"
 ONLINE_SURVEY = "P/DSS2/color"
 #: Catalog overlaid on the offline image: Cantat-Gaudin+2018 clusters include NGC 6819.
 OFFLINE_CATALOG = "open_clusters_cg2018"
 SURVEY_HOST = ("alasky.cds.unistra.fr", 443)
-
-
-@functools.cache
-def _aladin_lite_code() -> str:
-    return (STATIC / "aladin-lite.js").read_text(encoding="utf-8")
 
 
 class OfflineAladin(Aladin):
@@ -50,13 +45,12 @@ class OfflineAladin(Aladin):
 
     _esm = STATIC / "aladin-widget.js"
     _css = STATIC / "aladin-widget.css"
-    #: Aladin Lite's code: the widget module loads it when it first renders (see
-    #: tools/vendor-js.sh for why it is not part of ``_esm``).
-    _aladin_lite = traitlets.Unicode().tag(sync=True)
-
-    @traitlets.default("_aladin_lite")
-    def _read_aladin_lite(self) -> str:
-        return _aladin_lite_code()
+    #: Where the widget module imports Aladin Lite from, beneath astrolearn's static
+    #: prefix (astrolearn/static_files.py): a cached file, not widget state.
+    _aladin_lite_path = traitlets.Unicode(aladin_lite_path()).tag(sync=True)
+    #: HiPS image layers over the base: dicts of ``name``, ``title``, ``url`` (relative:
+    #: a local tile set beneath the static prefix) and ``opacity`` (0 to 1).
+    _layers = traitlets.List(traitlets.Dict()).tag(sync=True)
 
     def __init__(self, **options) -> None:
         # Aladin Lite reports every page view to CDS unless told not to.

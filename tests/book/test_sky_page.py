@@ -1,0 +1,87 @@
+"""The multi-wavelength sky on a built book page: Aladin Lite and tiles as site files.
+
+A one-page book with a :class:`~astrolearn.ui.MultiBandSky` is built with the project's
+settings (network cut), served over HTTP on loopback, and opened in real Chromium in
+the same loopback-only namespace: the sky must draw from the site's own files.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from astrolearn import static_files
+from bookutil import build_one_page_book
+from PIL import Image
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(900)]
+
+PAGE = """\
+# The sky
+
+```{code-cell} ipython3
+from astrolearn.ui import MultiBandSky
+
+MultiBandSky(online=False, height=300)
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, offline_namespace):
+    built = build_one_page_book(tmp_path_factory.mktemp("sky-book"), "sky", PAGE)
+    assert built.returncode == 0, built.log[-3000:]
+    command = ["http.server", "0", "--bind", "127.0.0.1", "--directory", str(built.html)]
+    server = subprocess.Popen(
+        [*offline_namespace, sys.executable, "-u", "-m", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    line = server.stdout.readline()
+    port = re.search(r"port (\d+)", line).group(1)
+    yield built.html, f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_the_page_holds_no_aladin_lite_and_the_site_holds_it_and_the_tiles(site):
+    html, _ = site
+    page = (html / "sky.html").read_text(encoding="utf-8")
+    assert len(page) < 200_000, len(page)  # it held Aladin Lite's 2.6 MB before
+    assert static_files.aladin_lite_path() in page  # named, not included
+    served = html / "_static" / static_files.PREFIX
+    assert (served / "static/aladin-lite.js").read_bytes() == static_files.ALADIN_LITE.read_bytes()
+    from astrolearn.data import sky
+
+    for survey in sky.surveys():
+        assert (served / static_files.survey_path(survey.id) / "properties").is_file()
+
+
+def test_the_sky_draws_from_the_site_with_the_network_cut(site, browser):
+    _, url = site
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    requests, failed = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.goto(f"{url}/sky.html")
+    page.wait_for_selector(".aladin-widget canvas", timeout=60_000)
+    drawn, deadline = 0, time.monotonic() + 30
+    while drawn < 5000 and time.monotonic() < deadline:
+        page.wait_for_timeout(1000)
+        shot = Image.open(io.BytesIO(page.locator(".aladin-widget").screenshot()))
+        pixels = np.asarray(shot.convert("RGB"), int)
+        drawn = int((pixels.sum(axis=2) > 60).sum())  # the sky is black until tiles come
+    context.close()
+    assert drawn >= 5000, f"the sky looks blank ({drawn} lit pixels)"
+    assert any("/_static/astrolearn/static/aladin-lite.js?v=" in r for r in requests)
+    assert any(
+        re.search(r"/_static/astrolearn/sky/gaia-edr3-optical/\w+/Norder", r) for r in requests
+    )
+    assert failed == [] and all(r.startswith((url, "data:", "blob:")) for r in requests)

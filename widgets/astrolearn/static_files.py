@@ -1,0 +1,203 @@
+"""Aladin Lite and the bundled HiPS tiles as static files, cached by the browser.
+
+The sky viewer (``astrolearn.ui.sky``) used to send Aladin Lite's 2.6 MB of code
+through a synced widget trait: over the kernel's websocket for every viewer, and into
+the saved widget state of every book page. Here the code and the tiles are plain
+files, served under one prefix that the widget's JavaScript finds in each setting:
+
+============================  ===========================================================
+setting                       prefix (``ROOT``)
+============================  ===========================================================
+JupyterLab, Notebook          ``{baseUrl}astrolearn/``: a Jupyter server extension,
+                              enabled by ``jupyter_server_config.d/astrolearn.json``
+Voila (``astrolearn serve``)  the same, added to Voila's handlers (``serve.py``)
+Jupyter Book site             ``{content root}_static/astrolearn/``: ``publish`` copies
+                              the same tree there when the book is built
+============================  ===========================================================
+
+Beneath the prefix, only these paths exist:
+
+* ``static/aladin-lite.js?v=<hash>``: the URL names the file's content, so the answer
+  may be cached for a year (``immutable``); a new Aladin Lite gets a new URL.
+* ``sky/<survey>/<token>/<HiPS file>``: ``properties``, ``Moc.fits``,
+  ``Norder<k>/Allsky.<ext>`` or ``Norder<k>/Dir<d>/Npix<n>.<ext>`` of a tile set in
+  ``astrolearn/data/sky/<survey>/``. ``<token>`` is a hash of the survey's
+  ``properties``, which a rebuilt tile set changes (``hips_release_date``), so tiles
+  are cached for a year too and a new release gets new URLs.
+
+Every path is checked against those forms after tornado has decoded it, before the
+file system is touched: dot segments, encoded slashes, absolute paths, other files of
+the package and odd names all end in 404.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+from tornado import web
+
+PACKAGE = Path(__file__).resolve().parent
+STATIC = PACKAGE / "static"
+ALADIN_LITE = STATIC / "aladin-lite.js"
+#: Where the HiPS tile sets live, one folder per survey id (``astrolearn.data.sky``).
+SKY = PACKAGE / "data" / "sky"
+#: The URL prefix beneath a server's base URL, and the folder beneath a book's _static.
+PREFIX = "astrolearn"
+#: A year: what browsers keep a file whose URL names its content.
+CACHE_SECONDS = 365 * 24 * 3600
+_SURVEY = r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}"
+_HIPS_FILE = re.compile(
+    r"properties|Moc\.fits"
+    r"|Norder\d{1,2}/Allsky\.(?:png|jpg|webp)"
+    r"|Norder\d{1,2}/Dir\d{1,9}/Npix\d{1,16}\.(?:png|jpg|webp|fits)"
+)
+_SKY_PATH = re.compile(rf"(?P<survey>{_SURVEY})/(?P<token>[0-9a-f]{{12}})/(?P<file>.+)")
+
+
+@functools.cache
+def aladin_lite_version() -> str:
+    """A short hash of the bundled Aladin Lite: the ``v`` of its URL."""
+    return hashlib.sha256(ALADIN_LITE.read_bytes()).hexdigest()[:16]
+
+
+def aladin_lite_path() -> str:
+    """Aladin Lite's URL beneath the prefix, with its version."""
+    return f"static/aladin-lite.js?v={aladin_lite_version()}"
+
+
+@functools.cache
+def _survey_token(survey: str, sky: Path) -> str | None:
+    properties = sky / survey / "properties"
+    if not properties.is_file():
+        return None
+    return hashlib.sha256(properties.read_bytes()).hexdigest()[:12]
+
+
+def survey_path(survey: str, sky: Path = SKY) -> str:
+    """The folder of a local tile set beneath the prefix (``sky/<survey>/<token>``).
+
+    Without a final slash: Aladin Lite adds one before each file's name.
+
+    Raises
+    ------
+    LookupError
+        When ``survey`` is not a local tile set with a ``properties`` file.
+    """
+    token = _survey_token(survey, sky) if re.fullmatch(_SURVEY, survey) else None
+    if token is None:
+        raise LookupError(f"no local HiPS tile set {survey!r}")
+    return f"sky/{survey}/{token}"
+
+
+def sky_file(path: str, sky: Path = SKY) -> str | None:
+    """The file, relative to ``sky``, that a decoded URL path beneath ``sky/`` names.
+
+    None for anything but a HiPS file of a local survey with the current token.
+
+    Examples
+    --------
+    >>> sky_file("../../cli.py") is None
+    True
+    """
+    match = _SKY_PATH.fullmatch(path)
+    if match is None or not _HIPS_FILE.fullmatch(match["file"]):
+        return None
+    if _survey_token(match["survey"], sky) != match["token"]:
+        return None
+    return f"{match['survey']}/{match['file']}"
+
+
+#: What a browser may do with a file whose URL names its content.
+IMMUTABLE = f"public, max-age={CACHE_SECONDS}, immutable"
+
+
+@functools.cache
+def _aladin_lite_bodies() -> tuple[bytes, bytes]:
+    """Aladin Lite as it is and gzipped (a third of the size), read and packed once."""
+    code = ALADIN_LITE.read_bytes()
+    return code, gzip.compress(code, mtime=0)
+
+
+class AladinLiteFile(web.RequestHandler):
+    """``static/aladin-lite.js``, gzipped for browsers that take it (a third of the size)."""
+
+    def get(self) -> None:
+        current = self.get_argument("v", "") == aladin_lite_version()
+        # A URL without the current version may hold an older file: revalidate it.
+        self.set_header("Cache-Control", IMMUTABLE if current else "no-cache")
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.set_header("Vary", "Accept-Encoding")
+        code, packed = _aladin_lite_bodies()
+        if "gzip" in self.request.headers.get("Accept-Encoding", ""):
+            self.set_header("Content-Encoding", "gzip")
+            code = packed
+        # tornado adds an ETag and answers 304 when the browser already has it.
+        self.finish(code)
+
+
+class SkyFiles(web.StaticFileHandler):
+    """The HiPS files of the local tile sets, and nothing else (see :func:`sky_file`).
+
+    Their URLs name the tile set's release, so they are cached for a year.
+    """
+
+    def initialize(self, sky: Path = SKY) -> None:
+        super().initialize(path=str(sky))
+        self.sky = sky
+
+    def parse_url_path(self, url_path: str) -> str:
+        relative = sky_file(url_path, self.sky)
+        if relative is None:
+            raise web.HTTPError(404)
+        return relative
+
+    def get_cache_time(self, path, modified, mime_type) -> int:
+        return CACHE_SECONDS
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", IMMUTABLE)
+
+
+def handlers(base_url: str, sky: Path = SKY) -> list[tuple]:
+    """tornado routes serving the prefix beneath ``base_url``."""
+    root = base_url.rstrip("/") + f"/{PREFIX}/"
+    return [
+        (re.escape(root) + r"static/aladin-lite\.js", AladinLiteFile),
+        (re.escape(root) + r"sky/(.*)", SkyFiles, {"sky": sky}),
+    ]
+
+
+def publish(target: Path, sky: Path = SKY) -> list[str]:
+    """Write the tree the servers serve into ``target`` (a book's ``_static/astrolearn``).
+
+    Returns the surveys copied. Only the files :func:`sky_file` admits are copied.
+    """
+    (target / "static").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ALADIN_LITE, target / "static" / ALADIN_LITE.name)
+    surveys = []
+    for folder in sorted(sky.iterdir()) if sky.is_dir() else []:
+        try:
+            destination = target / survey_path(folder.name, sky)
+        except LookupError:
+            continue
+        for path in folder.rglob("*"):
+            name = path.relative_to(folder).as_posix()
+            if path.is_file() and _HIPS_FILE.fullmatch(name):
+                (destination / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, destination / name)
+        surveys.append(folder.name)
+    return surveys
+
+
+def _jupyter_server_extension_points() -> list[dict]:
+    return [{"module": "astrolearn.static_files"}]
+
+
+def _load_jupyter_server_extension(server) -> None:
+    """Serve the prefix from a Jupyter server (JupyterLab, Notebook, Voila as extension)."""
+    server.web_app.add_handlers(".*$", handlers(server.web_app.settings["base_url"]))
