@@ -27,7 +27,7 @@ serve: $(STAMP)
 ## Install the system parts the tests need when root, then run the whole test suite.
 test: $(STAMP)
 	bash tools/install-system.sh
-	ASTROLEARN_VERSIONS=$(if $(LATEST),latest,locked) $(BIN)/python -m pytest -n 2 --dist loadgroup
+	ASTROLEARN_VERSIONS=$(if $(LATEST),latest,locked) $(BIN)/python -m pytest
 
 ## The suite on the newest releases (own venv); a failure names the upgrade that broke it.
 test-latest:

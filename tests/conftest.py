@@ -95,26 +95,6 @@ def _quote(arg: str) -> str:
     return shlex.quote(arg)
 
 
-#: Test folders whose tests share one expensive or exclusive thing: the app server, the
-#: built book, the Voila server, the grading users whose leftover processes a test
-#: counts. Under pytest-xdist (``-n 2 --dist loadgroup``) each such folder runs in one
-#: worker, and so do the tests of the VO mirror, which listens on a fixed port; every
-#: other test module is a group of its own (a lesson is executed once per module).
-SHARED_FOLDERS = {"apps", "book", "browser", "grading"}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(_worker_group(item)))
-
-
-def _worker_group(item: pytest.Item) -> str:
-    if item.get_closest_marker("mirror") or "mirror" in getattr(item, "fixturenames", ()):
-        return "mirror"
-    parts = Path(item.path).relative_to(REPO / "tests").parts
-    return parts[0] if parts[0] in SHARED_FOLDERS else "/".join(parts)
-
-
 @pytest.fixture(scope="session")
 def artifacts_dir() -> Path:
     """Folder for screenshots and reports kept after the run."""
