@@ -92,6 +92,17 @@ def fresh_settings(tmp_path, monkeypatch):
         setattr(config.settings, name, value)
 
 
+@pytest.fixture
+def quick_retries():
+    """Short deadlines, one retry and a short backoff, for tests against the fault server."""
+    from astrolearn.vo import config
+
+    config.settings.timeout = 1.0
+    config.settings.retries = 1
+    config.settings.backoff = 0.1
+    FaultHandler.hits.clear()
+
+
 class FaultHandler(BaseHTTPRequestHandler):
     """Answers /<fault>/tap/... according to the first path segment."""
 

@@ -20,12 +20,7 @@ QUERY = "SELECT TOP 20 * FROM gaiadr3.gaia_source"
 MAINTENANCE = "Down for maintenance until 14:00 UTC"
 
 
-@pytest.fixture(autouse=True)
-def quick_settings():
-    vo.config.settings.timeout = 2.0
-    vo.config.settings.retries = 1
-    vo.config.settings.backoff = 0.1
-    FaultHandler.hits.clear()
+pytestmark = pytest.mark.usefixtures("quick_retries")
 
 
 def _fail(url, kind=vo.VOError):
