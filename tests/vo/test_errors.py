@@ -112,6 +112,13 @@ def test_no_answer_means_no_status(fault_server, refused_url):
     assert slow.status is None and slow.url.startswith(f"{fault_server}/slow/tap")
 
 
+def test_an_answer_over_the_byte_limit_names_its_status_and_url(fault_server):
+    vo.config.settings.max_bytes = 10_000  # the recorded Gaia answer is 35,572 bytes
+    error = _fail(f"{fault_server}/ok/tap", vo.ResponseTooLargeError)
+    assert (error.status, error.url, error.reason) == (200, f"{fault_server}/ok/tap/sync", None)
+    assert "[HTTP 200 from" in str(error)
+
+
 def test_fetch_and_sesame_errors_carry_the_answer_too(fault_server):
     with pytest.raises(vo.ServiceUnavailableError) as caught:
         vo.fetch(f"{fault_server}/plain503/image.fits", timeout=2)

@@ -42,7 +42,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
 
@@ -122,9 +122,13 @@ class Budget:
         ).answered(self.service, status, None)
 
     def too_large(
-        self, answer: requests.Response, declared: int | None = None
+        self, url: str, status: int, declared: int | None = None
     ) -> ResponseTooLargeError:
-        """The error for an answer over the byte limit, naming the service and the limit."""
+        """The error for an answer over the byte limit, naming the service and the limit.
+
+        ``url`` and ``status`` are the answer's (after redirects, ``url`` may differ from
+        the service asked); ``declared`` its announced length, if that was the trouble.
+        """
         amount = "sent more" if declared is None else f"announced {declared:,} bytes, more"
         return ResponseTooLargeError(
             f"{self.service} {amount} than the limit of {self.max_bytes:,} bytes "
@@ -132,7 +136,7 @@ class Budget:
             "a tighter WHERE clause), or raise astrolearn.vo.config.settings.max_bytes",
             self.service,
             self.max_bytes,
-        ).answered(service_name(answer.url or self.service), answer.status_code, None)
+        ).answered(service_name(url or self.service), status, None)
 
 
 class Watchdog:
@@ -234,12 +238,15 @@ class BoundedBody:
     ``stream`` return decoded bytes; anything else is passed to the wrapped response.
     """
 
-    def __init__(self, raw: Any, budget: Budget, watchdog: Watchdog, encoding: str, answer: Any):
+    def __init__(
+        self, raw: Any, budget: Budget, watchdog: Watchdog, encoding: str, url: str, status: int
+    ):
         self._raw = raw
-        self._answer = answer
+        self._url = url
+        self._status = status
         #: The first decoded bytes of an error answer (HTTP status 400 or more), as read.
         self.head = bytearray()
-        self._keep = ERROR_HEAD if answer.status_code >= 400 else 0
+        self._keep = ERROR_HEAD if status >= 400 else 0
         self._budget = budget
         self._watchdog = watchdog
         self._received = 0
@@ -311,7 +318,7 @@ class BoundedBody:
         except Exception as error:
             self._abandon()
             if self._watchdog.fired or self._budget.remaining() <= 0:
-                raise self._budget.too_slow(self._received, self._answer.status_code) from error
+                raise self._budget.too_slow(self._received, self._status) from error
             if isinstance(error, zlib.error):
                 raise MalformedResponseError(
                     f"{self._budget.service} sent a compressed answer that does not "
@@ -320,11 +327,11 @@ class BoundedBody:
             raise
         if self._watchdog.fired or self._budget.remaining() <= 0:
             self._abandon()
-            raise self._budget.too_slow(self._received, self._answer.status_code)
+            raise self._budget.too_slow(self._received, self._status)
         self._received += len(piece)
         if self._received > self._budget.max_bytes:
             self._abandon()
-            raise self._budget.too_large(self._answer)
+            raise self._budget.too_large(self._url, self._status)
         if len(self.head) < self._keep:
             self.head += piece[: self._keep - len(self.head)]
         if not piece:
@@ -440,17 +447,45 @@ def _bounded(response: requests.Response, budget: Budget, watchdog: Watchdog) ->
     if declared.isdigit() and encoding in ("", "identity") and int(declared) > budget.max_bytes:
         watchdog.cancel()
         response.raw.close()
-        raise budget.too_large(response, int(declared))
-    response.raw = BoundedBody(response.raw, budget, watchdog, encoding, response)
+        raise budget.too_large(response.url, response.status_code, int(declared))
+    response.raw = BoundedBody(
+        response.raw, budget, watchdog, encoding, response.url, response.status_code
+    )
     return response
 
 
 _CURRENT_BUDGET: contextvars.ContextVar[Budget | None] = contextvars.ContextVar(
     "astrolearn_vo_budget", default=None
 )
+
+
+class Answer(NamedTuple):
+    """What an error needs of an HTTP answer: never its whole body (which may be huge)."""
+
+    url: str
+    status: int
+    phrase: str
+    content_type: str
+    charset: str | None
+    #: The kept head of an error answer's body, filled while it is read (BoundedBody).
+    head: bytearray
+
+    @classmethod
+    def of(cls, response: requests.Response) -> Answer:
+        """The part of ``response`` kept for its errors."""
+        return cls(
+            service_name(response.url or ""),
+            response.status_code,
+            response.reason or "",
+            response.headers.get("Content-Type", ""),
+            response.encoding,
+            getattr(response.raw, "head", bytearray()),
+        )
+
+
 #: The answer to the latest request of this thread (None: it got none). pyvo reads a
 #: TAP error document itself and raises without the HTTP answer: this keeps its status.
-_LAST_ANSWER: contextvars.ContextVar[requests.Response | None] = contextvars.ContextVar(
+_LAST_ANSWER: contextvars.ContextVar[Answer | None] = contextvars.ContextVar(
     "astrolearn_vo_answer", default=None
 )
 
@@ -496,7 +531,7 @@ class TimeoutSession(requests.Session):
             answer = super().request(method, url, *args, **kwargs)
         finally:
             _CURRENT_BUDGET.reset(token)
-        _LAST_ANSWER.set(answer)
+        _LAST_ANSWER.set(Answer.of(answer))
         return answer
 
 
@@ -551,29 +586,28 @@ def votable_error(text: str) -> str | None:
     return None
 
 
-def service_reason(answer: requests.Response) -> str | None:
+def service_reason(answer: Answer) -> str | None:
     """What the service said about an error answer, in its own words (uncleaned).
 
     Its VOTable or DALI error document's message; else the first non-blank line of a
     plain-text body; else the HTTP reason phrase (an HTML page is not quoted).
     """
-    head = bytes(getattr(answer.raw, "head", b""))
     try:
-        text = head.decode(answer.encoding or "utf-8", errors="replace")
+        text = bytes(answer.head).decode(answer.charset or "utf-8", errors="replace")
     except LookupError:  # a charset Python does not know
-        text = head.decode("utf-8", errors="replace")
+        text = bytes(answer.head).decode("utf-8", errors="replace")
     said = votable_error(text)
-    if said is None and "text/plain" in answer.headers.get("Content-Type", "").lower():
+    if said is None and "text/plain" in answer.content_type.lower():
         said = next((line for line in text.splitlines() if line.strip()), None)
-    return said if said and said.strip() else answer.reason
+    return said if said and said.strip() else answer.phrase
 
 
-def _answer_of(error: BaseException) -> requests.Response | None:
+def _answer_of(error: BaseException) -> Answer | None:
     """The HTTP answer ``error`` is about: the one it carries, else this thread's last."""
     for link in _causes(error):
         answer = getattr(link, "response", None)
         if isinstance(answer, requests.Response):
-            return answer
+            return Answer.of(answer)
     return _LAST_ANSWER.get()
 
 
@@ -587,8 +621,8 @@ def translate(error: Exception, url: str, timeout: float) -> VOError | None:
         if isinstance(link, VOError):
             return link  # raised by this module, possibly wrapped by pyvo
     answer = _answer_of(error)
-    status = answer.status_code if answer is not None else None
-    where = service_name(answer.url) if answer is not None and answer.url else None
+    status = answer.status if answer is not None else None
+    where = answer.url if answer is not None else None
     where = where or (service_name(url) if "://" in url else None)
     said = service_reason(answer) if status is not None and status >= 400 else None
     if isinstance(error, DALQueryError):
