@@ -136,7 +136,7 @@ class Budget:
             "a tighter WHERE clause), or raise astrolearn.vo.config.settings.max_bytes",
             self.service,
             self.max_bytes,
-        ).answered(service_name(url or self.service), status, None)
+        ).answered(service_name(url) or self.service, status, None)
 
 
 class Watchdog:
@@ -242,7 +242,7 @@ class BoundedBody:
         self, raw: Any, budget: Budget, watchdog: Watchdog, encoding: str, url: str, status: int
     ):
         self._raw = raw
-        self._url = url
+        self._url = service_name(url)
         self._status = status
         #: The first decoded bytes of an error answer (HTTP status 400 or more), as read.
         self.head = bytearray()
@@ -323,7 +323,7 @@ class BoundedBody:
                 raise MalformedResponseError(
                     f"{self._budget.service} sent a compressed answer that does not "
                     f"decompress: {error}"
-                ) from error
+                ).answered(self._url, self._status, None) from error
             raise
         if self._watchdog.fired or self._budget.remaining() <= 0:
             self._abandon()
@@ -356,7 +356,7 @@ class BoundedBody:
                         if not decoder.eof:
                             raise MalformedResponseError(
                                 f"{self._budget.service} cut its compressed answer off"
-                            )
+                            ).answered(self._url, self._status, None)
                         return b""
             try:
                 piece = decoder.decompress(data, PIECE)
@@ -440,9 +440,10 @@ def _bounded(response: requests.Response, budget: Budget, watchdog: Watchdog) ->
         watchdog.cancel()
         response.raw.close()
         raise MalformedResponseError(
-            f"{budget.service} sent its answer with Content-Encoding {encoding!r}, which "
-            "astrolearn did not ask for (it accepts gzip and deflate)"
-        )
+            f"{budget.service} sent its answer with Content-Encoding "
+            f"{clean(encoding, 40)!r}, which astrolearn did not ask for (it accepts gzip "
+            "and deflate)"
+        ).answered(service_name(response.url), response.status_code, None)
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and encoding in ("", "identity") and int(declared) > budget.max_bytes:
         watchdog.cancel()
