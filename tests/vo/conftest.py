@@ -28,6 +28,22 @@ FIXTURES = Path(__file__).parent / "fixtures"
 GOOD_VOTABLE = (FIXTURES / "gaia_dr3_two_sources.vot").read_bytes()
 EMPTY_VOTABLE = re.sub(rb"<TR>.*?</TR>\s*", b"", GOOD_VOTABLE, flags=re.S)
 MIRROR_URL = "http://127.0.0.1:8080"
+#: What an ADQL syntax error looks like from DaCHS (and, as DALI specifies, from any TAP
+#: service): a VOTable whose QUERY_STATUS INFO says ERROR and holds the message.
+ADQL_COMPLAINT = "Could not parse your query: Expected 'SELECT' (at char 0), (line:1, col:1)"
+#: A reason with terminal escapes, a bidirectional override and a forged first sentence.
+HOSTILE_REASON = "bad query\n\nADQLError: all is fine, ignore this\x1b[2J\u202eevil\x00 &amp; more"
+
+
+def error_votable(message: str) -> bytes:
+    """A VOTable (DALI) error document stating ``message``, attributes in either order."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">\n'
+        '<RESOURCE type="results">\n<INFO name="SERVICE" value="loopback"/>\n'
+        f"<INFO value='ERROR' name='QUERY_STATUS'>{message}</INFO>\n"
+        "</RESOURCE>\n</VOTABLE>\n"
+    ).encode()
 
 
 def mirror_command(action: str, timeout: float = 240) -> subprocess.CompletedProcess:
@@ -76,6 +92,17 @@ def fresh_settings(tmp_path, monkeypatch):
         setattr(config.settings, name, value)
 
 
+@pytest.fixture
+def quick_retries():
+    """Short deadlines, one retry and a short backoff, for tests against the fault server."""
+    from astrolearn.vo import config
+
+    config.settings.timeout = 1.0
+    config.settings.retries = 1
+    config.settings.backoff = 0.1
+    FaultHandler.hits.clear()
+
+
 class FaultHandler(BaseHTTPRequestHandler):
     """Answers /<fault>/tap/... according to the first path segment."""
 
@@ -102,6 +129,32 @@ class FaultHandler(BaseHTTPRequestHandler):
             return self._send(200, b"<html><body>Service maintenance</body></html>", "text/html")
         if fault == "empty":
             return self._send(200, EMPTY_VOTABLE)
+        if fault == "adql400":
+            return self._send(400, error_votable(ADQL_COMPLAINT))
+        if fault == "votable500":
+            return self._send(500, error_votable("the database went away"))
+        if fault == "hostile400":
+            return self._send(400, error_votable(HOSTILE_REASON))
+        if fault == "html500":
+            page = b"<html><head><title>Oops</title></head><body><pre>Traceback"
+            return self._send(500, page + b" x" * 50_000 + b"</pre></body></html>", "text/html")
+        if fault == "phrase502":  # a hostile reason phrase in the status line itself
+            self.send_response(502, "Bad\x1b[2J\x7fGateway " + "z" * 5000)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        if fault == "plain503":
+            body = b"Down for maintenance until 14:00 UTC\nsecond line\n"
+            return self._send(503, body, "text/plain; charset=utf-8")
+        if fault == "huge503":
+            return self._send(503, b"\n\n" + b"spam " * 200_000, "text/plain")
+        if fault == "redirect":  # to the same path under plain503
+            self.send_response(303)
+            self.send_header("Location", "/plain503/" + self.path.strip("/").partition("/")[2])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
         return self._send(200, GOOD_VOTABLE)
 
     def _send(self, status: int, body: bytes, kind: str = "application/x-votable+xml"):

@@ -53,6 +53,9 @@ def test_adql_syntax_error_quotes_the_server(mirror):
     with pytest.raises(vo.ADQLError, match="Could not parse your query") as caught:
         vo.tap("gaia_dr3", backend="mirror").run("SELEC source_id FROM gaiadr3.gaia_source")
     assert "127.0.0.1:8080" in str(caught.value)
+    # DaCHS states a sync query error in a VOTable sent with HTTP 200.
+    assert (caught.value.url, caught.value.status) == (f"{mirror}/tap/sync", 200)
+    assert caught.value.reason.startswith("Field query: Could not parse your query")
 
 
 def test_maxrec_overflow_raises_with_the_truncated_rows(mirror):

@@ -15,12 +15,7 @@ from tests.vo.conftest import FaultHandler
 QUERY = "SELECT TOP 20 * FROM gaiadr3.gaia_source"
 
 
-@pytest.fixture(autouse=True)
-def quick_settings():
-    vo.config.settings.timeout = 1.0
-    vo.config.settings.retries = 1
-    vo.config.settings.backoff = 0.1
-    FaultHandler.hits.clear()
+pytestmark = pytest.mark.usefixtures("quick_retries")
 
 
 def _run(url):

@@ -354,9 +354,11 @@ def test_a_huge_limit_in_the_environment_or_settings_is_checked():
 )
 def test_malformed_answers_are_typed_and_not_retried(hostile, behaviour, reason):
     vo.config.settings.retries = 2
-    with Measured() as cost, pytest.raises(vo.MalformedResponseError, match=reason):
+    with Measured() as cost, pytest.raises(vo.MalformedResponseError, match=reason) as caught:
         _run(hostile, behaviour)
     assert HostileHandler.hits[behaviour] == 1
+    # Each came with HTTP 200: the error says so, and where from.
+    assert caught.value.status == 200 and caught.value.url.startswith(f"{hostile}/{behaviour}/")
     assert cost.seconds < 2.0 and cost.peak < 4 * MiB, (cost.seconds, cost.peak)
 
 

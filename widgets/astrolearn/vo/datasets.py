@@ -41,10 +41,11 @@ from astrolearn.vo.errors import (
     MalformedResponseError,
     OfflineUnavailableError,
     ServiceUnavailableError,
+    clean,
 )
 from astrolearn.vo.inputs import parse_center, parse_radius
 from astrolearn.vo.resolve import resolve
-from astrolearn.vo.transport import timeout_session, with_retries
+from astrolearn.vo.transport import service_name, timeout_session, with_retries
 
 #: Public services asked by the ``live`` backend (override in ``config.settings.endpoints``
 #: as ``"sia2"`` and ``"ssa"``). GAVO's data centre runs the same software as the mirror.
@@ -174,15 +175,17 @@ def fetch(access_url: str, timeout: float | None = None) -> fits.HDUList:
     def call():
         answer = session.get(access_url)
         answer.raise_for_status()
-        return answer.content
+        return answer
 
-    content = with_retries(
+    answer = with_retries(
         call, access_url, seconds, config.settings.retries, config.settings.backoff
     )
     try:
-        return fits.HDUList.fromstring(content)
+        return fits.HDUList.fromstring(answer.content)
     except (OSError, ValueError) as error:
-        raise MalformedResponseError(f"{access_url} did not answer a FITS file: {error}") from None
+        raise MalformedResponseError(
+            f"{access_url} did not answer a FITS file: {clean(error)}"
+        ).answered(service_name(answer.url), answer.status_code, None) from None
 
 
 def _search(kind, center, radius, backend, timeout) -> Table:

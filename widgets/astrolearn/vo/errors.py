@@ -12,14 +12,87 @@ True
 
 from __future__ import annotations
 
+import unicodedata
+from typing import Self
+
+#: Longest service reason kept, in characters: enough for a parser's complaint about a
+#: query, short enough that a hostile service cannot bury the message under its text.
+REASON_CHARS = 300
+#: Longest URL kept in an error (a redirect may point anywhere).
+URL_CHARS = 200
+
 MIRROR_HINT = (
     "Start the local VO mirror with `astrolearn mirror start` "
     "(it needs GAVO DaCHS; see the astrolearn.vo README)."
 )
 
 
+def clean(text: object, limit: int = REASON_CHARS) -> str | None:
+    """``text`` safe to quote in a message: one line, printable, at most ``limit`` chars.
+
+    A service chooses its reason freely, so it may hold newlines, terminal escapes,
+    bidirectional overrides or megabytes: every control or format character becomes a
+    space, runs of spaces become one, and a longer text is cut with an ellipsis.
+    Double quotes become single ones, so the quoted reason cannot seem to end early.
+    None or an empty result gives None.
+
+    Examples
+    --------
+    >>> clean('line one\\n\\x1b[31mline "two"')
+    "line one [31mline 'two'"
+    """
+    if text is None:
+        return None
+    kept = "".join(
+        " " if unicodedata.category(char)[0] in "CZ" else char for char in str(text)[: 4 * limit]
+    )
+    words = " ".join(kept.split()).replace('"', "'")
+    if len(words) > limit:
+        words = words[: limit - 1].rstrip() + "\u2026"
+    return words or None
+
+
 class VOError(Exception):
-    """Base class of every astrolearn VO error."""
+    """Base class of every astrolearn VO error.
+
+    An error raised after a service was asked says which answer it was about, both in
+    its message (after the first sentence, which is always astrolearn's own) and as
+    attributes; each is None when unknown (no service was asked, or no answer came).
+
+    Attributes
+    ----------
+    url : str or None
+        The URL that answered, after redirects, without its query string.
+    status : int or None
+        The HTTP status of that answer; None when no HTTP answer arrived.
+    reason : str or None
+        The service's own words (a VOTable or DALI error message, a plain-text body's
+        first line, or the HTTP reason phrase), cleaned by :func:`clean`.
+    """
+
+    url: str | None = None
+    status: int | None = None
+    reason: str | None = None
+
+    def answered(self, url: str | None, status: int | None, reason: str | None) -> Self:
+        """Record the service's answer and state it after the message; returns ``self``."""
+        self.url = clean(url, URL_CHARS)
+        self.status = status
+        self.reason = clean(reason)
+        said = [f"HTTP {status}" if status is not None else "no HTTP answer"]
+        if self.url:
+            said.append(f"from {self.url}")
+        details = " ".join(said)
+        if self.reason:
+            details += f'; the service said: "{self.reason}"'
+        message = str(self.args[0]) if self.args else ""
+        self.args = (f"{message} [{details}]", *self.args[1:])
+        return self
+
+    def same_answer(self, other: VOError) -> Self:
+        """Take ``other``'s answer as attributes, for an error whose message quotes it."""
+        self.url, self.status, self.reason = other.url, other.status, other.reason
+        return self
 
 
 class InvalidInputError(VOError, ValueError):

@@ -36,7 +36,7 @@ from astrolearn.vo.errors import (
     VOError,
 )
 from astrolearn.vo.inputs import parse_center
-from astrolearn.vo.transport import timeout_session
+from astrolearn.vo.transport import service_name, timeout_session, translate
 
 
 def _normalise(name: str) -> str:
@@ -78,7 +78,7 @@ def _live(name: str, timeout: float) -> SkyCoord:
     """
     urls = config.settings.endpoints.get("sesame") or sesame_url.get()
     session = timeout_session(timeout)
-    failures: list[VOError | requests.RequestException] = []
+    failures: list[VOError] = []
     for base in [urls] if isinstance(urls, str) else urls:
         url = f"{base.rstrip('/')}/SNV?{quote(name)}"  # SIMBAD, then NED, then VizieR
         try:
@@ -86,23 +86,27 @@ def _live(name: str, timeout: float) -> SkyCoord:
             answer.raise_for_status()
             text = answer.text
         except (requests.RequestException, VOError) as error:
-            failures.append(error)
+            # Never None: requests' errors and VO errors are all mapped.
+            failures.append(translate(error, service_name(url), timeout))
             continue
+        where = (service_name(answer.url), answer.status_code, None)
         found = _SESAME_POSITION.search(text)
         if found is None:
-            raise UnknownObjectError(f"Sesame does not know name={name!r}")
+            raise UnknownObjectError(f"Sesame does not know name={name!r}").answered(*where)
         ra, dec = float(found.group(1)), float(found.group(2))
         if not (math.isfinite(ra) and math.isfinite(dec) and 0 <= ra <= 360 and abs(dec) <= 90):
-            raise MalformedResponseError(f"Sesame answered an impossible position: {ra} {dec}")
+            raise MalformedResponseError(
+                f"Sesame answered an impossible position: {ra} {dec}"
+            ).answered(*where)
         return _stamp(SkyCoord(ra * u.deg, dec * u.deg, frame="icrs"), "live", "Sesame (CDS)")
-    if len(failures) == 1 and isinstance(failures[0], VOError):
+    if len(failures) == 1:
         # Keep the type (it says which limit was hit); say that it was Sesame.
         only = failures[0]
         only.args = (f"Sesame name resolver: {only}",)
         raise only
     raise ServiceUnavailableError(
         "Sesame name resolver unreachable: " + "; ".join(map(str, failures))
-    )
+    ).same_answer(failures[-1])
 
 
 def _stamp(coord: SkyCoord, source: str, service: str) -> SkyCoord:

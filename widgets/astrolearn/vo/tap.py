@@ -221,7 +221,9 @@ def nothing_answered(
         "no TAP service answered: " + "; ".join(map(str, failures)) + ". " + MIRROR_HINT
     )
     causes = [f for f in failures if isinstance(f, BaseException)]
-    error.__cause__ = causes[-1] if causes else None
+    if causes:
+        error.__cause__ = causes[-1]
+        error.same_answer(causes[-1])
     return error
 
 

@@ -16,6 +16,10 @@ bounds every exchange in two ways, and turns the many low-level exceptions into 
   limit. A declared ``Content-Length`` over the limit fails before the body is read.
   Raises :class:`ResponseTooLargeError`.
 
+Every error raised after a service answered carries that answer's URL, HTTP status and
+the service's own reason (see :class:`astrolearn.vo.errors.VOError`); the reason is
+read from the first :data:`ERROR_HEAD` bytes of an error answer that its reader kept.
+
 A call makes at most ``1 + retries`` exchanges (only failures that may be transient are
 retried), so it ends within ``(1 + retries) * (timeout + DEADLINE_GRACE)`` plus the
 backoff waits ``backoff * (2**retries - 1)``.
@@ -31,12 +35,14 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import html
+import re
 import socket
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
 
@@ -54,6 +60,7 @@ from astrolearn.vo.errors import (
     ResponseTooLargeError,
     ServiceUnavailableError,
     VOError,
+    clean,
 )
 
 T = TypeVar("T")
@@ -66,6 +73,9 @@ DEADLINE_GRACE = 0.5
 PIECE = 64 * 1024
 #: Redirects followed per exchange (requests' default of 30 would let a service loop).
 MAX_REDIRECTS = 5
+#: Decoded bytes of an error answer kept for its reason: a VOTable or DALI error document
+#: is a few hundred bytes, and scanning a bounded head keeps a hostile one cheap.
+ERROR_HEAD = 16 * 1024
 #: Content encodings decoded here (others were not asked for, so they are refused).
 _DECODERS = {"gzip": 47, "x-gzip": 47, "deflate": 15}  # zlib wbits: 47 = gzip or zlib
 
@@ -89,8 +99,14 @@ class Budget:
         """Seconds left before the deadline (negative once passed)."""
         return self.deadline - time.monotonic()
 
-    def too_slow(self, received: int | None = None) -> DeadlineExceededError:
-        """The error for a passed deadline, naming the service and the limit."""
+    def too_slow(
+        self, received: int | None = None, status: int | None = None
+    ) -> DeadlineExceededError:
+        """The error for a passed deadline, naming the service and the limit.
+
+        ``received`` is the part of the answer's body that arrived, ``status`` its HTTP
+        status (both None when the headers had not arrived).
+        """
         if received is None:
             what = f"{self.service} did not answer within {self.timeout:g} s"
         else:
@@ -103,10 +119,16 @@ class Budget:
             "astrolearn.vo.config.settings.timeout)",
             self.service,
             self.timeout,
-        )
+        ).answered(self.service, status, None)
 
-    def too_large(self, declared: int | None = None) -> ResponseTooLargeError:
-        """The error for an answer over the byte limit, naming the service and the limit."""
+    def too_large(
+        self, url: str, status: int, declared: int | None = None
+    ) -> ResponseTooLargeError:
+        """The error for an answer over the byte limit, naming the service and the limit.
+
+        ``url`` and ``status`` are the answer's (after redirects, ``url`` may differ from
+        the service asked); ``declared`` its announced length, if that was the trouble.
+        """
         amount = "sent more" if declared is None else f"announced {declared:,} bytes, more"
         return ResponseTooLargeError(
             f"{self.service} {amount} than the limit of {self.max_bytes:,} bytes "
@@ -114,7 +136,7 @@ class Budget:
             "a tighter WHERE clause), or raise astrolearn.vo.config.settings.max_bytes",
             self.service,
             self.max_bytes,
-        )
+        ).answered(service_name(url) or self.service, status, None)
 
 
 class Watchdog:
@@ -216,8 +238,15 @@ class BoundedBody:
     ``stream`` return decoded bytes; anything else is passed to the wrapped response.
     """
 
-    def __init__(self, raw: Any, budget: Budget, watchdog: Watchdog, encoding: str):
+    def __init__(
+        self, raw: Any, budget: Budget, watchdog: Watchdog, encoding: str, url: str, status: int
+    ):
         self._raw = raw
+        self._url = service_name(url)
+        self._status = status
+        #: The first decoded bytes of an error answer (HTTP status 400 or more), as read.
+        self.head = bytearray()
+        self._keep = ERROR_HEAD if status >= 400 else 0
         self._budget = budget
         self._watchdog = watchdog
         self._received = 0
@@ -289,20 +318,22 @@ class BoundedBody:
         except Exception as error:
             self._abandon()
             if self._watchdog.fired or self._budget.remaining() <= 0:
-                raise self._budget.too_slow(self._received) from error
+                raise self._budget.too_slow(self._received, self._status) from error
             if isinstance(error, zlib.error):
                 raise MalformedResponseError(
                     f"{self._budget.service} sent a compressed answer that does not "
                     f"decompress: {error}"
-                ) from error
+                ).answered(self._url, self._status, None) from error
             raise
         if self._watchdog.fired or self._budget.remaining() <= 0:
             self._abandon()
-            raise self._budget.too_slow(self._received)
+            raise self._budget.too_slow(self._received, self._status)
         self._received += len(piece)
         if self._received > self._budget.max_bytes:
             self._abandon()
-            raise self._budget.too_large()
+            raise self._budget.too_large(self._url, self._status)
+        if len(self.head) < self._keep:
+            self.head += piece[: self._keep - len(self.head)]
         if not piece:
             self._finished = True
             self._watchdog.cancel()
@@ -325,7 +356,7 @@ class BoundedBody:
                         if not decoder.eof:
                             raise MalformedResponseError(
                                 f"{self._budget.service} cut its compressed answer off"
-                            )
+                            ).answered(self._url, self._status, None)
                         return b""
             try:
                 piece = decoder.decompress(data, PIECE)
@@ -409,20 +440,54 @@ def _bounded(response: requests.Response, budget: Budget, watchdog: Watchdog) ->
         watchdog.cancel()
         response.raw.close()
         raise MalformedResponseError(
-            f"{budget.service} sent its answer with Content-Encoding {encoding!r}, which "
-            "astrolearn did not ask for (it accepts gzip and deflate)"
-        )
+            f"{budget.service} sent its answer with Content-Encoding "
+            f"{clean(encoding, 40)!r}, which astrolearn did not ask for (it accepts gzip "
+            "and deflate)"
+        ).answered(service_name(response.url), response.status_code, None)
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and encoding in ("", "identity") and int(declared) > budget.max_bytes:
         watchdog.cancel()
         response.raw.close()
-        raise budget.too_large(int(declared))
-    response.raw = BoundedBody(response.raw, budget, watchdog, encoding)
+        raise budget.too_large(response.url, response.status_code, int(declared))
+    response.raw = BoundedBody(
+        response.raw, budget, watchdog, encoding, response.url, response.status_code
+    )
     return response
 
 
 _CURRENT_BUDGET: contextvars.ContextVar[Budget | None] = contextvars.ContextVar(
     "astrolearn_vo_budget", default=None
+)
+
+
+class Answer(NamedTuple):
+    """What an error needs of an HTTP answer: never its whole body (which may be huge)."""
+
+    url: str
+    status: int
+    phrase: str
+    content_type: str
+    charset: str | None
+    #: The kept head of an error answer's body, filled while it is read (BoundedBody).
+    head: bytearray
+
+    @classmethod
+    def of(cls, response: requests.Response) -> Answer:
+        """The part of ``response`` kept for its errors."""
+        return cls(
+            service_name(response.url or ""),
+            response.status_code,
+            response.reason or "",
+            response.headers.get("Content-Type", ""),
+            response.encoding,
+            getattr(response.raw, "head", bytearray()),
+        )
+
+
+#: The answer to the latest request of this thread (None: it got none). pyvo reads a
+#: TAP error document itself and raises without the HTTP answer: this keeps its status.
+_LAST_ANSWER: contextvars.ContextVar[Answer | None] = contextvars.ContextVar(
+    "astrolearn_vo_answer", default=None
 )
 
 
@@ -462,10 +527,13 @@ class TimeoutSession(requests.Session):
             config.check_max_bytes(self.max_bytes),
         )
         token = _CURRENT_BUDGET.set(budget)
+        _LAST_ANSWER.set(None)
         try:
-            return super().request(method, url, *args, **kwargs)
+            answer = super().request(method, url, *args, **kwargs)
         finally:
             _CURRENT_BUDGET.reset(token)
+        _LAST_ANSWER.set(Answer.of(answer))
+        return answer
 
 
 def timeout_session(timeout: float, max_bytes: int | None = None) -> TimeoutSession:
@@ -486,39 +554,129 @@ def _causes(error: BaseException) -> Iterator[BaseException]:
         current = wrapped
 
 
+#: An attribute in a VOTable tag: its name and (quoted) value.
+_ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def votable_error(text: str) -> str | None:
+    """The message of the first ``INFO name="QUERY_STATUS" value="ERROR"`` in ``text``.
+
+    That is how a VOTable, and a DALI error document, states an error. ``text`` may be
+    cut anywhere (it is the head of an answer); a plain scan, not a parser, so that a
+    hostile document costs time linear in its (bounded) length.
+    """
+    start = text.find("<INFO")
+    while start >= 0:
+        close = text.find(">", start)
+        if close < 0:
+            return None
+        attributes = {
+            name.rpartition(":")[2]: double or single
+            for name, double, single in _ATTRIBUTE.findall(text, start + 5, close)
+        }
+        if attributes.get("name") == "QUERY_STATUS" and attributes.get("value") == "ERROR":
+            if text[close - 1] == "/":
+                return None  # an error without words
+            end = text.find("</INFO", close)
+            body = text[close + 1 : end if end >= 0 else len(text)]
+            body = _TAG.sub(" ", _CDATA.sub(lambda found: found.group(1), body))
+            return html.unescape(body)
+        start = text.find("<INFO", close)
+    return None
+
+
+def service_reason(answer: Answer) -> str | None:
+    """What the service said about an error answer, in its own words (uncleaned).
+
+    Its VOTable or DALI error document's message; else the first non-blank line of a
+    plain-text body; else the HTTP reason phrase (an HTML page is not quoted).
+    """
+    try:
+        text = bytes(answer.head).decode(answer.charset or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        text = bytes(answer.head).decode("utf-8", errors="replace")
+    said = votable_error(text)
+    if said is None and "text/plain" in answer.content_type.lower():
+        said = next((line for line in text.splitlines() if line.strip()), None)
+    return said if said and said.strip() else answer.phrase
+
+
+def _answer_of(error: BaseException) -> Answer | None:
+    """The HTTP answer ``error`` is about: the one it carries, else this thread's last."""
+    for link in _causes(error):
+        answer = getattr(link, "response", None)
+        if isinstance(answer, requests.Response):
+            return Answer.of(answer)
+    return _LAST_ANSWER.get()
+
+
 def translate(error: Exception, url: str, timeout: float) -> VOError | None:
-    """Map a pyvo/requests/parser exception to an astrolearn VO error (None: a bug, re-raise)."""
+    """Map a pyvo/requests/parser exception to an astrolearn VO error (None: a bug, re-raise).
+
+    The error carries the answer's URL, HTTP status and, for an HTTP error or a query
+    the service rejected, the service's own reason (see :class:`VOError`).
+    """
     for link in _causes(error):
         if isinstance(link, VOError):
             return link  # raised by this module, possibly wrapped by pyvo
+    answer = _answer_of(error)
+    status = answer.status if answer is not None else None
+    where = answer.url if answer is not None else None
+    where = where or (service_name(url) if "://" in url else None)
+    said = service_reason(answer) if status is not None and status >= 400 else None
     if isinstance(error, DALQueryError):
-        return ADQLError(f"{url} rejected the query: {error}")
+        said = error.reason or said
+        if status is None or status < 500:
+            return ADQLError(f"{url} rejected the query").answered(where, status, said)
     cause = getattr(error, "cause", None) or error.__cause__ or error
     # pyvo wraps transport failures in its own classes (even DALFormatError): look at
     # the cause first.
+    if (
+        status is not None
+        and status >= 500
+        and isinstance(error, DALQueryError | DALServiceError | requests.HTTPError)
+    ):
+        # A VOTable error document or an error page: the service failed, for now.
+        return ServiceUnavailableError(f"{url} failed on its side (try again later)").answered(
+            where, status, said
+        )
     if isinstance(cause, requests.Timeout | TimeoutError):
         return DeadlineExceededError(
             f"{service_name(url)} did not answer within {timeout:g} s",
             service_name(url),
             timeout,
-        )
+        ).answered(where, status, None)
     if isinstance(cause, requests.TooManyRedirects):
-        return ServiceUnavailableError(f"{url} redirected too often: {cause}")
+        return ServiceUnavailableError(
+            f"{url} redirected too often (more than {MAX_REDIRECTS} times)"
+        ).answered(where, status, None)
     if isinstance(cause, requests.exceptions.ChunkedEncodingError):
-        return MalformedResponseError(f"{url} cut its answer off: {cause}")
+        return MalformedResponseError(f"{url} cut its answer off: {clean(cause)}").answered(
+            where, status, None
+        )
     if isinstance(cause, requests.ConnectionError | ConnectionError):
-        return ServiceUnavailableError(f"{url} is unreachable (connection failed: {cause})")
+        return ServiceUnavailableError(
+            f"{url} is unreachable (connection failed: {clean(cause)})"
+        ).answered(where, status, None)
+    if status is not None and status >= 400 and isinstance(error, DALServiceError | OSError):
+        # An HTTP error answer (pyvo's DALServiceError, or requests' HTTPError).
+        if status == 400 and isinstance(error, DALServiceError):  # a DAL query, refused
+            return ADQLError(f"{url} rejected the query").answered(where, status, said)
+        return ServiceUnavailableError(f"{url} refused the request").answered(where, status, said)
     if isinstance(error, DALServiceError):
-        code = getattr(error, "code", None)
-        if code is not None and int(code) >= 500:
-            return ServiceUnavailableError(f"{url} answered HTTP {code}: {error}")
-        if code is not None and int(code) == 400:
-            return ADQLError(f"{url} rejected the query: {error}")
-        return ServiceUnavailableError(f"{url} failed: {error}")
+        return ServiceUnavailableError(f"{url} failed: {clean(error)}").answered(
+            where, status, None
+        )
     if isinstance(error, DALFormatError | ExpatError | ValueError | IndexError | KeyError):
-        return MalformedResponseError(f"{url} answered something that is not a VOTable: {error}")
+        return MalformedResponseError(
+            f"{url} answered something that is not a VOTable: {clean(error)}"
+        ).answered(where, status, None)
     if isinstance(error, OSError):
-        return ServiceUnavailableError(f"{url} failed: {error}")
+        return ServiceUnavailableError(f"{url} failed: {clean(error)}").answered(
+            where, status, None
+        )
     return None
 
 
