@@ -78,6 +78,8 @@ class FuzzyCMeans(ClusterMixin, BaseEstimator):
         Stop when no membership changes by more than this between two iterations.
     random_state : int
         Seed of the random initial memberships.
+        (scikit-learn's name for an estimator's seed, kept so that ``clone`` and
+        ``get_params`` work; astrolearn's functions call it ``seed``.)
 
     Attributes
     ----------

@@ -59,6 +59,8 @@ class SelfOrganisingMap(BaseEstimator):
         at random from ``X``.
     random_state : int
         Seed of the random initial weights (unused with ``init="pca"``).
+        (scikit-learn's name for an estimator's seed, kept so that ``clone`` and
+        ``get_params`` work; astrolearn's functions call it ``seed``.)
 
     Attributes
     ----------
