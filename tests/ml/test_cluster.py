@@ -60,7 +60,7 @@ def test_scores_ignore_noise_and_need_two_clusters():
 
 
 def test_bad_arguments_are_named():
-    with pytest.raises(ValueError, match="cluster model must be one of"):
+    with pytest.raises(ValueError, match="method must be one of"):
         cluster.make_clusterer("meanshift")
     with pytest.raises(ValueError, match="scale must be one of"):
         cluster.make_clusterer("kmeans", scale="minmax")

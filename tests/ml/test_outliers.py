@@ -23,7 +23,7 @@ def test_local_outlier_factor_and_one_class_svm_rank_every_row(htru2):
 
 
 def test_bad_arguments_are_named(htru2):
-    with pytest.raises(ValueError, match="outliers model must be one of"):
+    with pytest.raises(ValueError, match="method must be one of"):
         outliers.make_detector("zscore")
     with pytest.raises(ValueError, match="top must be a positive integer"):
         outliers.rank_outliers(htru2, htru2.colnames[:8], top=0)

@@ -41,6 +41,7 @@ def make_clusterer(
     >>> make_clusterer("dbscan", eps=0.5).named_steps["model"].eps
     0.5
     """
+    check_choice(method, models.names("cluster"), "method")
     check_choice(scale, ("standard", "robust"), "scale")
     estimator = models.build("cluster", method, seed, **params)
     scaler = StandardScaler() if scale == "standard" else RobustScaler()

@@ -151,7 +151,7 @@ def build(task: str, name: str, seed: int = 0, **params) -> BaseEstimator:
     if unknown:
         listed = sorted(set(valid) - {"random_state"})
         raise ValueError(
-            f"{type(estimator).__name__} ({task} model {name!r}) has no parameter "
+            f"params: {type(estimator).__name__} ({task} model {name!r}) has no parameter "
             f"{', '.join(map(repr, unknown))}; valid parameters: {listed}"
         )
     if "random_state" in valid:

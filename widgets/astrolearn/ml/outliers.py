@@ -20,7 +20,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from . import models
-from ._checks import check_matrix, check_table, one_thread
+from ._checks import check_choice, check_matrix, check_table, one_thread
 from .features import feature_matrix
 
 
@@ -32,6 +32,7 @@ def make_detector(method: str = "isolation_forest", seed: int = 0, **params) -> 
     >>> make_detector("local_outlier_factor", n_neighbors=5).named_steps["model"].n_neighbors
     5
     """
+    check_choice(method, models.names("outliers"), "method")
     estimator = models.build("outliers", method, seed, **params)
     return Pipeline([("scale", StandardScaler()), ("model", estimator)])
 
