@@ -90,7 +90,8 @@ def embed(X: np.ndarray, method: str = "pca", seed: int = 0, **params) -> np.nda
 
     t-SNE and UMAP keep neighbours together but distort large distances: read
     clusters in the map, not distances between them. ``params`` go to the
-    scikit-learn (or umap-learn) estimator, e.g. ``perplexity=30``.
+    scikit-learn (or umap-learn) estimator, e.g. ``perplexity=30``; an unknown one
+    raises (see :func:`astrolearn.ml.models.build`).
     t-SNE costs seconds per thousand rows; subsample first (the labs use 1,500).
     """
     X = check_matrix(X, "X", min_rows=3)
