@@ -8,6 +8,7 @@ import pytest
 from astrolearn.ml import classify, cluster, models, networks, outliers, reduce, regress
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from threadpoolctl import threadpool_limits
 
 COLOURS = ["u_g", "g_r", "r_i", "i_z"]
@@ -98,6 +99,18 @@ def test_a_typo_lists_the_right_spelling():
 def test_every_task_module_refuses_an_unknown_parameter(call, typo):
     with pytest.raises(ValueError, match=f"no parameter '{typo}'; valid parameters"):
         call()
+
+
+def test_params_with_an_estimator_passed_as_model_raise_instead_of_being_ignored(sdss):
+    with pytest.raises(ValueError, match=r"params \['n_neighbors'\].*KNeighborsClassifier"):
+        classify.train_and_test(sdss, COLOURS, "class", KNeighborsClassifier(), n_neighbors=3)
+    with pytest.raises(ValueError, match=r"params \['max_depth'\]"):
+        classify.cross_validate(sdss, COLOURS, "class", KNeighborsClassifier(), max_depth=3)
+    with pytest.raises(ValueError, match=r"params \['weights'\]"):
+        regress.photo_z(sdss, COLOURS, "redshift", KNeighborsRegressor(), weights="uniform")
+    # Without params the estimator passed is used as it is (a clone of it).
+    result = classify.train_and_test(sdss[:400], COLOURS, "class", KNeighborsClassifier(3))
+    assert result.estimator.n_neighbors == 3
 
 
 def test_unknown_task_and_name_list_the_choices():

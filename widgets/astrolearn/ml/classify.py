@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from astropy.table import Table
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 from sklearn.inspection import permutation_importance
 from sklearn.metrics import (
     accuracy_score,
@@ -70,7 +70,7 @@ def train_and_test(
     >>> float(evaluate(*_truth(train_and_test(t, ["x"], "c", "knn", n_neighbors=3)))["accuracy"])
     1.0
     """
-    estimator = make_classifier(model, seed, **params) if isinstance(model, str) else clone(model)
+    estimator = models.named_or_clone(model, make_classifier, seed, params)
     return fit_split(table, features, target, estimator, test_size, seed, stratify=True)
 
 
@@ -130,7 +130,7 @@ def cross_validate(
     """
     if int(folds) < 2:
         raise ValueError(f"folds must be at least 2, got {folds}")
-    estimator = make_classifier(model, seed, **params) if isinstance(model, str) else clone(model)
+    estimator = models.named_or_clone(model, make_classifier, seed, params)
     X, good = feature_matrix(check_table(table), features)
     y = labels(table, target, good)
     splitter = StratifiedKFold(n_splits=int(folds), shuffle=True, random_state=seed)

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.cluster import DBSCAN, HDBSCAN, AgglomerativeClustering, KMeans
 from sklearn.decomposition import PCA
 from sklearn.ensemble import (
@@ -157,3 +157,33 @@ def build(task: str, name: str, seed: int = 0, **params) -> BaseEstimator:
     if "random_state" in valid:
         params["random_state"] = seed
     return estimator.set_params(**params)
+
+
+def named_or_clone(
+    model: str | BaseEstimator,
+    make: Callable[..., BaseEstimator],
+    seed: int = 0,
+    params: dict | None = None,
+) -> BaseEstimator:
+    """``make(model, seed, **params)`` for a model given by name, else a clone of ``model``.
+
+    A model passed as an estimator carries its own hyper-parameters and seed, so
+    ``params`` given with it would be ignored: they raise instead.
+
+    Examples
+    --------
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> make = lambda name, seed, **params: build("classify", name, seed, **params)
+    >>> named_or_clone("knn", make, params={"n_neighbors": 5}).n_neighbors
+    5
+    >>> named_or_clone(KNeighborsClassifier(3), make).n_neighbors
+    3
+    """
+    if isinstance(model, str):
+        return make(model, seed, **(params or {}))
+    if params:
+        raise ValueError(
+            f"params {sorted(params)}: hyper-parameters only go with a model given by "
+            f"name; set them on the {type(model).__name__} passed as model instead"
+        )
+    return clone(model)

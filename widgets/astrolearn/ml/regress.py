@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from astropy.table import Table
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -59,7 +59,7 @@ def photo_z(
     >>> bool(np.allclose(r.y_pred, r.y_test))
     True
     """
-    estimator = make_regressor(model, seed, **params) if isinstance(model, str) else clone(model)
+    estimator = models.named_or_clone(model, make_regressor, seed, params)
     return fit_split(table, features, target, estimator, test_size, seed, stratify=False)
 
 
