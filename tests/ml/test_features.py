@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from astrolearn import data
 from astrolearn.ml import features
 from astropy.table import Table
 
@@ -13,6 +14,39 @@ def test_colours_are_band_differences_on_real_rows(sdss):
     qso = np.median(sdss["u_g"][sdss["class"] == "QSO"])
     star = np.median(sdss["u_g"][sdss["class"] == "STAR"])
     assert qso < 0.6 < star
+
+
+WHITE_DWARF_BANDS = ["u_mag", "g_mag", "r_mag", "i_mag", "z_mag"]
+
+
+def test_a_masked_magnitude_gives_no_colour_on_real_white_dwarfs():
+    dwarfs = data.load("sdss_white_dwarfs")
+    masked = np.zeros(len(dwarfs), dtype=bool)
+    for band in WHITE_DWARF_BANDS:
+        masked |= np.ma.getmaskarray(dwarfs[band])
+    # 51 SDSS white dwarfs have no ugriz; the values under the mask are 0, which a plain
+    # subtraction would turn into a colour of exactly 0 mag.
+    assert masked.sum() == 51
+    assert np.all(np.ma.getdata(dwarfs["u_mag"])[masked] == 0)
+    with_colours = features.colours(dwarfs, WHITE_DWARF_BANDS)
+    u_g = np.asarray(with_colours["u_mag_g_mag"])
+    assert np.isnan(u_g[masked]).all()
+    raw = np.ma.getdata(dwarfs["u_mag"]) - np.ma.getdata(dwarfs["g_mag"])
+    np.testing.assert_allclose(u_g[~masked], raw[~masked])
+    X, good = features.feature_matrix(with_colours, ["u_mag_g_mag", "g_mag_r_mag"])
+    assert good.tolist() == (~masked).tolist() and len(X) == len(dwarfs) - 51
+
+
+def test_colour_index_is_nan_where_either_gaia_magnitude_is_missing():
+    stars = data.load("gaia_100pc")
+    bp_rp = features.colour_index(stars, "phot_bp_mean_mag", "phot_rp_mean_mag")
+    missing = np.ma.getmaskarray(stars["phot_bp_mean_mag"]) | np.ma.getmaskarray(
+        stars["phot_rp_mean_mag"]
+    )
+    assert bp_rp.dtype == np.float64
+    assert np.isnan(bp_rp).tolist() == missing.tolist() and missing.sum() == 10
+    with pytest.raises(KeyError, match=r"bands.*'phot_g'"):
+        features.colour_index(stars, "phot_g", "phot_rp_mean_mag")
 
 
 def test_feature_matrix_drops_nonfinite_rows_and_reports_them():

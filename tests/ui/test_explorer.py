@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from astrolearn import data
-from astrolearn.ui import OKABE_ITO, ParameterSpaceExplorer, Selection
+from astrolearn.ui import OKABE_ITO, ParameterSpaceExplorer, Selection, _quantities
 from astropy.table import Table, vstack
 
 
@@ -145,3 +145,13 @@ def test_hundred_thousand_points():
     # Every copy contributes the same rows as the 10k test above.
     assert explorer.selection.indices.size % 10 == 0
     assert explorer.views[1].mark.selected.size == explorer.selection.indices.size
+
+
+def test_a_colour_of_a_masked_magnitude_is_nan_not_zero():
+    dwarfs = data.load("sdss_white_dwarfs")
+    values, label = _quantities.evaluate(dwarfs, "u_mag-g_mag")
+    masked = np.ma.getmaskarray(dwarfs["u_mag"]) | np.ma.getmaskarray(dwarfs["g_mag"])
+    assert label == "u_mag − g_mag [mag]" and masked.sum() == 51
+    assert np.isnan(values[masked]).all()
+    raw = np.ma.getdata(dwarfs["u_mag"]) - np.ma.getdata(dwarfs["g_mag"])
+    np.testing.assert_allclose(values[~masked], raw[~masked])

@@ -15,8 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from astropy.table import Table
-from sklearn.base import BaseEstimator, clone
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.base import BaseEstimator
 from sklearn.inspection import permutation_importance
 from sklearn.metrics import (
     accuracy_score,
@@ -27,36 +26,20 @@ from sklearn.metrics import (
     roc_curve,
 )
 from sklearn.model_selection import StratifiedKFold, cross_val_score
-from sklearn.naive_bayes import GaussianNB
-from sklearn.neighbors import KNeighborsClassifier
-from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.tree import DecisionTreeClassifier
 
+from . import models
 from ._checks import check_choice, check_matrix, check_table, check_vector, one_thread
 from .features import feature_matrix, labels
 from .split import SplitResult, fit_split
 
-# Defaults chosen so a fit on ~10k rows takes well under 2 s on one core.
-MODELS = {
-    "knn": lambda seed: KNeighborsClassifier(n_neighbors=15),
-    "decision_tree": lambda seed: DecisionTreeClassifier(max_depth=8, random_state=seed),
-    "random_forest": lambda seed: RandomForestClassifier(
-        n_estimators=100, max_depth=12, n_jobs=1, random_state=seed
-    ),
-    "gradient_boosting": lambda seed: HistGradientBoostingClassifier(
-        max_iter=100, random_state=seed
-    ),
-    "mlp": lambda seed: MLPClassifier(
-        hidden_layer_sizes=(32, 32), max_iter=300, early_stopping=True, random_state=seed
-    ),
-    "naive_bayes": lambda seed: GaussianNB(),
-}
-
 
 def make_classifier(model: str = "random_forest", seed: int = 0, **params) -> Pipeline:
     """A scaler + classifier Pipeline; ``params`` set the classifier's hyper-parameters.
+
+    The classifier comes from :func:`astrolearn.ml.models.build`: an unknown parameter
+    raises a ValueError naming it and the valid ones.
 
     Scaling matters for k-NN and the MLP (distances, gradients) and is harmless for
     trees, so every model gets the same two-step Pipeline.
@@ -66,12 +49,7 @@ def make_classifier(model: str = "random_forest", seed: int = 0, **params) -> Pi
     >>> make_classifier("knn", n_neighbors=5).named_steps["model"].n_neighbors
     5
     """
-    check_choice(model, MODELS, "model")
-    estimator = MODELS[model](seed)
-    try:
-        estimator.set_params(**params)
-    except ValueError as error:
-        raise ValueError(f"params: {error}") from None
+    estimator = models.build("classify", model, seed, **params)
     return Pipeline([("scale", StandardScaler()), ("model", estimator)])
 
 
@@ -92,7 +70,7 @@ def train_and_test(
     >>> float(evaluate(*_truth(train_and_test(t, ["x"], "c", "knn", n_neighbors=3)))["accuracy"])
     1.0
     """
-    estimator = make_classifier(model, seed, **params) if isinstance(model, str) else clone(model)
+    estimator = models.named_or_clone(model, make_classifier, seed, params)
     return fit_split(table, features, target, estimator, test_size, seed, stratify=True)
 
 
@@ -152,7 +130,7 @@ def cross_validate(
     """
     if int(folds) < 2:
         raise ValueError(f"folds must be at least 2, got {folds}")
-    estimator = make_classifier(model, seed, **params) if isinstance(model, str) else clone(model)
+    estimator = models.named_or_clone(model, make_classifier, seed, params)
     X, good = feature_matrix(check_table(table), features)
     y = labels(table, target, good)
     splitter = StratifiedKFold(n_splits=int(folds), shuffle=True, random_state=seed)

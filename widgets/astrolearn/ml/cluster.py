@@ -17,22 +17,14 @@ from collections.abc import Sequence
 import astropy.units as u
 import numpy as np
 from astropy.table import Table
-from sklearn.cluster import DBSCAN, HDBSCAN, AgglomerativeClustering, KMeans
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
-from sklearn.mixture import GaussianMixture
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import RobustScaler, StandardScaler
 
+from . import models
 from ._checks import check_choice, check_matrix, check_table, check_vector, one_thread
 from .features import feature_matrix
 
-CLUSTERERS = {
-    "kmeans": lambda seed: KMeans(n_clusters=3, n_init=4, random_state=seed),
-    "gmm": lambda seed: GaussianMixture(n_components=3, random_state=seed),
-    "dbscan": lambda seed: DBSCAN(eps=0.3, min_samples=10),
-    "hdbscan": lambda seed: HDBSCAN(min_cluster_size=30, copy=True),
-    "agglomerative": lambda seed: AgglomerativeClustering(n_clusters=3, linkage="ward"),
-}
 NOISE = -1  # label scikit-learn gives to points in no cluster (DBSCAN, HDBSCAN)
 
 
@@ -49,13 +41,9 @@ def make_clusterer(
     >>> make_clusterer("dbscan", eps=0.5).named_steps["model"].eps
     0.5
     """
-    check_choice(method, CLUSTERERS, "method")
+    check_choice(method, models.names("cluster"), "method")
     check_choice(scale, ("standard", "robust"), "scale")
-    estimator = CLUSTERERS[method](seed)
-    try:
-        estimator.set_params(**params)
-    except ValueError as error:
-        raise ValueError(f"params: {error}") from None
+    estimator = models.build("cluster", method, seed, **params)
     scaler = StandardScaler() if scale == "standard" else RobustScaler()
     return Pipeline([("scale", scaler), ("model", estimator)])
 
@@ -107,7 +95,7 @@ def gmm_bic(X: np.ndarray, components: Sequence[int] = range(1, 9), seed: int = 
     components = [int(k) for k in components]
     if not components or min(components) < 1:
         raise ValueError("components must be positive integers")
-    bic = [GaussianMixture(k, random_state=seed).fit(X).bic(X) for k in components]
+    bic = [models.build("cluster", "gmm", seed, n_components=k).fit(X).bic(X) for k in components]
     return Table({"components": components, "bic": bic})
 
 

@@ -26,6 +26,44 @@ def colour_name(blue: str, red: str) -> str:
     return f"{blue}_{red}"
 
 
+def float_values(column: object) -> np.ndarray:
+    """A table column (or array) as float64, with NaN where it is masked.
+
+    Examples
+    --------
+    >>> float_values(np.ma.masked_array([1, 2], mask=[False, True])).tolist()
+    [1.0, nan]
+    """
+    return np.asarray(np.ma.filled(np.ma.asarray(column, dtype=float), np.nan), dtype=float)
+
+
+def colour_index(table: Table, blue: str, red: str) -> np.ndarray:
+    """The colour ``blue - red`` of every row, in mag; NaN where a magnitude is masked.
+
+    Every colour astrolearn computes comes from here (lessons may still subtract two
+    magnitudes in the open, where that is what they teach).
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        Holds the two magnitude columns, in the same photometric system.
+    blue, red : str
+        Names of the bluer and the redder band's magnitude column.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+
+    Examples
+    --------
+    >>> colour_index(Table({"u": [19.0], "g": [18.2]}), "u", "g").round(2).tolist()
+    [0.8]
+    """
+    table = check_table(table)
+    blue, red = check_columns(table, [blue, red], name="bands")
+    return float_values(table[blue]) - float_values(table[red])
+
+
 def colours(table: Table, bands: Sequence[str] = SDSS_BANDS) -> Table:
     """Return a copy of ``table`` with adjacent-band colours added.
 
@@ -39,7 +77,8 @@ def colours(table: Table, bands: Sequence[str] = SDSS_BANDS) -> Table:
     Returns
     -------
     astropy.table.Table
-        A copy with columns ``u_g``, ``g_r``, ... (blue minus red, in mag). A
+        A copy with columns ``u_g``, ``g_r``, ... (blue minus red, in mag, from
+        :func:`colour_index`; NaN where a magnitude is masked). A
         difference of two magnitudes in the same system is a flux ratio, so the
         colour is independent of distance (ignoring extinction).
 
@@ -55,8 +94,7 @@ def colours(table: Table, bands: Sequence[str] = SDSS_BANDS) -> Table:
         raise ValueError("bands must name at least two magnitude columns to form a colour")
     out = table.copy(copy_data=False)
     for blue, red in itertools.pairwise(bands):
-        column = np.asarray(table[blue], dtype=float) - np.asarray(table[red], dtype=float)
-        out[colour_name(blue, red)] = column
+        out[colour_name(blue, red)] = colour_index(table, blue, red)
         out[colour_name(blue, red)].unit = "mag"
         out[colour_name(blue, red)].description = f"colour {blue} - {red}"
     return out
@@ -94,8 +132,7 @@ def feature_matrix(table: Table, features: Sequence[str]) -> tuple[np.ndarray, n
         if column.dtype.kind not in "biuf":
             raise TypeError(f"features: column {name!r} is not numeric (dtype {column.dtype})")
         # Masked entries become NaN so they drop out with the non-finite rows.
-        values = np.ma.filled(np.ma.asarray(column, dtype=float), np.nan)
-        columns.append(values)
+        columns.append(float_values(column))
     X = np.column_stack(columns)
     good = np.all(np.isfinite(X), axis=1)
     return X[good], good

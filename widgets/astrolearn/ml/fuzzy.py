@@ -77,7 +77,9 @@ class FuzzyCMeans(ClusterMixin, BaseEstimator):
     tol : float
         Stop when no membership changes by more than this between two iterations.
     random_state : int
-        Seed of the random initial memberships.
+        Seed of the random initial memberships. The name is scikit-learn's
+        convention for an estimator's seed (so that ``clone`` and ``get_params`` work);
+        astrolearn's functions call it ``seed``.
 
     Attributes
     ----------

@@ -26,6 +26,7 @@ import numpy as np
 from sklearn.metrics import log_loss
 from sklearn.neural_network import MLPClassifier
 
+from . import models
 from ._checks import check_matrix, check_vector, one_thread
 
 
@@ -56,10 +57,12 @@ def make_network(
         raise ValueError(f"hidden_layers must be positive neuron counts, got {list(sizes)}")
     if not float(learning_rate) > 0:
         raise ValueError(f"learning_rate must be positive, got {learning_rate}")
-    return MLPClassifier(
+    return models.build(
+        "network",
+        "mlp",
+        seed,
         hidden_layer_sizes=sizes,
         learning_rate_init=float(learning_rate),
-        random_state=seed,
         **params,
     )
 

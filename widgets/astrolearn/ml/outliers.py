@@ -15,22 +15,13 @@ from collections.abc import Sequence
 import numpy as np
 from astropy.table import Table
 from sklearn.base import BaseEstimator
-from sklearn.ensemble import IsolationForest
 from sklearn.neighbors import LocalOutlierFactor
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.svm import OneClassSVM
 
+from . import models
 from ._checks import check_choice, check_matrix, check_table, one_thread
 from .features import feature_matrix
-
-DETECTORS = {
-    "isolation_forest": lambda seed: IsolationForest(n_estimators=100, random_state=seed),
-    "local_outlier_factor": lambda seed: LocalOutlierFactor(n_neighbors=35),
-    # nu bounds the fraction of training points treated as outliers; a one-class SVM
-    # scales as n^2, so the lab subsamples large tables before using it.
-    "one_class_svm": lambda seed: OneClassSVM(nu=0.05, gamma="scale"),
-}
 
 
 def make_detector(method: str = "isolation_forest", seed: int = 0, **params) -> Pipeline:
@@ -41,12 +32,8 @@ def make_detector(method: str = "isolation_forest", seed: int = 0, **params) -> 
     >>> make_detector("local_outlier_factor", n_neighbors=5).named_steps["model"].n_neighbors
     5
     """
-    check_choice(method, DETECTORS, "method")
-    estimator = DETECTORS[method](seed)
-    try:
-        estimator.set_params(**params)
-    except ValueError as error:
-        raise ValueError(f"params: {error}") from None
+    check_choice(method, models.names("outliers"), "method")
+    estimator = models.build("outliers", method, seed, **params)
     return Pipeline([("scale", StandardScaler()), ("model", estimator)])
 
 

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 import numpy as np
 from astropy.table import Table
 from sklearn.decomposition import PCA
-from sklearn.manifold import TSNE
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from . import models
 from ._checks import check_choice, check_matrix, one_thread
 
 
@@ -43,10 +43,8 @@ def pca(X: np.ndarray, n_components: int | None = None, seed: int = 0) -> Pipeli
     X = check_matrix(X, "X")
     if n_components is not None and not 1 <= int(n_components) <= X.shape[1]:
         raise ValueError(f"n_components must be between 1 and {X.shape[1]}, got {n_components}")
-    pipeline = Pipeline(
-        [("scale", StandardScaler()), ("model", PCA(n_components=n_components, random_state=seed))]
-    )
-    return pipeline.fit(X)
+    model = models.build("reduce", "pca", seed, n_components=n_components)
+    return Pipeline([("scale", StandardScaler()), ("model", model)]).fit(X)
 
 
 def scree(pipeline: Pipeline) -> Table:
@@ -92,23 +90,16 @@ def embed(X: np.ndarray, method: str = "pca", seed: int = 0, **params) -> np.nda
 
     t-SNE and UMAP keep neighbours together but distort large distances: read
     clusters in the map, not distances between them. ``params`` go to the
-    scikit-learn (or umap-learn) estimator, e.g. ``perplexity=30``.
+    scikit-learn (or umap-learn) estimator, e.g. ``perplexity=30``; an unknown one
+    raises (see :func:`astrolearn.ml.models.build`).
     t-SNE costs seconds per thousand rows; subsample first (the labs use 1,500).
     """
     X = check_matrix(X, "X", min_rows=3)
     check_choice(method, available_methods(), "method")
     scaled = StandardScaler().fit_transform(X)
-    if method == "pca":
-        return PCA(n_components=2, random_state=seed, **params).fit_transform(scaled)
     if method == "tsne":
         params.setdefault("perplexity", min(30.0, (len(X) - 1) / 3))
-        params.setdefault("init", "pca")
-        # 500 iterations instead of 1,000: the map is settled and the fit twice as fast.
-        params.setdefault("max_iter", 500)
-        return TSNE(n_components=2, random_state=seed, **params).fit_transform(scaled)
-    import umap  # optional dependency, checked by available_methods()
-
-    return umap.UMAP(n_components=2, random_state=seed, **params).fit_transform(scaled)
+    return models.build("reduce", method, seed, **params).fit_transform(scaled)
 
 
 def subsample(n_rows: int, size: int, seed: int = 0) -> np.ndarray:

@@ -16,26 +16,13 @@ from collections.abc import Sequence
 
 import numpy as np
 from astropy.table import Table
-from sklearn.base import BaseEstimator, clone
-from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestRegressor
-from sklearn.linear_model import LinearRegression
-from sklearn.neighbors import KNeighborsRegressor
+from sklearn.base import BaseEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ._checks import check_choice, check_vector
+from . import models
+from ._checks import check_vector
 from .split import SplitResult, fit_split
-
-REGRESSORS = {
-    "linear": lambda seed: LinearRegression(),
-    "knn": lambda seed: KNeighborsRegressor(n_neighbors=10, weights="distance"),
-    "random_forest": lambda seed: RandomForestRegressor(
-        n_estimators=100, min_samples_leaf=3, n_jobs=1, random_state=seed
-    ),
-    "gradient_boosting": lambda seed: HistGradientBoostingRegressor(
-        max_iter=200, random_state=seed
-    ),
-}
 
 # |dz|/(1+z) above this is a "catastrophic outlier" (the usual photo-z convention,
 # e.g. Hildebrandt et al. 2010).
@@ -50,12 +37,7 @@ def make_regressor(model: str = "knn", seed: int = 0, **params) -> Pipeline:
     >>> make_regressor("knn", n_neighbors=3).named_steps["model"].n_neighbors
     3
     """
-    check_choice(model, REGRESSORS, "model")
-    estimator = REGRESSORS[model](seed)
-    try:
-        estimator.set_params(**params)
-    except ValueError as error:
-        raise ValueError(f"params: {error}") from None
+    estimator = models.build("regress", model, seed, **params)
     return Pipeline([("scale", StandardScaler()), ("model", estimator)])
 
 
@@ -77,7 +59,7 @@ def photo_z(
     >>> bool(np.allclose(r.y_pred, r.y_test))
     True
     """
-    estimator = make_regressor(model, seed, **params) if isinstance(model, str) else clone(model)
+    estimator = models.named_or_clone(model, make_regressor, seed, params)
     return fit_split(table, features, target, estimator, test_size, seed, stratify=False)
 
 

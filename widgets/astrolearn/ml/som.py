@@ -58,7 +58,9 @@ class SelfOrganisingMap(BaseEstimator):
         choice for the batch algorithm, which it makes deterministic), or objects drawn
         at random from ``X``.
     random_state : int
-        Seed of the random initial weights (unused with ``init="pca"``).
+        Seed of the random initial weights (unused with ``init="pca"``). The name is scikit-learn's
+        convention for an estimator's seed (so that ``clone`` and ``get_params`` work);
+        astrolearn's functions call it ``seed``.
 
     Attributes
     ----------

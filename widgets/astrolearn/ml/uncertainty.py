@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.calibration import CalibratedClassifierCV, calibration_curve
-from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.model_selection import learning_curve
 
+from . import models
 from ._checks import check_choice, check_fraction, check_matrix, check_vector, one_thread
 
 
@@ -104,19 +104,19 @@ def prediction_interval(
     order = np.random.default_rng(seed).permutation(len(X_train))
     fit_rows, calibration_rows = np.array_split(order, [2 * len(order) // 3])
     alphas = ((1 - level) / 2, 0.5, (1 + level) / 2)
-    models = [
-        HistGradientBoostingRegressor(
-            loss="quantile", quantile=alpha, max_iter=150, random_state=seed
+    quantile_models = [
+        models.build(
+            "regress", "gradient_boosting", seed, loss="quantile", quantile=alpha, max_iter=150
         ).fit(X_train[fit_rows], y_train[fit_rows])
         for alpha in alphas
     ]
     y_cal = y_train[calibration_rows]
-    low_cal = models[0].predict(X_train[calibration_rows])
-    high_cal = models[2].predict(X_train[calibration_rows])
+    low_cal = quantile_models[0].predict(X_train[calibration_rows])
+    high_cal = quantile_models[2].predict(X_train[calibration_rows])
     conformity = np.maximum(low_cal - y_cal, y_cal - high_cal)
     n_cal = len(calibration_rows)
     widen = np.quantile(conformity, min(1.0, level * (1 + 1 / n_cal)))
-    low, median, high = (model.predict(X_test) for model in models)
+    low, median, high = (model.predict(X_test) for model in quantile_models)
     return median, low - widen, high + widen
 
 

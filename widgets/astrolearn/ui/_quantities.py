@@ -12,6 +12,8 @@ from collections.abc import Callable
 import numpy as np
 from astropy.table import Table
 
+from ..ml import features
+
 #: Bands in wavelength order: adjacent pairs give the usual colour indices.
 BAND_ORDER = ("u", "g", "r", "i", "z", "bp", "phot_bp_mean_mag", "j", "h", "k")
 
@@ -82,22 +84,17 @@ def evaluate(table: Table, name: str, derived: Derived | None = None) -> tuple[n
         values = np.asarray(function(table), dtype=float)
         return values, f"{name} [{unit}]" if unit else name
     if name in table.colnames:
-        values = _as_float(table[name])
+        values = features.float_values(table[name])
         unit = _unit(table, name)
         return values, f"{name} [{unit}]" if unit else name
     first, sep, second = name.partition("-")
     if sep and first in table.colnames and second in table.colnames:
-        values = _as_float(table[first]) - _as_float(table[second])
+        values = features.colour_index(table, first, second)
         return values, f"{first} − {second} [{_unit(table, first) or 'mag'}]"
     raise ValueError(
         f"quantity {name!r} is neither a column, a colour 'a-b' of two columns, "
         f"nor a derived quantity; choose from {quantities(table, derived)[:12]}"
     )
-
-
-def _as_float(column) -> np.ndarray:
-    values = np.ma.filled(np.ma.asarray(column, dtype=float), np.nan)
-    return np.asarray(values, dtype=float)
 
 
 def categories(table: Table, name: str) -> tuple[np.ndarray, list[str]] | None:

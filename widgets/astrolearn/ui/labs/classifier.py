@@ -18,7 +18,7 @@ import numpy as np
 import traitlets
 from bqplot import Axis, ColorScale, Figure, GridHeatMap, OrdinalScale
 
-from ...ml import classify, features, regress
+from ...ml import classify, features, models, regress
 from ..palette import SEQUENTIAL_SCHEME
 from ._lab import Lab, bar_figure, line_figure
 
@@ -61,7 +61,7 @@ class ClassifierLab(Lab):
             features.colours(self.table) if "u" in self.table.colnames else self.table
         )
         numeric = [n for n in self.work_table.colnames if self.work_table[n].dtype.kind in "fi"]
-        self.model_menu = widgets.Dropdown(options=sorted(classify.MODELS), description="model")
+        self.model_menu = widgets.Dropdown(options=models.names("classify"), description="model")
         self.feature_menu = widgets.SelectMultiple(options=numeric, description="features")
         self.size_slider = widgets.FloatSlider(
             min=0.1, max=0.5, step=0.05, description="test part"
@@ -152,7 +152,7 @@ class ClassifierLab(Lab):
         )
 
     def _fit_photo_z(self) -> str:
-        model = self.model if self.model in regress.REGRESSORS else "knn"
+        model = self.model if self.model in models.names("regress") else "knn"
         rows = np.arange(len(self.work_table))
         if self.photo_z_class and self.target in self.work_table.colnames:
             # Galaxies only by default: quasar colours are degenerate in redshift.

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
-from ...ml import cluster, features
+from ...ml import cluster, features, models
 from ._lab import Lab, line_figure
 from ._lab_scatter import label_scatter, show_labels
 
@@ -43,7 +43,7 @@ class ClusteringLab(Lab):
         self.labels = np.zeros(0, dtype=int)
         self._rows = np.zeros(0, dtype=int)
         self.method_menu = widgets.Dropdown(
-            options=sorted(cluster.CLUSTERERS), value=self.method, description="method"
+            options=models.names("cluster"), value=self.method, description="method"
         )
         traitlets.dlink((self.method_menu, "value"), (self, "method"))
         self.bic_button = widgets.Button(description="BIC curve", tooltip="Gaussian-mixture BIC")

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
-from ...ml import outliers
+from ...ml import models, outliers
 from ._lab import Lab
 
 #: Default features per bundled dataset; other tables use their numeric columns.
@@ -55,7 +55,7 @@ class OutlierLab(Lab):
         numeric = [n for n in self.table.colnames if self.table[n].dtype.kind in "fi"]
         self.features = DEFAULT_FEATURES.get(self.selection.name, numeric[:8])
         self.method_menu = widgets.Dropdown(
-            options=sorted(outliers.DETECTORS), value=self.method, description="method"
+            options=models.names("outliers"), value=self.method, description="method"
         )
         traitlets.dlink((self.method_menu, "value"), (self, "method"))
         self.top_slider = widgets.IntSlider(value=self.top, min=5, max=200, description="top")
