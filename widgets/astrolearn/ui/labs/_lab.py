@@ -27,6 +27,8 @@ class Lab(widgets.VBox):
     status = traitlets.Unicode("Choose the settings, then press Train.")
     fit_seconds = traitlets.Float(0.0)
     error = traitlets.Unicode("")
+    #: Result traits that describe one table: a new table resets them to their defaults.
+    results: tuple[str, ...] = ()
 
     def __init__(self, data: Selection | Table | str, name: str | None = None, **kwargs):
         self.selection = as_selection(data, name)
@@ -41,6 +43,7 @@ class Lab(widgets.VBox):
         self.observe(self._show_status, ["status", "error"])
         self._show_status()
         super().__init__(**kwargs)
+        self.selection.observe(self._new_table, "table")
 
     @property
     def table(self) -> Table:
@@ -61,6 +64,13 @@ class Lab(widgets.VBox):
         finally:
             self.fit_seconds = time.perf_counter() - start
             self.train_button.disabled = False
+
+    def _new_table(self, change) -> None:
+        """Forget the results of the old table (their rows are not rows of the new one)."""
+        for name in self.results:
+            self.set_trait(name, self.trait_defaults(name))
+        self.error = ""
+        self.status = "A new table: choose the settings, then press Train."
 
     def _fit(self) -> str:  # pragma: no cover - every lab overrides it
         raise NotImplementedError
