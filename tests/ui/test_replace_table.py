@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from astrolearn import data
 from astrolearn.ui import ParameterSpaceExplorer, Selection, SkyViewer
-from astrolearn.ui.labs import ClassifierLab
+from astrolearn.ui.labs import ClassifierLab, ClusteringLab, ReductionLab
 from astropy.table import Table
 
 
@@ -183,3 +183,27 @@ def test_classifier_lab_trains_on_the_new_table(sdss, pleiades):
     lab.features = ["parallax", "pmra"]
     lab.train()
     assert "class" in lab.error  # the missing target is reported, not raised
+
+
+def test_clustering_lab_forgets_the_old_clusters(pleiades):
+    selection = Selection(pleiades, name="pleiades")
+    lab = ClusteringLab(selection)
+    lab.train()
+    assert lab.n_clusters >= 1 and len(lab.member_rows) > 100
+    selection.table = pleiades[:100]
+    assert (lab.n_clusters, lab.member_rows, lab.chosen_cluster) == (0, [], -1)
+    assert np.isnan(lab.distance_pc) and "new table" in lab.status
+    lab.chosen_cluster = 0  # the old labels must not pick rows of the new table
+    assert selection.indices.size == 0 and lab.member_rows == []
+    lab.train()
+    assert max(lab.member_rows, default=0) < 100
+
+
+def test_labs_add_colours_to_the_new_table(sdss, pleiades):
+    selection = Selection(pleiades, name="pleiades")
+    lab = ReductionLab(selection)
+    assert "u_g" not in lab.work_table.colnames
+    selection.table = sdss[:600]
+    np.testing.assert_allclose(lab.work_table["u_g"], _colour(sdss[:600], "u", "g"))
+    lab.train()
+    assert lab.error == "" and max(lab.embedded_rows) < 600

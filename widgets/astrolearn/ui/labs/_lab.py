@@ -16,6 +16,7 @@ import traitlets
 from astropy.table import Table
 from bqplot import Axis, Figure, LinearScale, OrdinalScale
 
+from ...ml import features
 from .._selection import Selection
 from ..explorer import as_selection
 from ..palette import OKABE_ITO
@@ -32,6 +33,7 @@ class Lab(widgets.VBox):
 
     def __init__(self, data: Selection | Table | str, name: str | None = None, **kwargs):
         self.selection = as_selection(data, name)
+        self.work_table = with_colours(self.table)
         self.train_button = widgets.Button(
             description="Train",
             icon="play",
@@ -67,6 +69,7 @@ class Lab(widgets.VBox):
 
     def _new_table(self, change) -> None:
         """Forget the results of the old table (their rows are not rows of the new one)."""
+        self.work_table = with_colours(self.table)
         for name in self.results:
             self.set_trait(name, self.trait_defaults(name))
         self.error = ""
@@ -84,6 +87,13 @@ class Lab(widgets.VBox):
         if self.error:
             text += f"<br><b>Problem:</b> {html.escape(self.error)}"
         self.status_html.value = f"<div role='status' aria-live='polite'>{text}</div>"
+
+
+def with_colours(table: Table) -> Table:
+    """The table with adjacent-band colours (``u_g`` ...) added when it has ugriz."""
+    if set(features.SDSS_BANDS) <= set(table.colnames):
+        return features.colours(table)
+    return table
 
 
 def bar_figure(title: str, horizontal: bool = True) -> tuple[Figure, object]:

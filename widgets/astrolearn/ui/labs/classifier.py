@@ -18,7 +18,7 @@ import numpy as np
 import traitlets
 from bqplot import Axis, ColorScale, Figure, GridHeatMap, OrdinalScale
 
-from ...ml import classify, features, regress
+from ...ml import classify, regress
 from ..palette import SEQUENTIAL_SCHEME
 from ._lab import Lab, bar_figure, line_figure
 
@@ -97,9 +97,7 @@ class ClassifierLab(Lab):
         self.children = [controls, self.status_html, plots]
 
     def _use_table(self) -> None:
-        """Colours added to the table; its numeric columns offered, chosen ones kept."""
-        table = self.table
-        self.work_table = features.colours(table) if "u" in table.colnames else table
+        """Offer the numeric columns (colours included), keeping the chosen ones."""
         numeric = [n for n in self.work_table.colnames if self.work_table[n].dtype.kind in "fi"]
         chosen = tuple(f for f in self.features if f in numeric)
         self.feature_menu.options = numeric
