@@ -207,3 +207,14 @@ def test_labs_add_colours_to_the_new_table(sdss, pleiades):
     np.testing.assert_allclose(lab.work_table["u_g"], _colour(sdss[:600], "u", "g"))
     lab.train()
     assert lab.error == "" and max(lab.embedded_rows) < 600
+
+
+def test_observers_of_the_table_never_see_old_row_numbers(sdss):
+    selection = Selection(sdss, name="sdss")
+    selection.indices, selection.focus = [9_999], 9_999
+    seen = []
+    selection.observe(
+        lambda change: seen.append((selection.indices.size, selection.focus)), "table"
+    )
+    selection.table = sdss[:10]
+    assert seen == [(0, -1)]
