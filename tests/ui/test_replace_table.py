@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from astrolearn import data
 from astrolearn.ui import ParameterSpaceExplorer, Selection, SkyViewer
-from astrolearn.ui.labs import ClassifierLab, ClusteringLab, ReductionLab
+from astrolearn.ui.labs import ClassifierLab, ClusteringLab, LightCurveLab, ReductionLab
 from astropy.table import Table
 
 
@@ -218,3 +218,24 @@ def test_observers_of_the_table_never_see_old_row_numbers(sdss):
     )
     selection.table = sdss[:10]
     assert seen == [(0, -1)]
+
+
+def test_light_curve_lab_offers_the_new_stars():
+    curves = data.load("ogle_lightcurves")
+    selection = Selection(curves, name="ogle")
+    lab = LightCurveLab(selection)
+    lab.star_menu.value = "OGLE-SMC-ECL-0124"
+    lab.train()
+    period = lab.period
+    stars = np.asarray(curves["star"]).astype(str)
+    eclipsing = curves[np.char.find(stars, "-ECL-") >= 0]
+    selection.table = eclipsing
+    assert lab.star_menu.options == ("OGLE-SMC-ECL-0124", "OGLE-SMC-ECL-0322")
+    assert lab.star == "OGLE-SMC-ECL-0124" and np.isnan(lab.period)
+    lab.train()
+    assert lab.period == period  # the same star's points, now rows of the smaller table
+    points = eclipsing[selection.indices]
+    assert set(np.asarray(points["star"]).astype(str)) == {"OGLE-SMC-ECL-0124"}
+    assert len(points) == np.sum(stars == "OGLE-SMC-ECL-0124")
+    selection.table = curves[stars == "OGLE-LMC-CEP-0727"]  # the chosen star is gone
+    assert lab.star == lab.star_menu.value == "OGLE-LMC-CEP-0727"
