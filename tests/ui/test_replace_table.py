@@ -18,14 +18,19 @@ def pleiades():
     return data.load("gaia_pleiades")
 
 
+def _floats(column):
+    """A column as float64 with masked entries (not measured) as NaN."""
+    return np.ma.filled(np.ma.asarray(column, dtype=float), np.nan)
+
+
 def _colour(table, a, b):
-    return np.asarray(table[a], float) - np.asarray(table[b], float)
+    return _floats(table[a]) - _floats(table[b])
 
 
 def _expected(table, name):
     """A column, or a colour "a-b" computed here, as the float32 sent to the browser."""
     if name in table.colnames:
-        return np.asarray(table[name], np.float32)
+        return _floats(table[name]).astype(np.float32)
     return _colour(table, *name.split("-")).astype(np.float32)
 
 
@@ -239,3 +244,32 @@ def test_light_curve_lab_offers_the_new_stars():
     assert len(points) == np.sum(stars == "OGLE-SMC-ECL-0124")
     selection.table = curves[stars == "OGLE-LMC-CEP-0727"]  # the chosen star is gone
     assert lab.star == lab.star_menu.value == "OGLE-LMC-CEP-0727"
+
+
+def test_a_new_query_result_replaces_the_explorer_data():
+    from astrolearn.ui import QueryPanel
+
+    panel = QueryPanel("gaia_dr3", "56.75 24.12", radius_arcmin=10, backend="offline")
+    panel.run()
+    panel.wait(120)
+    explorer = ParameterSpaceExplorer(panel.selection)
+    view = explorer.views[0]
+    view.x_menu.value, view.y_menu.value = "bp_rp", "phot_g_mean_mag"
+    view.select_box((-10, 10), (0, 30))  # every star with a colour and a magnitude
+
+    def measured(table):
+        # Masked entries (no BP/RP photometry) are not measured: they select nothing.
+        colour, magnitude = _floats(table["bp_rp"]), _floats(table["phot_g_mean_mag"])
+        return np.flatnonzero(np.isfinite(colour) & np.isfinite(magnitude))
+
+    first = panel.result
+    np.testing.assert_array_equal(explorer.selection.indices, measured(first))
+    panel.radius.value = 30
+    panel.run()
+    panel.wait(120)
+    wider = panel.result
+    assert len(wider) > 3 * len(first)  # the 30' cone holds about 9x the 10' one's stars
+    _assert_shows(explorer, wider)
+    assert (view.x, view.y) == ("bp_rp", "phot_g_mean_mag")
+    view.select_box((-10, 10), (0, 30))
+    np.testing.assert_array_equal(explorer.selection.indices, measured(wider))
