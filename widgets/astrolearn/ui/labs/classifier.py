@@ -22,6 +22,9 @@ from ...ml import classify, regress
 from ..palette import SEQUENTIAL_SCHEME
 from ._lab import Lab, bar_figure, line_figure
 
+#: Placeholder labels of the empty confusion matrix shown before training.
+NO_CLASSES = ["-", " "]
+
 
 class ClassifierLab(Lab):
     """Supervised learning on a catalog: classification or photometric redshifts.
@@ -108,7 +111,7 @@ class ClassifierLab(Lab):
         self._use_table()
         # Empty plots: the old table's results are gone.
         with self.heatmap.hold_sync():
-            self.heatmap.row, self.heatmap.column = ["-", " "], ["-", " "]
+            self.heatmap.row, self.heatmap.column = NO_CLASSES, NO_CLASSES
             self.heatmap.color = np.zeros((2, 2))
         self.bars.x, self.bars.y = [], []
         self.roc.x, self.roc.y, self.roc.labels = [], [], []
@@ -117,8 +120,8 @@ class ClassifierLab(Lab):
         x, y = OrdinalScale(), OrdinalScale(reverse=True)
         heat = GridHeatMap(
             color=np.zeros((2, 2)),
-            row=["-", " "],
-            column=["-", " "],
+            row=NO_CLASSES,
+            column=NO_CLASSES,
             scales={"column": x, "row": y, "color": ColorScale(scheme=SEQUENTIAL_SCHEME)},
         )
         figure = Figure(
