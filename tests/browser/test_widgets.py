@@ -164,10 +164,10 @@ display(explorer, report)
 """
 
 
-def _box_count(x_low, x_high, y_low, y_high) -> int:
+def _box_count(x_low, x_high, y_low, y_high, rows=slice(None)) -> int:
     from astrolearn import data
 
-    sdss = data.load("sdss_dr14")
+    sdss = data.load("sdss_dr14")[rows]
     gr = np.asarray(sdss["g"], float) - np.asarray(sdss["r"], float)
     ug = np.asarray(sdss["u"], float) - np.asarray(sdss["g"], float)
     return int(np.sum((gr >= x_low) & (gr <= x_high) & (ug >= y_low) & (ug <= y_high)))
@@ -251,6 +251,38 @@ def test_a_mouse_brush_and_a_lasso_select_in_every_view(render_notebook):
     _drag(page, box, [(left, top), (right, top), (right, bottom), (left, bottom), (left, top)])
     lassoed = int(_report(page, " ".join(cleared))[6])
     assert abs(lassoed - brushed) <= max(3, brushed // 100), (lassoed, brushed)
+    assert our_errors(page) == []
+
+
+REPLACED = (
+    BRUSH
+    + """
+replace = ipywidgets.Button(description="Replace the table")
+def replace_table(_):
+    explorer.selection.table = explorer.selection.table[::10]  # a new, smaller result
+replace.on_click(replace_table)
+display(replace)
+"""
+)
+
+
+def test_a_brush_after_replacing_the_table_selects_rows_of_the_new_one(render_notebook):
+    """Issue 19: after a new table, the browser draws it and a brush picks its rows."""
+    page = render_notebook(REPLACED, name="replaced")
+    page.wait_for_selector(".bqplot canvas", timeout=60_000)
+    page.get_by_role("button", name="Replace the table").click()
+    page.wait_for_selector("text=0 of 1,000 rows selected", timeout=30_000)
+    before = _report(page)  # the selection and the old brush are cleared
+    assert before[1:4] == ["none", "selected", "0"]
+    page.wait_for_timeout(2000)
+    box = page.locator(".bqplot").filter(visible=True).first.bounding_box()
+    _drag(page, box, [(0.35, 0.3), (0.6, 0.6)])
+    words = _report(page, " ".join(before))
+    x_low, x_high, y_low, y_high = map(float, words[1:5])
+    brushed, other_view = int(words[6]), int(words[8])
+    assert brushed == _box_count(x_low, x_high, y_low, y_high, slice(None, None, 10)) > 0
+    assert other_view == brushed
+    page.wait_for_selector(f"text={brushed:,} of 1,000 rows selected", timeout=10_000)
     assert our_errors(page) == []
 
 

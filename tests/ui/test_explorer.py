@@ -9,16 +9,6 @@ from astrolearn.ui import OKABE_ITO, ParameterSpaceExplorer, Selection, _quantit
 from astropy.table import Table, vstack
 
 
-@pytest.fixture(scope="module")
-def sdss():
-    return data.load("sdss_dr14")
-
-
-@pytest.fixture
-def explorer(sdss):
-    return ParameterSpaceExplorer(sdss, name="sdss_dr14")
-
-
 def _colour(table, a, b):
     return np.asarray(table[a], float) - np.asarray(table[b], float)
 

@@ -39,21 +39,32 @@ class ScatterMatrix(widgets.GridBox):
     def __init__(self, selection: Selection, names: list[str], derived=None, **kwargs) -> None:
         if not 2 <= len(names) <= 4:
             raise ValueError(f"names must list 2 to 4 quantities, got {len(names)}")
-        self.selection, self.names, self.derived = selection, list(names), derived or {}
-        self.values = {}
-        self.labels = {}
+        self.selection, self.derived = selection, derived or {}
+        for name in names:
+            q.evaluate(selection.table, name, self.derived)  # fail early, naming the quantity
+        # The quantities asked for: they come back when a later table has them again.
+        self._wanted = list(names)
+        super().__init__(layout=widgets.Layout(width="100%"), **kwargs)
+        self._new_table()
+        selection.observe(self._show_selection, "indices")
+        selection.observe(self._new_table, "table")
+
+    def _new_table(self, change=None) -> None:
+        """Draw the table's values: the quantities asked for, or its first ones."""
+        table = self.selection.table
+        available = q.plottable(table, self.derived, self._wanted)
+        self.names = [name for name in self._wanted if name in available]
+        if len(self.names) < 2:
+            self.names = available[:3]
+        if len(self.names) < 2:
+            self.names = []  # nothing to plot against anything
+        self.values, self.labels = {}, {}
         for name in self.names:
-            self.values[name], self.labels[name] = q.evaluate(selection.table, name, self.derived)
+            self.values[name], self.labels[name] = q.evaluate(table, name, self.derived)
         self.histograms: dict[str, tuple[Bars, Bars]] = {}
         self.scatters: dict[tuple[str, str], ScatterGL] = {}
-        cells = [self._cell(row, col) for row in self.names for col in self.names]
-        size = len(self.names)
-        super().__init__(
-            cells,
-            layout=widgets.Layout(grid_template_columns=f"repeat({size}, 1fr)", width="100%"),
-            **kwargs,
-        )
-        selection.observe(self._show_selection, "indices")
+        self.children = [self._cell(row, col) for row in self.names for col in self.names]
+        self.layout.grid_template_columns = f"repeat({max(len(self.names), 1)}, 1fr)"
         self._show_selection()
 
     def _cell(self, row: str, col: str) -> Figure:

@@ -58,6 +58,28 @@ def quantities(table: Table, derived: Derived | None = None) -> list[str]:
     return colour_indices(table) + list(derived or {}) + numeric_columns(table)
 
 
+def plottable(table: Table, derived: Derived | None = None, extra=()) -> list[str]:
+    """The quantities of :func:`quantities`, then ``extra``, that this table can evaluate.
+
+    A derived quantity or a colour written for another table (other columns) is left out.
+
+    Examples
+    --------
+    >>> plottable(Table({"g": [18.0], "r": [17.5]}), extra=["u-g", "g-r"])
+    ['g-r', 'g', 'r']
+    """
+    names = dict.fromkeys([*quantities(table, derived), *extra])
+    return [name for name in names if _evaluates(table, name, derived)]
+
+
+def _evaluates(table: Table, name: str, derived: Derived | None) -> bool:
+    try:
+        evaluate(table, name, derived)
+    except (ValueError, KeyError):
+        return False
+    return True
+
+
 def evaluate(table: Table, name: str, derived: Derived | None = None) -> tuple[np.ndarray, str]:
     """Values of a quantity as float64 (NaN where masked) and its axis label with unit.
 

@@ -57,7 +57,9 @@ class ScatterView(widgets.VBox):
         self._syncing = False
         for name in (x, y):
             q.evaluate(selection.table, name, self.derived)  # fail early, naming the quantity
-        options = list(dict.fromkeys([*q.quantities(selection.table, self.derived), x, y]))
+        # The axes asked for: they come back when a later table has them again.
+        self._wanted = {"x": x, "y": y}
+        options = q.plottable(selection.table, self.derived, (x, y))
         self.x_scale, self.y_scale = LinearScale(), LinearScale()
         self.colour_scale = ColorScale(scheme=SEQUENTIAL_SCHEME)
         self.mark = ScatterGL(
@@ -104,19 +106,40 @@ class ScatterView(widgets.VBox):
         self.x_range.observe(self._keyboard_select, "value")
         self.y_range.observe(self._keyboard_select, "value")
         selection.observe(self._show_selection, "indices")
-        selection.observe(lambda change: self._redraw(), "table")
+        selection.observe(self._new_table, "table")
         self._redraw()
 
     # --- drawing -------------------------------------------------------------------
     @traitlets.observe("x", "y", "colour")
     def _axes_changed(self, change) -> None:
         if not self._syncing:
+            if change["name"] in self._wanted:
+                self._wanted[change["name"]] = change["new"]
             self._redraw()
+
+    def _new_table(self, change=None) -> None:
+        """Offer the new table's quantities, keep the chosen axes it has, draw it."""
+        table = self.selection.table
+        options = q.plottable(table, self.derived, self._wanted.values())
+        x = _keep(options, (self._wanted["x"], self.x), avoid=(self._wanted["y"], self.y))
+        y = _keep(options, (self._wanted["y"], self.y), avoid=(x,))
+        self._syncing = True
+        try:
+            for menu, value in ((self.x_menu, x), (self.y_menu, y)):
+                menu.options = options or [("nothing to plot", "")]
+                menu.value = value
+            if self.colour not in table.colnames:
+                self.colour = ""
+            # A brush drawn on the old points would select rows of the new table.
+            self.brush.selected_x = self.brush.selected_y = None
+        finally:
+            self._syncing = False
+        self._redraw()
 
     def _redraw(self) -> None:
         table = self.selection.table
-        self.x_values, x_label = q.evaluate(table, self.x, self.derived)
-        self.y_values, y_label = q.evaluate(table, self.y, self.derived)
+        self.x_values, x_label = _evaluate(table, self.x, self.derived)
+        self.y_values, y_label = _evaluate(table, self.y, self.derived)
         self.x_axis.label, self.y_axis.label = x_label, y_label
         # Brighter is up on a magnitude axis, as astronomers draw CMDs.
         self.y_scale.reverse = "mag" in y_label and " − " not in y_label
@@ -190,7 +213,9 @@ class ScatterView(widgets.VBox):
         if self._syncing:
             return
         if self.tool.value == "Lasso":
-            self.selection.indices = [] if change["new"] is None else change["new"]
+            rows = np.zeros(0, int) if change["new"] is None else np.asarray(change["new"])
+            # A lasso drawn on an older, longer table may name rows this one lacks.
+            self.selection.indices = rows[(rows >= 0) & (rows < len(self.selection.table))]
         else:
             # A brush selection arrives as selected_x/selected_y (see _brushed); the
             # browser also resets mark.selected when it creates the brush, which must
@@ -221,3 +246,19 @@ class ScatterView(widgets.VBox):
             "lasso": self.lasso,
             "panzoom": self.panzoom,
         }[TOOLS[change["new"]]]
+
+
+def _keep(options: list[str], preferred, avoid=()) -> str:
+    """The first preferred name on offer, else the first other option ("" when none)."""
+    for name in preferred:
+        if name in options:
+            return name
+    spare = [name for name in options if name not in avoid] or options
+    return spare[0] if spare else ""
+
+
+def _evaluate(table, name: str, derived) -> tuple[np.ndarray, str]:
+    # No axis ("") when the table has nothing to plot: all-NaN values draw no point.
+    if not name:
+        return np.full(len(table), np.nan), ""
+    return q.evaluate(table, name, derived)

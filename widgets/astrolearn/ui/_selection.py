@@ -33,6 +33,11 @@ class Selection(traitlets.HasTraits):
     Views (explorer plots, the sky viewer, ML labs) hold a reference to one
     ``Selection`` and observe ``indices``: a brush in one view selects the rows in all.
 
+    Replacing ``table`` (a new query result) clears ``indices`` and ``focus``: row
+    numbers of the old table mean nothing in the new one. Every view then shows the new
+    table: its menus offer the new columns (keeping a chosen one the table still has)
+    and old results are forgotten.
+
     Parameters
     ----------
     table : astropy.table.Table
@@ -71,6 +76,8 @@ class Selection(traitlets.HasTraits):
 
     @traitlets.observe("table")
     def _reset(self, change):
+        # Runs before the views' observers (registered later), so none of them ever
+        # sees old row numbers with the new table.
         self.indices = []
         self.focus = -1
 

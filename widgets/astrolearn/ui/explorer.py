@@ -82,10 +82,9 @@ class ParameterSpaceExplorer(widgets.VBox):
         self.matrix = ScatterMatrix(self.selection, names, self.derived)
         if colour is None:
             colour = "class" if "class" in table.colnames else ""
-        colour_options = [("none", ""), *((n, n) for n in table.colnames if n != colour)]
-        if colour:
-            colour_options.insert(1, (colour, colour))
-        self.colour_menu = widgets.Dropdown(options=colour_options, description="colour by")
+        self.colour_menu = widgets.Dropdown(
+            options=_colour_options(table, colour), description="colour by"
+        )
         self.legend = widgets.HTML()
         self.status = widgets.HTML()
         self.clear_button = widgets.Button(description="Clear selection", icon="times")
@@ -106,6 +105,20 @@ class ParameterSpaceExplorer(widgets.VBox):
         traitlets.link((self.colour_menu, "value"), (self, "colour"))
         self.colour = colour
         self.selection.observe(self._update_status, "indices")
+        self.selection.observe(self._new_table, "table")
+        self._update_status()
+
+    def _new_table(self, change) -> None:
+        # The views and the matrix follow the table themselves; the colour menu offers
+        # the new columns and keeps the chosen one when the new table has it.
+        table = self.selection.table
+        colour = self.colour if self.colour in table.colnames else ""
+        if not colour and "class" in table.colnames:
+            colour = "class"
+        with self.hold_trait_notifications():
+            self.colour_menu.options = _colour_options(table, colour)
+            self.colour_menu.value = colour
+        self._update_legend()
         self._update_status()
 
     def _open_matrix(self, change) -> None:
@@ -113,7 +126,7 @@ class ParameterSpaceExplorer(widgets.VBox):
             self._matrix_holder.children = [self.matrix]
 
     @traitlets.observe("colour")
-    def _update_legend(self, change) -> None:
+    def _update_legend(self, change=None) -> None:
         table = self.selection.table
         if self.colour and q.categories(table, self.colour) is not None:
             _, labels = q.categories(table, self.colour)
@@ -126,3 +139,9 @@ class ParameterSpaceExplorer(widgets.VBox):
     def _update_status(self, change=None) -> None:
         count, total = len(self.selection.indices), len(self.selection.table)
         self.status.value = f"<span aria-live='polite'>{count:,} of {total:,} rows selected</span>"
+
+
+def _colour_options(table: Table, first: str) -> list[tuple[str, str]]:
+    """Colour-by menu: none, then ``first`` (the current choice), then the other columns."""
+    others = [(name, name) for name in table.colnames if name != first]
+    return [("none", ""), *([(first, first)] if first else []), *others]

@@ -30,6 +30,7 @@ ONLINE_SURVEY = "P/DSS2/color"
 #: Catalog overlaid on the offline image: Cantat-Gaudin+2018 clusters include NGC 6819.
 OFFLINE_CATALOG = "open_clusters_cg2018"
 SURVEY_HOST = ("alasky.cds.unistra.fr", 443)
+NO_DETAILS = "<i>Click a source to see its row.</i>"
 
 
 class OfflineAladin(Aladin):
@@ -149,7 +150,7 @@ class SkyViewer(widgets.VBox):
             show_simbad_pointer_control=not self.offline,
             show_share_control=False,
         )
-        self.details = widgets.HTML("<i>Click a source to see its row.</i>")
+        self.details = widgets.HTML(NO_DETAILS)
         source = "offline: DSS image of NGC 6819" if self.offline else f"online: {ONLINE_SURVEY}"
         self.status = widgets.HTML(f"Sky: {source}")
         self.select_button = widgets.Button(description="Select on sky", icon="square-o")
@@ -236,13 +237,17 @@ class SkyViewer(widgets.VBox):
     def _sky_selected(self, change) -> None:
         if self.selection is None:
             return
-        rows = [
-            int(source["data"]["row"])
-            for catalog in change["new"]
-            for source in catalog
-            if isinstance(source.get("data"), dict) and "row" in source["data"]
-        ]
-        self.selection.indices = rows
+        rows = np.array(
+            [
+                int(source["data"]["row"])
+                for catalog in change["new"]
+                for source in catalog
+                if isinstance(source.get("data"), dict) and "row" in source["data"]
+            ],
+            dtype=np.int64,
+        )
+        # Sources picked on an older, longer table's overlay may name rows this one lacks.
+        self.selection.indices = rows[(rows >= 0) & (rows < len(self.selection.table))]
 
     def _sky_clicked(self, change) -> None:
         data = change["new"].get("data") or {}
@@ -256,6 +261,8 @@ class SkyViewer(widgets.VBox):
         if row >= 0:
             record = self.selection.table[row]
             self.details.value = self._details_html({n: record[n] for n in record.colnames})
+        else:  # no focus, e.g. a new table: the old row's details would mislead
+            self.details.value = NO_DETAILS
 
     @staticmethod
     def _details_html(values: dict) -> str:

@@ -16,6 +16,7 @@ import traitlets
 from astropy.table import Table
 from bqplot import Axis, Figure, LinearScale, OrdinalScale
 
+from ...ml import features
 from .._selection import Selection
 from ..explorer import as_selection
 from ..palette import OKABE_ITO
@@ -27,9 +28,12 @@ class Lab(widgets.VBox):
     status = traitlets.Unicode("Choose the settings, then press Train.")
     fit_seconds = traitlets.Float(0.0)
     error = traitlets.Unicode("")
+    #: Result traits that describe one table: a new table resets them to their defaults.
+    results: tuple[str, ...] = ()
 
     def __init__(self, data: Selection | Table | str, name: str | None = None, **kwargs):
         self.selection = as_selection(data, name)
+        self.work_table = with_colours(self.table)
         self.train_button = widgets.Button(
             description="Train",
             icon="play",
@@ -41,6 +45,7 @@ class Lab(widgets.VBox):
         self.observe(self._show_status, ["status", "error"])
         self._show_status()
         super().__init__(**kwargs)
+        self.selection.observe(self._new_table, "table")
 
     @property
     def table(self) -> Table:
@@ -62,6 +67,14 @@ class Lab(widgets.VBox):
             self.fit_seconds = time.perf_counter() - start
             self.train_button.disabled = False
 
+    def _new_table(self, change) -> None:
+        """Forget the results of the old table (their rows are not rows of the new one)."""
+        self.work_table = with_colours(self.table)
+        for name in self.results:
+            self.set_trait(name, self.trait_defaults(name))
+        self.error = ""
+        self.status = "A new table: choose the settings, then press Train."
+
     def _fit(self) -> str:  # pragma: no cover - every lab overrides it
         raise NotImplementedError
 
@@ -74,6 +87,13 @@ class Lab(widgets.VBox):
         if self.error:
             text += f"<br><b>Problem:</b> {html.escape(self.error)}"
         self.status_html.value = f"<div role='status' aria-live='polite'>{text}</div>"
+
+
+def with_colours(table: Table) -> Table:
+    """The table with adjacent-band colours (``u_g`` ...) added when it has ugriz."""
+    if set(features.SDSS_BANDS) <= set(table.colnames):
+        return features.colours(table)
+    return table
 
 
 def bar_figure(title: str, horizontal: bool = True) -> tuple[Figure, object]:

@@ -18,9 +18,12 @@ import numpy as np
 import traitlets
 from bqplot import Axis, ColorScale, Figure, GridHeatMap, OrdinalScale
 
-from ...ml import classify, features, models, regress
+from ...ml import classify, models, regress
 from ..palette import SEQUENTIAL_SCHEME
 from ._lab import Lab, bar_figure, line_figure
+
+#: Placeholder labels of the empty confusion matrix shown before training.
+NO_CLASSES = ["-", " "]
 
 
 class ClassifierLab(Lab):
@@ -54,20 +57,27 @@ class ClassifierLab(Lab):
     importance = traitlets.Dict()
     photo_z_quality = traitlets.Dict()
     misclassified_rows = traitlets.List()
+    results = (
+        "accuracy",
+        "cv_scores",
+        "classes",
+        "confusion",
+        "recall",
+        "precision",
+        "importance",
+        "photo_z_quality",
+        "misclassified_rows",
+    )
 
     def __init__(self, data="sdss_dr14", name=None):
         super().__init__(data, name)
-        self.work_table = (
-            features.colours(self.table) if "u" in self.table.colnames else self.table
-        )
-        numeric = [n for n in self.work_table.colnames if self.work_table[n].dtype.kind in "fi"]
         self.model_menu = widgets.Dropdown(options=models.names("classify"), description="model")
-        self.feature_menu = widgets.SelectMultiple(options=numeric, description="features")
+        self.feature_menu = widgets.SelectMultiple(description="features")
         self.size_slider = widgets.FloatSlider(
             min=0.1, max=0.5, step=0.05, description="test part"
         )
         self.model_menu.value = self.model
-        self.feature_menu.value = tuple(f for f in self.features if f in numeric)
+        self._use_table()
         self.size_slider.value = self.test_size
         # Controls drive the traits one way: a lesson may set a trait the menus do
         # not offer (a bad model name), and the lab must then report it, not crash.
@@ -89,12 +99,29 @@ class ClassifierLab(Lab):
         plots = widgets.HBox([self.confusion_figure, self.importance_figure, self.roc_figure])
         self.children = [controls, self.status_html, plots]
 
+    def _use_table(self) -> None:
+        """Offer the numeric columns (colours included), keeping the chosen ones."""
+        numeric = [n for n in self.work_table.colnames if self.work_table[n].dtype.kind in "fi"]
+        chosen = tuple(f for f in self.features if f in numeric)
+        self.feature_menu.options = numeric
+        self.feature_menu.value = chosen
+
+    def _new_table(self, change) -> None:
+        super()._new_table(change)
+        self._use_table()
+        # Empty plots: the old table's results are gone.
+        with self.heatmap.hold_sync():
+            self.heatmap.row, self.heatmap.column = NO_CLASSES, NO_CLASSES
+            self.heatmap.color = np.zeros((2, 2))
+        self.bars.x, self.bars.y = [], []
+        self.roc.x, self.roc.y, self.roc.labels = [], [], []
+
     def _confusion_view(self):
         x, y = OrdinalScale(), OrdinalScale(reverse=True)
         heat = GridHeatMap(
             color=np.zeros((2, 2)),
-            row=["-", " "],
-            column=["-", " "],
+            row=NO_CLASSES,
+            column=NO_CLASSES,
             scales={"column": x, "row": y, "color": ColorScale(scheme=SEQUENTIAL_SCHEME)},
         )
         figure = Figure(

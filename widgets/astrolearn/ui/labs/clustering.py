@@ -37,6 +37,15 @@ class ClusteringLab(Lab):
     member_rows = traitlets.List()
     distance_pc = traitlets.Float(float("nan"))
     bic = traitlets.Dict()
+    results = (
+        "n_clusters",
+        "cluster_sizes",
+        "quality",
+        "chosen_cluster",
+        "member_rows",
+        "distance_pc",
+        "bic",
+    )
 
     def __init__(self, data="gaia_pleiades", name=None):
         super().__init__(data, name)
@@ -57,6 +66,11 @@ class ClusteringLab(Lab):
             self.status_html,
             widgets.HBox([self.figure, self.bic_figure]),
         ]
+
+    def _new_table(self, change) -> None:
+        # Labels of the old rows: choosing a cluster now must not select rows by them.
+        self.labels, self._rows = np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+        super()._new_table(change)
 
     def _fit(self) -> str:
         self.distance_pc = float("nan")

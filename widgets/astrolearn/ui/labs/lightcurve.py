@@ -50,18 +50,13 @@ class LightCurveLab(Lab):
     stream_flagged = traitlets.Int(0)
     stream_seen = traitlets.Int(0)
     stream_recall = traitlets.Float(float("nan"))
+    #: The classifier and the stream use their own datasets: only these follow the table.
+    results = ("period", "light_curve_features")
 
     def __init__(self, data="ogle_lightcurves", name=None):
         super().__init__(data, name)
-        self.id_column = _id_column(self.table)
-        if "mag" not in self.table.colnames and "flux" in self.table.colnames:
-            self.value_column = "flux"  # Kepler: flux, not magnitudes
-        stars = list(np.unique(self.table[self.id_column])) if self.id_column else []
-        if stars:
-            self.star = str(stars[0])
-        self.star_menu = widgets.Dropdown(
-            options=[str(s) for s in stars[:500]], description="star", value=self.star or None
-        )
+        self.star_menu = widgets.Dropdown(description="star")
+        self._use_table()
         traitlets.dlink((self.star_menu, "value"), (self, "star"), lambda value: value or "")
         self.periodogram_figure, self.periodogram_line = line_figure(
             "Lomb–Scargle periodogram", "period (d)", "power"
@@ -79,6 +74,27 @@ class LightCurveLab(Lab):
             self.status_html,
             widgets.HBox([self.periodogram_figure, self.fold_figure]),
         ]
+
+    def _use_table(self) -> None:
+        """Offer the table's stars (the first 500), keeping the chosen one if it is there."""
+        table = self.table
+        self.id_column = _id_column(table)
+        if "mag" in table.colnames or "flux" in table.colnames:
+            # Kepler light curves hold flux, not magnitudes.
+            self.value_column = "mag" if "mag" in table.colnames else "flux"
+        ids = np.unique(np.asarray(table[self.id_column]).astype(str)) if self.id_column else []
+        stars = [str(star) for star in ids]
+        star = self.star if self.star in stars else (stars[0] if stars else self.star)
+        # New options reset the menu (and through it ``star``): choose the star after.
+        self.star_menu.options = stars[:500]
+        self.star_menu.value = star if star in stars[:500] else None
+        self.star = star
+
+    def _new_table(self, change) -> None:
+        super()._new_table(change)
+        self._use_table()
+        self.periodogram_line.x, self.periodogram_line.y = [], []
+        self.fold_mark.x, self.fold_mark.y = [], []
 
     def _points(self):
         table = self.table

@@ -49,6 +49,7 @@ class OutlierLab(Lab):
     # results
     top_rows = traitlets.List()
     top_scores = traitlets.List()
+    results = ("top_rows", "top_scores")
 
     def __init__(self, data="htru2_pulsars", name=None):
         super().__init__(data, name)

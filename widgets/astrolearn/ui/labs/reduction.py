@@ -34,12 +34,10 @@ class ReductionLab(Lab):
     loadings = traitlets.Dict()
     embedding_shape = traitlets.Tuple()
     embedded_rows = traitlets.List()
+    results = ("explained_variance", "loadings", "embedding_shape", "embedded_rows")
 
     def __init__(self, data="sdss_dr14", name=None):
         super().__init__(data, name)
-        self.work_table = (
-            features.colours(self.table) if "u" in self.table.colnames else self.table
-        )
         self.embedding = np.zeros((0, 2))
         self.method_menu = widgets.Dropdown(
             options=reduce.available_methods(), value=self.method, description="method"

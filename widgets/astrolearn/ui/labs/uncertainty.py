@@ -41,12 +41,16 @@ class UncertaintyLab(Lab):
     brier_raw = traitlets.Float(float("nan"))
     brier_calibrated = traitlets.Float(float("nan"))
     interval_coverage = traitlets.Float(float("nan"))
+    results = (
+        "accuracy",
+        "accuracy_interval",
+        "brier_raw",
+        "brier_calibrated",
+        "interval_coverage",
+    )
 
     def __init__(self, data="sdss_dr14", name=None):
         super().__init__(data, name)
-        self.work_table = (
-            features.colours(self.table) if "u" in self.table.colnames else self.table
-        )
         self.noise_slider = widgets.FloatSlider(
             min=0, max=0.5, step=0.05, description="noise (mag)"
         )
