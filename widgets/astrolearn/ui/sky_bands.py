@@ -246,7 +246,9 @@ class MultiBandSky(widgets.VBox):
     def goto(self, position: SkyCoord, fov: float | None = None) -> None:
         """Centre the view on ``position`` (any frame), with ``fov`` degrees if given."""
         icrs = position.icrs
-        self.aladin.target = f"{icrs.ra.deg:.6f} {icrs.dec.deg:.6f}"
+        # Aladin's target refuses a negative RA, and "-0 0" typed by a visitor gives -0.0.
+        ra = float(icrs.ra.deg) % 360.0
+        self.aladin.target = f"{ra:.6f} {icrs.dec.deg:.6f}"
         if fov is not None:
             self.aladin.fov = float(fov)
 
