@@ -82,3 +82,19 @@ def test_zoom_buttons_halve_and_double_the_field_within_limits():
     for _ in range(5):
         view.zoom_out.click()
     assert view.aladin.fov.to_value("deg") == pytest.approx(180)
+
+
+def test_goto_takes_a_right_ascension_of_minus_zero():
+    # A visitor's "-0 10" gives RA -0.0, printed -0.000000, which Aladin's target refused.
+    view = MultiBandSky(online=False)
+    view.goto(SkyCoord(-0.0, 10.0, unit="deg"))
+    assert view.aladin.target.ra.deg == pytest.approx(0.0, abs=1e-6)
+    assert view.aladin.target.dec.deg == pytest.approx(10.0)
+
+
+def test_an_unknown_band_or_survey_is_named_with_the_known_ones():
+    view = MultiBandSky(online=True)
+    with pytest.raises(ValueError, match=r"no band 'radio'.*gaia-edr3-optical"):
+        view.show_band("radio")
+    with pytest.raises(ValueError, match=r"no CDS survey 'P/nothing'.*P/DSS2/color"):
+        view.add_cds_band("P/nothing")

@@ -224,14 +224,19 @@ class MultiBandSky(widgets.VBox):
 
     def show_band(self, id: str) -> None:
         """Show band ``id`` alone."""
-        index = [band.id for band in self.bands].index(id)
-        self.blend.value = float(index)
+        ids = [band.id for band in self.bands]
+        if id not in ids:
+            raise ValueError(f"no band {id!r} in this view; its bands: {ids}")
+        self.blend.value = float(ids.index(id))
 
     def add_cds_band(self, id: str) -> Band:
         """Add the CDS HiPS survey ``id`` as the last band and show it (online only)."""
         if not self.online:
             raise RuntimeError("the CDS surveys need the network")
-        (band,) = [band for band in CDS_BANDS if band.id == id]
+        found = [band for band in CDS_BANDS if band.id == id]
+        if not found:
+            raise ValueError(f"no CDS survey {id!r}; offered: {[b.id for b in CDS_BANDS]}")
+        band = found[0]
         if band not in self.bands:
             self.bands.append(band)
             self._update_bands()
@@ -246,7 +251,9 @@ class MultiBandSky(widgets.VBox):
     def goto(self, position: SkyCoord, fov: float | None = None) -> None:
         """Centre the view on ``position`` (any frame), with ``fov`` degrees if given."""
         icrs = position.icrs
-        self.aladin.target = f"{icrs.ra.deg:.6f} {icrs.dec.deg:.6f}"
+        # Aladin's target refuses a negative RA, and "-0 0" typed by a visitor gives -0.0.
+        ra = float(icrs.ra.deg) % 360.0
+        self.aladin.target = f"{ra:.6f} {icrs.dec.deg:.6f}"
         if fov is not None:
             self.aladin.fov = float(fov)
 
