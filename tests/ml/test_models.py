@@ -12,16 +12,8 @@ from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from threadpoolctl import threadpool_limits
 
 COLOURS = ["u_g", "g_r", "r_i", "i_z"]
-HAS_UMAP = importlib.util.find_spec("umap") is not None
-EVERY = [
-    pytest.param(
-        task,
-        name,
-        marks=pytest.mark.skipif(name == "umap" and not HAS_UMAP, reason="umap not installed"),
-    )
-    for task in sorted(models.REGISTRY)
-    for name in models.names(task)
-]
+# Every estimator this installation can build (UMAP only with umap-learn installed).
+EVERY = [(task, name) for task in sorted(models.REGISTRY) for name in models.names(task)]
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +103,17 @@ def test_params_with_an_estimator_passed_as_model_raise_instead_of_being_ignored
     # Without params the estimator passed is used as it is (a clone of it).
     result = classify.train_and_test(sdss[:400], COLOURS, "class", KNeighborsClassifier(3))
     assert result.estimator.n_neighbors == 3
+
+
+def test_an_optional_model_not_installed_is_not_offered_and_says_what_to_install(monkeypatch):
+    # umap-learn is either installed here or not: pretend it is missing to see both paths.
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name == "umap" else real_find_spec(name)
+    )
+    assert models.names("reduce") == ["pca", "tsne"] == reduce.available_methods()
+    with pytest.raises(ValueError, match="pip install umap-learn"):
+        models.build("reduce", "umap")
 
 
 def test_unknown_task_and_name_list_the_choices():

@@ -23,6 +23,7 @@ Example
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from functools import partial
 
@@ -106,7 +107,15 @@ def names(task: str) -> list[str]:
     """
     if task not in REGISTRY:
         raise ValueError(f"task must be one of {sorted(REGISTRY)}, got {task!r}")
-    return sorted(REGISTRY[task])
+    return sorted(name for name in REGISTRY[task] if _installed(name))
+
+
+#: Estimators from optional packages: the module they import and the package to install.
+OPTIONAL = {"umap": ("umap", "umap-learn")}
+
+
+def _installed(name: str) -> bool:
+    return name not in OPTIONAL or importlib.util.find_spec(OPTIONAL[name][0]) is not None
 
 
 def build(task: str, name: str, seed: int = 0, **params) -> BaseEstimator:
@@ -141,6 +150,9 @@ def build(task: str, name: str, seed: int = 0, **params) -> BaseEstimator:
     50
     """
     choices = names(task)
+    if name in REGISTRY.get(task, {}) and not _installed(name):
+        package = OPTIONAL[name][1]
+        raise ValueError(f"{task} model {name!r} needs {package}: pip install {package}")
     if name not in choices:
         raise ValueError(f"{task} model must be one of {choices}, got {name!r}")
     estimator = REGISTRY[task][name]()

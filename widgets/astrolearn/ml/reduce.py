@@ -11,7 +11,6 @@ Example
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,10 +25,7 @@ from ._checks import check_choice, check_matrix, one_thread
 
 def available_methods() -> list[str]:
     """Embedding methods usable here: PCA and t-SNE always, UMAP if umap-learn is installed."""
-    methods = ["pca", "tsne"]
-    if importlib.util.find_spec("umap") is not None:
-        methods.append("umap")
-    return methods
+    return models.names("reduce")
 
 
 @one_thread
