@@ -132,7 +132,11 @@ class AppServer:
             [*command, self.url, *arguments], capture_output=True, text=True, timeout=timeout
         )
         if result.returncode:
-            raise RuntimeError(f"{script} failed:\n{result.stderr[-3000:]}")
+            # The server's side of the story too: a failure seen once must be explainable.
+            raise RuntimeError(
+                f"{script} failed:\n{result.stderr[-3000:]}\n"
+                f"--- end of the server's log ---\n{self.log()[-4000:]}"
+            )
         return result.stdout
 
     def resident_bytes(self) -> int:
