@@ -75,3 +75,23 @@ def test_it_fits_the_screen_and_axe_finds_nothing_serious(open_page, width):
 def test_the_colour_axis_holds_every_star(app):
     colour = app["colour"][app["usable"]]
     assert app["x_scale"].min < colour.min() and app["x_scale"].max > colour.max()
+
+
+def test_start_again_brings_back_the_first_screen(app):
+    first = {
+        "explain": app["explain"].value,
+        "title": app["figure"].title,
+        "picture": app["points"].mark.image.value,
+        "y": (app["y_scale"].min, app["y_scale"].max),
+    }
+    app["brightness"].value, app["max_distance"].value = "apparent", 30
+    assert app["explain"].value != first["explain"] and "30 pc" in app["figure"].title
+    app["reset_button"].click()
+    assert (app["brightness"].value, app["max_distance"].value) == ("absolute", 100)
+    now = {
+        "explain": app["explain"].value,
+        "title": app["figure"].title,
+        "picture": app["points"].mark.image.value,
+        "y": (app["y_scale"].min, app["y_scale"].max),
+    }
+    assert now == first
