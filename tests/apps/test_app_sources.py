@@ -98,3 +98,17 @@ def test_every_app_has_instructions_help_start_again_status_and_credit(source):
         if isinstance(part, widgets.Button) and part.description == "Start again"
     ]
     assert len(restart) == 1, "one Start again button"
+
+
+@pytest.mark.parametrize("source", app_sources(), ids=lambda path: path.stem)
+def test_every_plot_says_what_its_marks_are(source):
+    import bqplot as bq
+
+    shown = parts(app_page(source))
+    keys = [p for p in shown if isinstance(p, widgets.HTML) and 'aria-label="legend' in p.value]
+    for figure in (part for part in shown if isinstance(part, bq.Figure)):
+        on_plot = any(
+            isinstance(mark, bq.Label) or (mark.display_legend and mark.labels)
+            for mark in figure.marks
+        )
+        assert on_plot or keys, f"{source.stem}: a plot with neither legend, names nor key"

@@ -26,6 +26,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 
 from .. import data
+from .palette import legend_html
 
 #: The apology a visitor reads when a callback fails (its traceback goes to the log).
 APOLOGY = "Sorry, something went wrong. Please try another setting."
@@ -127,6 +128,20 @@ def restart_button(on_press: Callable[[], object]) -> widgets.Button:
     )
     button.on_click(lambda _: on_press())
     return button
+
+
+def plot_key(colours: dict[str, str], title: str = "In the plot") -> widgets.HTML:
+    """The key to a plot's colours, beside it: ``{"what it shows": "#rrggbb"}``.
+
+    For marks that draw no legend of their own (a :class:`~astrolearn.ui.points.PointCloud`
+    is one picture).
+
+    Examples
+    --------
+    >>> "quasars" in plot_key({"quasars": "#0072B2"}).value
+    True
+    """
+    return widgets.HTML(legend_html({html.escape(k): v for k, v in colours.items()}, title))
 
 
 def data_credit(*names: str) -> widgets.HTML:
