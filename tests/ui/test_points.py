@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 from astrolearn.ml.raster import points_opacity
-from astrolearn.ui.points import PointCloud, points_picture
+from astrolearn.ui.points import PointCloud, tinted_png
 from PIL import Image
 
 
@@ -24,7 +24,9 @@ def alpha(png: bytes) -> np.ndarray:
 
 def picture(x, y, size=16.0, opacity=0.5, colour="#0072B2") -> bytes:
     # Data 0..10 on both axes, on a 100 x 50 px plot area, drawn at 2x: 200 x 100 pixels.
-    return points_picture(x, y, (0, 10), (0, 10), (100, 50), colour, size, opacity)
+    return tinted_png(
+        points_opacity(x, y, (0, 10), (0, 10), (200, 100), size * 4, opacity), colour
+    )
 
 
 def test_a_point_lands_where_the_axes_put_it_with_the_area_bqplot_gives_it():
@@ -47,7 +49,7 @@ def test_a_point_lands_where_the_axes_put_it_with_the_area_bqplot_gives_it():
 
 def test_reversed_scales_put_the_larger_limit_at_the_bottom():
     # Magnitudes: 17 at the bottom, -2 at the top (y_limits = (min, max) = (17, -2)).
-    png = points_picture([0], [15.1], (-1, 1), (17, -2), (10, 190), "#000000", 4, 1.0)
+    png = tinted_png(points_opacity([0], [15.1], (-1, 1), (17, -2), (20, 380), 16, 1.0), "#000000")
     rows, _ = np.nonzero(alpha(png))
     assert rows.mean() + 0.5 == pytest.approx((15.1 + 2) / 19 * 380, abs=0.5)
 
@@ -100,9 +102,10 @@ def test_a_cloud_refuses_a_figure_without_a_size_in_pixels():
         PointCloud(figure, bq.LinearScale(), bq.LinearScale(), "#000000")
 
 
-def test_the_opacity_map_is_the_picture_alpha_at_the_picture_resolution():
-    # A 20 x 10 px plot area is a 40 x 20 picture at 2x; a point of 4 px² covers 16 of it.
-    alpha = points_opacity([5.0], [5.0], (0, 10), (0, 10), (40, 20), size=16.0, opacity=0.5)
-    assert alpha.shape == (20, 40)
-    png = points_picture([5.0], [5.0], (0, 10), (0, 10), (20, 10), "#000000", 4.0, 0.5)
-    assert np.abs(alpha - np.asarray(Image.open(io.BytesIO(png)))[..., 3] / 255).max() < 0.003
+def test_a_tinted_picture_keeps_the_colour_and_the_opacity_of_each_pixel():
+    opacity = points_opacity([2.0, 2.0, 7.0], [5.0, 5.0, 5.0], (0, 10), (0, 10), (40, 20), 16, 0.5)
+    shown = np.asarray(Image.open(io.BytesIO(tinted_png(opacity, "#D55E00"))).convert("RGBA"))
+    assert shown.shape == (20, 40, 4)
+    assert np.abs(shown[..., 3] / 255 - opacity).max() <= 0.5 / 255
+    assert (shown[opacity > 0][:, :3] == [0xD5, 0x5E, 0x00]).all()
+    assert opacity[:, :20].max() > opacity[:, 20:].max()  # two discs overlap on the left

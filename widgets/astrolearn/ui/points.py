@@ -20,6 +20,9 @@ from PIL import Image
 
 from ..ml.raster import points_opacity
 
+#: Picture pixels per screen pixel: sharp on high-density screens.
+RESOLUTION = 2
+
 
 class PointCloud:
     """Points drawn as one picture, beneath the other marks of a bqplot figure.
@@ -29,7 +32,7 @@ class PointCloud:
     figure : bqplot.Figure
         The figure to draw in, of fixed size in pixels (``layout.width`` and
         ``layout.height`` such as ``"560px"``), so that the picture maps one to one
-        (at twice the resolution, for sharp high-density screens).
+        (at ``RESOLUTION`` picture pixels per screen pixel).
     x_scale, y_scale : bqplot.LinearScale
         The figure's scales, with ``min`` and ``max`` set (either may be the larger).
     colour : str
@@ -84,37 +87,20 @@ class PointCloud:
                 "a PointCloud needs scales with different min and max set, not "
                 f"x {x_limits} and y {y_limits}"
             )
-        picture = points_picture(
-            x, y, x_limits, y_limits, self.plot_size, self.colour, self.size, self.opacity
-        )
+        width, height = self.plot_size
+        shape, size = (RESOLUTION * width, RESOLUTION * height), self.size * RESOLUTION**2
+        alpha = points_opacity(x, y, x_limits, y_limits, shape, size, self.opacity)
         # bqplot redraws an Image mark when its image widget changes, not the widget's
         # value: each picture is a new widget, and the one it replaces is closed.
         replaced = self.mark.image
         with self.mark.hold_sync():
             self.mark.x, self.mark.y = list(x_limits), list(y_limits)
-            self.mark.image = widgets.Image(value=picture, format="png")
+            self.mark.image = widgets.Image(value=tinted_png(alpha, self.colour), format="png")
         replaced.close()
 
 
-def points_picture(
-    x: np.ndarray,
-    y: np.ndarray,
-    x_limits: tuple[float, float],
-    y_limits: tuple[float, float],
-    plot_size: tuple[int, int],
-    colour: str,
-    size: float,
-    opacity: float,
-    resolution: int = 2,
-) -> bytes:
-    """PNG of round points of one colour on a transparent background.
-
-    ``plot_size`` is the plot area in screen pixels, ``size`` a point's area in square
-    screen pixels; the picture has ``resolution`` pixels per screen pixel. The other
-    parameters are those of :func:`astrolearn.ml.raster.points_opacity`.
-    """
-    shape = (resolution * plot_size[0], resolution * plot_size[1])
-    alpha = points_opacity(x, y, x_limits, y_limits, shape, size * resolution**2, opacity)
+def tinted_png(alpha: np.ndarray, colour: str) -> bytes:
+    """PNG of one colour, ``alpha`` (0 to 1, row 0 the top) its opacity in each pixel."""
     rgba = np.empty((*alpha.shape, 4), np.uint8)
     rgba[..., :3] = rgb(colour)
     rgba[..., 3] = np.rint(255.0 * alpha)
