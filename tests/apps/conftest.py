@@ -236,7 +236,6 @@ def run_app(name: str) -> dict:
 
     APPS = content.folder("apps")
 
-    _load("appkit", APPS / "appkit.py")  # under the name the app sources import
     source = APPS / f"{name}.md"
     code = "\n".join(
         cell.source for cell in jupytext.read(source).cells if cell.cell_type == "code"

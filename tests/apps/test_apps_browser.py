@@ -39,6 +39,23 @@ def wait_until(page, expression: str, arg=None, timeout: float = 30_000) -> None
         page.wait_for_timeout(100)
 
 
+def open_help_with_the_keyboard(page, most_tabs: int = 80) -> None:
+    """Tab from the top of the page to the help panel, open it with Enter, close it again."""
+    page.get_by_role("link", name="all apps").focus()
+    summary = ".al-help summary"
+    for _ in range(most_tabs):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({summary!r})"):
+            break
+    else:
+        raise AssertionError(f"the help panel is not reached in {most_tabs} presses of Tab")
+    page.keyboard.press("Enter")
+    wait_until(page, f"document.querySelector({summary!r}).parentElement.open")
+    assert page.locator(".al-help p").first.is_visible()
+    page.keyboard.press("Enter")
+    wait_until(page, f"!document.querySelector({summary!r}).parentElement.open")
+
+
 def status(page, index: int = 0) -> str:
     return page.locator(".al-status").nth(index).inner_text()
 
@@ -250,6 +267,7 @@ def test_app_loads_renders_and_reacts(open_page, app):
     update_picture = os.environ.get("ASTROLEARN_UPDATE_PICTURES") == "1"
     if update_picture and app in PICTURE_BEFORE_INTERACTION:
         save_gallery_picture(page, app)
+    open_help_with_the_keyboard(page)
     INTERACTIONS[app](page)
     page.wait_for_timeout(500)  # let late console messages arrive
     assert_clean(page)

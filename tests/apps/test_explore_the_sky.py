@@ -67,3 +67,17 @@ def test_it_fits_the_screen_and_axe_finds_nothing_serious(open_page, width):
     page.wait_for_selector(".al-status p", timeout=90_000)
     page.wait_for_selector(".aladin-widget canvas", timeout=60_000)
     assert_fits_and_accessible(page, width)
+
+
+def test_start_again_brings_back_the_galactic_centre_in_starlight(app):
+    view = app["sky"]
+    app["name_box"].value = "Pleiades"
+    app["boxes"][0].value = True
+    view.show_band("fermi-lat-gamma")
+    app["reset_button"].click()
+    centre = SkyCoord(0, 0, unit="deg", frame="galactic")
+    assert view.aladin.target.separation(centre).deg < 0.01
+    assert view.aladin.fov.to_value("deg") == pytest.approx(60.0)
+    assert view.blend.value == 0.0 and app["name_box"].value == ""
+    assert not any(box.value for box in app["boxes"]) and not view.aladin.overlays
+    assert said(app["explain"]).startswith("The Galactic centre, 60° across.")

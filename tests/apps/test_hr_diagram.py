@@ -75,3 +75,52 @@ def test_it_fits_the_screen_and_axe_finds_nothing_serious(open_page, width):
 def test_the_colour_axis_holds_every_star(app):
     colour = app["colour"][app["usable"]]
     assert app["x_scale"].min < colour.min() and app["x_scale"].max > colour.max()
+
+
+def test_start_again_brings_back_the_first_screen(app):
+    first = {
+        "explain": app["explain"].value,
+        "title": app["figure"].title,
+        "picture": app["points"].mark.image.value,
+        "y": (app["y_scale"].min, app["y_scale"].max),
+    }
+    app["brightness"].value, app["max_distance"].value = "apparent", 30
+    assert app["explain"].value != first["explain"] and "30 pc" in app["figure"].title
+    app["reset_button"].click()
+    assert (app["brightness"].value, app["max_distance"].value) == ("absolute", 100)
+    now = {
+        "explain": app["explain"].value,
+        "title": app["figure"].title,
+        "picture": app["points"].mark.image.value,
+        "y": (app["y_scale"].min, app["y_scale"].max),
+    }
+    assert now == first
+
+
+def test_the_plot_names_the_main_sequence_and_the_giants_where_they_are(app):
+    stars = data.load("gaia_100pc")
+    parallax = np.asarray(stars["parallax"], float)
+    absolute = np.asarray(stars["phot_g_mean_mag"], float) + 5 * np.log10(parallax / 100)
+    colour = np.asarray(
+        stars["phot_bp_mean_mag"].filled(np.nan) - stars["phot_rp_mean_mag"].filled(np.nan)
+    )
+    giants = (absolute < 2.5) & (colour > 0.8)  # above the main sequence, red
+    labels = {text: label for text, (label, _) in app["annotations"].items()}
+    giant_label = labels["red giants"]
+    assert abs(giant_label.x[0] - np.median(colour[giants])) < 0.05
+    assert abs(giant_label.y[0] - np.median(absolute[giants])) < 0.2
+    # The main sequence's label ends beside stars of the sequence: at its colour, most
+    # stars (not giants) lie within half a magnitude of it.
+    sequence = labels["main sequence"]
+    beside = ~giants & (np.abs(colour - sequence.x[0]) < 0.05)
+    assert np.mean(np.abs(absolute[beside] - sequence.y[0]) < 0.5) > 0.5
+    assert sequence.align == "end" and sequence.x_offset < 0  # text left of the stars
+    try:
+        app["brightness"].value = "apparent"  # the names belong to absolute magnitudes
+        assert not giant_label.visible and not sequence.visible
+        app["brightness"].value = "absolute"
+        app["max_distance"].value = 40  # no giant within 40 pc, 13 stars by the label
+        assert sequence.visible and not giant_label.visible
+    finally:
+        app["reset_button"].click()
+    assert sequence.visible and giant_label.visible

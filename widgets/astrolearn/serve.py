@@ -270,8 +270,9 @@ def gallery_page(apps: list[tuple[str, str, str]]) -> str:
 def build_apps(source: Path, target: Path) -> list[str]:
     """Convert the MyST app sources into notebooks in ``target`` and write the gallery.
 
-    Helper modules (``*.py``) and ``pictures/`` are copied along; Voila never serves
-    ``.py`` or ``.ipynb`` files as files (its default deny list). The Voila template
+    ``pictures/`` is copied along (the only files Voila serves as files). The apps
+    import what they share from the installed package (``astrolearn.ui``), never from
+    their own folder. The Voila template
     goes to ``target/../jupyter/voila/templates``, the gallery page to
     ``target/../gallery.html``. Returns the app stems.
 
@@ -293,8 +294,6 @@ def build_apps(source: Path, target: Path) -> list[str]:
         apps.append((path.stem, *_title_and_goal(path.read_text())))
     if not apps:
         raise FileNotFoundError(f"apps: no MyST app sources in {source}")
-    for helper in source.glob("*.py"):
-        shutil.copy2(helper, target / helper.name)
     if (source / "pictures").is_dir():
         shutil.copytree(source / "pictures", target / "pictures", dirs_exist_ok=True)
     (target.parent / GALLERY).write_text(gallery_page(apps))

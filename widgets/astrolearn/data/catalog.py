@@ -261,6 +261,24 @@ def cite(name: str) -> str:
     return "\n\n".join(parts)
 
 
+def credit(*names: str) -> str:
+    """One credit line for datasets shown together: what they are, whom to thank, what to cite.
+
+    Taken from the catalogue entries, so a page's credit names the data it really
+    loaded; an acknowledgement or paper shared by several datasets is said once.
+
+    Examples
+    --------
+    >>> credit("gaia_100pc").startswith("Data: ")
+    True
+    """
+    entries = [_entry(name) for name in names]
+    described = " ".join(f"{entry['description']}." for entry in entries)
+    acknowledged = " ".join(dict.fromkeys(entry["acknowledgement"] for entry in entries))
+    references = ", ".join(dict.fromkeys(ref for entry in entries for ref in entry["references"]))
+    return f"Data: {described} {acknowledged} References: {references}."
+
+
 def describe(name: str) -> str:
     """The full provenance record (origin, columns, checks, licence) as Markdown."""
     entry = _entry(name)

@@ -16,7 +16,8 @@ stream classification), ``uncertainty`` (bootstrap, calibration, prediction inte
 marked; numpy only), ``simulate`` (astrolearn's own simulated RR Lyrae light curves, at
 a real survey's cadence and noise, labelled as a simulation everywhere; the model is
 numpy only), ``networks`` (small MLPClassifier networks trained epoch by epoch, with
-their training curves).
+their training curves), ``raster`` (where points drawn as one picture land and what
+they cover; numpy only).
 
 Example
 -------

@@ -6,30 +6,47 @@ a brush in a plot selects the same sources on the sky and in any lab linked to i
     from astrolearn.ui import ParameterSpaceExplorer, SkyViewer
     explorer = ParameterSpaceExplorer("sdss_dr14")
     sky = SkyViewer(explorer.selection)
+
+The parts of a page (:mod:`.page`: instructions, help, status line, safe callbacks,
+credit), the colours (:mod:`.palette`) and point pictures (:mod:`.points`) are used by
+lessons and the public apps alike.
+
+The names below are imported when first used: a page that needs only
+``astrolearn.ui.page`` does not pay for the sky viewer and the WebGL plots (about
+30 MB and half a second in every kernel of a public app).
 """
 
 from __future__ import annotations
 
-from ._selection import Selection
-from .explorer import ParameterSpaceExplorer, as_selection
-from .palette import OKABE_ITO, class_colours
-from .query import QueryPanel
-from .quiz import Choice, MultipleChoice, Numeric, Quiz
-from .sky import OfflineAladin, SkyViewer
-from .sky_bands import MultiBandSky
+import importlib
 
-__all__ = [
-    "OKABE_ITO",
-    "Choice",
-    "MultiBandSky",
-    "MultipleChoice",
-    "Numeric",
-    "OfflineAladin",
-    "ParameterSpaceExplorer",
-    "QueryPanel",
-    "Quiz",
-    "Selection",
-    "SkyViewer",
-    "as_selection",
-    "class_colours",
-]
+#: Where each public name lives.
+_HOMES = {
+    "Selection": "._selection",
+    "ParameterSpaceExplorer": ".explorer",
+    "as_selection": ".explorer",
+    "OKABE_ITO": ".palette",
+    "class_colours": ".palette",
+    "QueryPanel": ".query",
+    "Choice": ".quiz",
+    "MultipleChoice": ".quiz",
+    "Numeric": ".quiz",
+    "Quiz": ".quiz",
+    "OfflineAladin": ".sky",
+    "SkyViewer": ".sky",
+    "MultiBandSky": ".sky_bands",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name], __name__), name)
+    globals()[name] = value  # once: the next use is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -10,6 +10,7 @@ from . import _quantities as q
 from ._matrix import ScatterMatrix
 from ._scatter import ScatterView
 from ._selection import Selection
+from .page import say, status_line
 from .palette import class_colours, legend_html
 
 
@@ -86,7 +87,7 @@ class ParameterSpaceExplorer(widgets.VBox):
             options=_colour_options(table, colour), description="colour by"
         )
         self.legend = widgets.HTML()
-        self.status = widgets.HTML()
+        self.status = status_line()
         self.clear_button = widgets.Button(description="Clear selection", icon="times")
         self.clear_button.on_click(lambda _: self.selection.clear())
         # The matrix is shown only once its tab is opened: bqplot cannot lay out figures
@@ -138,7 +139,7 @@ class ParameterSpaceExplorer(widgets.VBox):
 
     def _update_status(self, change=None) -> None:
         count, total = len(self.selection.indices), len(self.selection.table)
-        self.status.value = f"<span aria-live='polite'>{count:,} of {total:,} rows selected</span>"
+        say(self.status, f"{count:,} of {total:,} rows selected")
 
 
 def _colour_options(table: Table, first: str) -> list[tuple[str, str]]:

@@ -16,26 +16,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+#: The Okabe–Ito colours by name, for marks that mean one thing (quasars blue, stars
+#: orange): the apps and widgets name them rather than index a list.
+ORANGE, SKY_BLUE, GREEN, YELLOW = "#E69F00", "#56B4E9", "#009E73", "#F0E442"
+BLUE, VERMILION, PURPLE, BLACK = "#0072B2", "#D55E00", "#CC79A7", "#000000"
+
 #: Okabe–Ito colours, black last (it is used for text and axes, so it comes last for data).
-OKABE_ITO: tuple[str, ...] = (
-    "#E69F00",  # orange
-    "#56B4E9",  # sky blue
-    "#009E73",  # bluish green
-    "#F0E442",  # yellow
-    "#0072B2",  # blue
-    "#D55E00",  # vermillion
-    "#CC79A7",  # reddish purple
-    "#000000",  # black
-)
+OKABE_ITO: tuple[str, ...] = (ORANGE, SKY_BLUE, GREEN, YELLOW, BLUE, VERMILION, PURPLE, BLACK)
 
 #: Name of the colour scheme for continuous values (bqplot ``ColorScale(scheme=...)``).
 SEQUENTIAL_SCHEME = "viridis"
 
 #: Colour of selected points and of the selection overlay on the sky.
-SELECTION_COLOUR = "#D55E00"
+SELECTION_COLOUR = VERMILION
 
 #: Colour of points when no colour column is chosen.
-DEFAULT_COLOUR = "#0072B2"
+DEFAULT_COLOUR = BLUE
 
 
 def class_colours(labels: Iterable[object]) -> dict[str, str]:

@@ -16,6 +16,7 @@ from astrolearn.vo import services
 from . import _samp
 from ._selection import Selection
 from ._table_view import TableView
+from .page import say, status_line
 
 #: ADQL examples offered in the editor (the lessons' queries; both run on the mirror).
 EXAMPLE_QUERIES = {
@@ -146,7 +147,8 @@ class QueryPanel(widgets.VBox):
             layout=widgets.Layout(width="auto"),
         )
         self.progress = widgets.FloatProgress(value=0, min=0, max=1, description="Progress")
-        self.status = widgets.HTML(layout=widgets.Layout(min_height="2em"))
+        self.status = status_line()
+        self.status.layout.min_height = "2em"
         self.table_view = TableView()
         self.selection = Selection(Table(), name="query result")
         self.run_button.on_click(lambda _: self.run())
@@ -217,7 +219,7 @@ class QueryPanel(widgets.VBox):
             source = table.meta.get("source", "unknown")
             reason = table.meta.get("fallback_reason")
             note = f" (fell back because: {reason})" if reason else ""
-            text = (f"{len(table):,} rows from <b>{source}</b>{note}. " + (text or "")).strip()
+            text = (f"{len(table):,} rows from {source}{note}. " + (text or "")).strip()
             self._set_running(False, text, "success")
         else:
             self._set_running(False, text or "The query failed.", "danger")
@@ -246,18 +248,18 @@ class QueryPanel(widgets.VBox):
         if not running:
             self.progress.value = 1.0 if style == "success" else 0.0
         self.message = text
-        self.status.value = f"<span role='status' aria-live='polite'>{text}</span>"
+        say(self.status, text)
 
     # --- sending ---------------------------------------------------------------------
     def send_samp(self) -> bool:
         """Broadcast the result to SAMP clients; False (with a message) when impossible."""
         if self.result is None:
-            self.status.value = "Run a query first, then send its result."
+            say(self.status, "Run a query first, then send its result.")
             return False
         try:
             _samp.send_table(self.result, name=self.selection.name)
         except ConnectionError as error:
-            self.status.value = str(error)
+            say(self.status, str(error))
             return False
-        self.status.value = f"Sent {len(self.result):,} rows to the SAMP clients."
+        say(self.status, f"Sent {len(self.result):,} rows to the SAMP clients.")
         return True

@@ -7,7 +7,6 @@ fills the result traits, so the labs can be driven and tested headless.
 
 from __future__ import annotations
 
-import html
 import time
 
 import ipywidgets as widgets
@@ -19,6 +18,7 @@ from bqplot import Axis, Figure, LinearScale, OrdinalScale
 from ...ml import features
 from .._selection import Selection
 from ..explorer import as_selection
+from ..page import say, status_line
 from ..palette import OKABE_ITO
 
 
@@ -41,7 +41,7 @@ class Lab(widgets.VBox):
             tooltip="Fit the model with these settings (keyboard: Tab to here, then Enter)",
         )
         self.train_button.on_click(lambda _: self.train())
-        self.status_html = widgets.HTML()
+        self.status_html = status_line()
         self.observe(self._show_status, ["status", "error"])
         self._show_status()
         super().__init__(**kwargs)
@@ -83,10 +83,7 @@ class Lab(widgets.VBox):
         self.selection.indices = np.asarray(rows, dtype=np.int64)
 
     def _show_status(self, change=None) -> None:
-        text = html.escape(self.status)
-        if self.error:
-            text += f"<br><b>Problem:</b> {html.escape(self.error)}"
-        self.status_html.value = f"<div role='status' aria-live='polite'>{text}</div>"
+        say(self.status_html, self.status, problem=self.error)
 
 
 def with_colours(table: Table) -> Table:
