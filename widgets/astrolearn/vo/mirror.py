@@ -54,7 +54,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--reimport", action="store_true", help="start: import the tables again even if unchanged"
     )
     parser.add_argument(
-        "--timeout", type=float, default=90.0, help="seconds to wait for the server (default 90)"
+        "--timeout", type=float, default=90.0, help="seconds to wait for the server"
     )
 
 
