@@ -181,6 +181,15 @@ def test_data_without_a_name_shows_how_to_give_one(capsys):
     assert "`" not in captured.err
 
 
+def test_a_stopped_mirror_says_how_to_start_it(monkeypatch, capsys):
+    from astrolearn.vo import mirror
+
+    monkeypatch.setattr(mirror, "is_running", lambda: False)
+    monkeypatch.setattr(mirror.shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert cli.main(["mirror", "status"]) == 1
+    assert "start it with: astrolearn mirror start" in capsys.readouterr().out
+
+
 FAKE_NBGRADER = """\
 import sys
 print("[GenerateAssignmentApp | INFO] Copying source/a/a.ipynb -> release/a/a.ipynb")

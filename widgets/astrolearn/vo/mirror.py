@@ -98,7 +98,11 @@ def status() -> int:
         print(f"  registry (RegTAP): the rr schema of {MIRROR_URL}/tap")
         return 0
     installed = shutil.which("dachs") is not None
-    print("mirror not running" + ("" if installed else f" ({INSTALL_HINT})"))
+    print(
+        "mirror not running; start it with: astrolearn mirror start"
+        if installed
+        else f"mirror not running ({INSTALL_HINT})"
+    )
     return 1
 
 
