@@ -181,6 +181,13 @@ def test_data_without_a_name_shows_how_to_give_one(capsys):
     assert "`" not in captured.err
 
 
+def test_an_unknown_dataset_names_the_bundled_ones_on_stderr(capsys):
+    assert cli.main(["data", "describe", "gaia_pleiade"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "'gaia_pleiade'" in captured.err
+    assert "gaia_pleiades" in captured.err
+
+
 def test_a_stopped_mirror_says_how_to_start_it(monkeypatch, capsys):
     from astrolearn.vo import mirror
 
