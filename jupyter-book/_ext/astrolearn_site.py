@@ -42,17 +42,12 @@ model answers and rubrics are dropped. ``astrolearn book --instructor`` sets
 ``ASTROLEARN_BOOK_INSTRUCTOR=1``, and then every solution and model answer is shown in
 a drop-down, for teachers.
 
-6. One title on the home page. Sphinx titles a page "<page title> — <site title>",
-which on the home page, whose heading is the site's title, repeats it; there the
-browser's title is the site's title alone.
-
-7. The sky viewer's files. Aladin Lite and the bundled HiPS tiles are copied into the
+6. The sky viewer's files. Aladin Lite and the bundled HiPS tiles are copied into the
 site's ``_static/astrolearn/`` once the pages are written (see ``publish_sky_files``).
 """
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -92,13 +87,6 @@ def _identity(asset: Any) -> tuple:
     attributes = getattr(asset, "attributes", {})
     filename = getattr(asset, "filename", asset) or ""
     return (str(filename), getattr(asset, "priority", 500), tuple(sorted(attributes.items())))
-
-
-def one_title(app, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Drop the " — site title" suffix from a page whose own title is the site's title."""
-    own = html.unescape(re.sub(r"<[^>]+>", "", context.get("title") or "")).strip()
-    if own and own == (context.get("docstitle") or "").strip():
-        context["titlesuffix"] = ""
 
 
 def fix_widget_state(app, pagename: str, *args: Any) -> None:
@@ -457,6 +445,5 @@ def setup(app) -> dict[str, Any]:
     app.connect("html-page-context", drop_duplicate_assets, priority=900)
     # Before myst-nb's own handler (priority 500) adds the widget state to the page.
     app.connect("html-page-context", fix_widget_state, priority=400)
-    app.connect("html-page-context", one_title)
     app.connect("build-finished", publish_sky_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
