@@ -15,7 +15,9 @@ separately; when a binary trait is later set to None (bqplot-gl's ``selected`` a
 selection is cleared) the state says None but the old buffer path (``selected/value``)
 is kept. html-manager then fails on the whole page ("Cannot set properties of null")
 and renders no widget. Buffers whose path no longer leads into the state are dropped
-before myst-nb writes the state into the page.
+before myst-nb writes the state into the page. In the same state, every ipywidgets
+button is disabled and its tooltip says how to use it: a button only asks the kernel to
+act, and a static page has none, so it would do nothing when pressed.
 
 3. The exercise convention (EXERCISES.md) on the page. Lessons tag cells ``exercise``,
 ``exercise-test`` and ``exercise-written`` and need not add display tags. When the
@@ -87,8 +89,8 @@ def _identity(asset: Any) -> tuple:
     return (str(filename), getattr(asset, "priority", 500), tuple(sorted(attributes.items())))
 
 
-def drop_stale_widget_buffers(app, pagename: str, *args: Any) -> None:
-    """Remove buffers that point into a None/missing part of the embedded widget state."""
+def fix_widget_state(app, pagename: str, *args: Any) -> None:
+    """Remove stale buffers from the embedded widget state and disable its buttons."""
     try:
         from myst_nb.sphinx_ import NbMetadataCollector
 
@@ -100,9 +102,39 @@ def drop_stale_widget_buffers(app, pagename: str, *args: Any) -> None:
         return
     uri, attributes = entry
     widget_state = json.loads(attributes["body"])
-    if stale_buffers_removed(widget_state):
+    if stale_buffers_removed(widget_state) + kernel_buttons_disabled(widget_state):
         body = json.dumps(widget_state).replace("</script>", r"<\/script>")
         js_files["ipywidgets_state"] = (uri, {**attributes, "body": body})
+
+
+#: The tooltip of a button on the static site (see ``kernel_buttons_disabled``).
+NEEDS_PYTHON = (
+    "Needs Python: run this lesson to use it (the rocket button at the top opens it on "
+    "Binder; on your computer: pip install astrolearn, then astrolearn lab)"
+)
+
+
+def kernel_buttons_disabled(widget_state: dict) -> int:
+    """Disable, in place, every ipywidgets button, saying why; return how many.
+
+    A button's click is a message to the kernel, so without one it is dead; toggles,
+    menus and sliders are left alone, as they change the page's own state.
+
+    >>> state = {"state": {"b": {"model_name": "ButtonModel",
+    ...     "model_module": "@jupyter-widgets/controls", "state": {"disabled": False}}}}
+    >>> kernel_buttons_disabled(state), state["state"]["b"]["state"]["disabled"]
+    (1, True)
+    """
+    disabled = 0
+    for model in widget_state.get("state", {}).values():
+        if (model.get("model_module"), model.get("model_name")) != (
+            "@jupyter-widgets/controls",
+            "ButtonModel",
+        ):
+            continue
+        model.setdefault("state", {}).update(disabled=True, tooltip=NEEDS_PYTHON)
+        disabled += 1
+    return disabled
 
 
 def stale_buffers_removed(widget_state: dict) -> int:
@@ -412,6 +444,6 @@ def setup(app) -> dict[str, Any]:
     _wrap_code_cell_renderer()
     app.connect("html-page-context", drop_duplicate_assets, priority=900)
     # Before myst-nb's own handler (priority 500) adds the widget state to the page.
-    app.connect("html-page-context", drop_stale_widget_buffers, priority=400)
+    app.connect("html-page-context", fix_widget_state, priority=400)
     app.connect("build-finished", publish_sky_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

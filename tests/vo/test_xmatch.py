@@ -74,3 +74,15 @@ def test_live_cds_xmatch_failure_falls_back_in_auto(fault_server, refused_url):
     assert "CDS XMatch" in pairs.meta["fallback_reason"]
     with pytest.raises(vo.ServiceUnavailableError):
         vo.xmatch(mine, "gaia_dr3", 1 * u.arcsec, backend="live")
+
+
+def test_matching_tables_of_two_sources_warns_nothing(recwarn):
+    # Lesson 2 matches a Gaia table with the bundled 2MASS one: their meta "source"
+    # differ, and a MergeConflictWarning from merging them showed on the course website.
+    mine = _twomass_sample(50)
+    mine.meta["source"] = "my own list"
+    gaia = data.load("gaia_ngc188")
+    assert gaia.meta.get("source") not in (None, "my own list")
+    assert len(vo.xmatch(mine, gaia, 2 * u.arcsec)) > 0
+    assert len(vo.xmatch(gaia, "twomass", 2 * u.arcsec, backend="offline")) > 0
+    assert [str(w.message) for w in recwarn] == []

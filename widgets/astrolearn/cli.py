@@ -10,6 +10,7 @@ Help is plain text and shows every option's default.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import sys
 
@@ -52,11 +53,24 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 
 class Parser(argparse.ArgumentParser):
-    """An argument parser whose sub-commands and steps share its help format."""
+    """An argument parser whose sub-commands and steps share its help format, and which
+    answers a mistyped choice (a command, a step) with the nearest one."""
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        # argparse's own check lists every choice; a typo deserves the one meant.
+        if action.choices is None or value in action.choices:
+            return
+        choices = [str(choice) for choice in action.choices]
+        near = difflib.get_close_matches(str(value), choices, n=1)
+        hint = f"Did you mean {near[0]!r}? " if near else ""
+        raise argparse.ArgumentError(
+            action,
+            f"{value!r} is not one of: {', '.join(choices)}. {hint}See '{self.prog} --help'.",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -87,11 +87,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "into DIR, a new or empty folder; then grade with --course DIR.",
         parents=[shared],
     )
-    init.add_argument("folder", metavar="DIR")
+    init.add_argument("folder", metavar="DIR", help="new or empty folder for the course")
     gen = steps.add_parser(
-        "generate-sources", help="write course/source/ from the lessons", parents=[shared]
+        "generate-sources",
+        help="write course/source/ from the lessons",
+        description="write course/source/ from the lessons",
+        parents=[shared],
     )
-    gen.add_argument("assignments", nargs="*", help="default: all graded lessons")
+    gen.add_argument(
+        "assignments",
+        nargs="*",
+        metavar="ASSIGNMENT",
+        help="graded lessons to write, such as 05-unsupervised-learning (default: all the "
+        "course's assignments.toml lists)",
+    )
     helps = {
         "release": "generate the source and the student version (nbgrader generate_assignment)",
         "check": "report deleted/edited test cells and suspicious code in submissions",
@@ -101,7 +110,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     }
     for name, text in helps.items():
         step = steps.add_parser(name, help=text, description=text, parents=[shared])
-        step.add_argument("assignment")
+        _assignment(step)
         if name in ("release", "feedback", "cycle"):
             step.add_argument(
                 "--exchange",
@@ -109,43 +118,64 @@ def configure(parser: argparse.ArgumentParser) -> None:
                 help="also release through nbgrader's exchange (JupyterHub)",
             )
         if name in ("autograde", "cycle"):
-            step.add_argument("--timeout", type=int, help="seconds per cell (config: 60)")
+            step.add_argument(
+                "--timeout",
+                type=int,
+                metavar="SECONDS",
+                help="seconds per cell (default: the course's nbgrader_config.py, 60)",
+            )
             step.add_argument(
                 "--budget",
                 type=int,
+                metavar="SECONDS",
                 help="seconds one submission may take in all; it is then stopped and the "
                 "others graded (default: every code cell at its time limit, plus 60)",
             )
             if name == "autograde":
-                step.add_argument("--student", help="grade only this student")
+                step.add_argument("--student", metavar="ID", help="grade only this student")
             step.add_argument(
                 "--strict",
                 action="store_true",
                 help="exit with status 3 when a test cell was deleted/edited",
             )
         if name == "cycle":
-            step.add_argument(
-                "--from",
-                dest="source_dir",
-                type=Path,
-                help="folder of submissions (default: nbgrader collect)",
-            )
-            step.add_argument("--to", type=Path, help="grades CSV (default: course/grades.csv)")
-    students = steps.add_parser("students", help="add students to the gradebook", parents=[shared])
-    students.add_argument("action", choices=["add", "list"])
-    students.add_argument("ids", nargs="*")
-    collect = steps.add_parser(
-        "collect", help="copy submissions into submitted/", parents=[shared]
+            _from_option(step, "default: nbgrader collect, from the exchange")
+            _to_option(step)
+    text = "add students to the gradebook, or list them"
+    students = steps.add_parser("students", help=text, description=text, parents=[shared])
+    students.add_argument("action", choices=["add", "list"], help="add IDs, or list all")
+    students.add_argument("ids", nargs="*", metavar="ID", help="student ids to add")
+    text = "copy submissions into the course's submitted/ folder"
+    collect = steps.add_parser("collect", help=text, description=text, parents=[shared])
+    _assignment(collect)
+    _from_option(collect, "default: nbgrader's exchange")
+    text = "export all grades to CSV"
+    export = steps.add_parser("export", help=text, description=text, parents=[shared])
+    _to_option(export)
+
+
+def _assignment(step: argparse.ArgumentParser) -> None:
+    step.add_argument(
+        "assignment",
+        help="a graded lesson, such as 05-unsupervised-learning (the course's "
+        "assignments.toml lists them)",
     )
-    collect.add_argument("assignment")
-    collect.add_argument(
+
+
+def _from_option(step: argparse.ArgumentParser, default: str) -> None:
+    step.add_argument(
         "--from",
         dest="source_dir",
         type=Path,
-        help="folder with <student>/<assignment>.ipynb (default: exchange)",
+        metavar="DIR",
+        help=f"folder of submissions, DIR/<student>/<assignment>.ipynb ({default})",
     )
-    export = steps.add_parser("export", help="export all grades to CSV", parents=[shared])
-    export.add_argument("--to", type=Path, help="CSV path (default: course/grades.csv)")
+
+
+def _to_option(step: argparse.ArgumentParser) -> None:
+    step.add_argument(
+        "--to", type=Path, metavar="CSV", help="grades CSV (default: the course's grades.csv)"
+    )
 
 
 def _default_course(content_root: Path | None) -> Path:

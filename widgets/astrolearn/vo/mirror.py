@@ -54,7 +54,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--reimport", action="store_true", help="start: import the tables again even if unchanged"
     )
     parser.add_argument(
-        "--timeout", type=float, default=90.0, help="seconds to wait for the server (default 90)"
+        "--timeout", type=float, default=90.0, help="seconds to wait for the server"
     )
 
 
@@ -98,7 +98,11 @@ def status() -> int:
         print(f"  registry (RegTAP): the rr schema of {MIRROR_URL}/tap")
         return 0
     installed = shutil.which("dachs") is not None
-    print("mirror not running" + ("" if installed else f" ({INSTALL_HINT})"))
+    print(
+        "mirror not running; start it with: astrolearn mirror start"
+        if installed
+        else f"mirror not running ({INSTALL_HINT})"
+    )
     return 1
 
 

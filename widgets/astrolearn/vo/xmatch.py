@@ -68,10 +68,13 @@ def match_local(
     i, j, sep, _ = search_around_sky(left[known_left], right[known_right], radius)
     i, j = known_left[i], known_right[j]
     order = np.lexsort((sep.arcsec, i))
+    # The two tables' meta are not merged (``_stamp`` gives the pairs their own): two
+    # sources would otherwise warn on every match, and the warning show in the lessons.
     pairs = hstack(
         [table[i[order]], catalog[j[order]]],
         table_names=["", "2"],
         uniq_col_name="{col_name}_{table_name}",
+        metadata_conflicts="silent",
     )
     pairs = _tidy_names(pairs)
     pairs["angDist"] = sep.arcsec[order] * u.arcsec
@@ -164,7 +167,10 @@ def _join_back(table: Table, found: Table) -> Table:
     rows = np.asarray(found["in_row"], int)
     found.remove_column("in_row")
     pairs = hstack(
-        [table[rows], found], table_names=["", "2"], uniq_col_name="{col_name}_{table_name}"
+        [table[rows], found],
+        table_names=["", "2"],
+        uniq_col_name="{col_name}_{table_name}",
+        metadata_conflicts="silent",  # as for local pairs
     )
     return _tidy_names(pairs)
 
