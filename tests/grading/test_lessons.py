@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 from astrolearn.grading import assignments, cycle
+from astrolearn.notebooks import read_myst
 from grading_course import (
     REPO,
     make_course,
@@ -45,7 +46,7 @@ def test_course_lists_the_graded_lessons():
 def test_lesson_follows_the_exercise_convention(number):
     lesson = _lesson(number)
     summary = assignments.summarize(lesson)
-    hidden = assignments.lesson_to_assignment(assignments.read_lesson(lesson), "x")[0]
+    hidden = assignments.lesson_to_assignment(read_myst(lesson), "x")[0]
     with_hidden = {
         c.metadata.nbgrader["grade_id"]
         for c in hidden.cells
