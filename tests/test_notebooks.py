@@ -65,5 +65,5 @@ def test_undecodable_bytes_are_named_in_the_error(tmp_path):
 
 
 def test_a_missing_file_is_a_file_not_found_error(tmp_path):
-    with pytest.raises(FileNotFoundError, match="nothing-here.md"):
+    with pytest.raises(FileNotFoundError, match=r"nothing-here\.md"):
         read_myst(tmp_path / "nothing-here.md")

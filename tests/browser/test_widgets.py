@@ -126,26 +126,6 @@ def test_explorer_and_sky_render_linked(render_notebook):
     assert our_errors(page) == []
 
 
-QUERY = """
-from astrolearn.ui import QueryPanel
-panel = QueryPanel("gaia_dr3", "Pleiades", radius_arcmin=20, backend="offline")
-panel.run()
-panel.wait(120)
-panel
-"""
-
-
-def test_query_panel_shows_the_result(render_notebook):
-    page = render_notebook(QUERY, name="query")
-    page.wait_for_selector("text=rows from offline snapshot", timeout=60_000)
-    # Header row plus one page of 25 rows of the sortable table.
-    assert page.locator("table.astrolearn-table tbody tr").count() == 25
-    assert page.locator("th", has_text="phot_g_mean_mag [mag]").count() == 1
-    page.get_by_role("button", name="Save CSV").click()
-    page.wait_for_selector("a[download='query_result.csv']", timeout=20_000)
-    assert our_errors(page) == []
-
-
 BRUSH = """
 import ipywidgets
 from astrolearn.ui import ParameterSpaceExplorer

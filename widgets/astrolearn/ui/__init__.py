@@ -1,4 +1,4 @@
-"""astrolearn widgets: sky viewer, VO query panel, parameter-space explorer and quizzes.
+"""astrolearn widgets: sky viewer, parameter-space explorer, labs and quizzes.
 
 Every view observes one shared :class:`Selection` (a catalog and its selected rows), so
 a brush in a plot selects the same sources on the sky and in any lab linked to it::
@@ -13,7 +13,6 @@ from __future__ import annotations
 from ._selection import Selection
 from .explorer import ParameterSpaceExplorer, as_selection
 from .palette import OKABE_ITO, class_colours
-from .query import QueryPanel
 from .quiz import Choice, MultipleChoice, Numeric, Quiz
 from .sky import OfflineAladin, SkyViewer
 from .sky_bands import MultiBandSky
@@ -26,7 +25,6 @@ __all__ = [
     "Numeric",
     "OfflineAladin",
     "ParameterSpaceExplorer",
-    "QueryPanel",
     "Quiz",
     "Selection",
     "SkyViewer",
