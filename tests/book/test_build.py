@@ -83,8 +83,9 @@ def test_exercise_solutions_are_behind_a_toggle(built_book):
                 found += 1
         if "exercise-written" in source.read_text():
             assert "Model answer" in html, f"{page}: a written exercise's answer is not folded"
-    if not found:
-        pytest.skip("no ungraded lesson has exercise cells")
+    # Six ungraded lessons (1, 3, 7, 8, 10, 11) have exercise cells: finding none means
+    # the page markup changed and this check no longer sees them.
+    assert found, "no exercise cell found on the ungraded lessons' pages"
 
 
 def test_graded_lessons_show_questions_and_no_solution(built_book):

@@ -7,6 +7,7 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.browser.conftest import our_errors
 
@@ -121,8 +122,8 @@ def test_explorer_and_sky_render_linked(render_notebook):
     assert grey.sum() > 2000, "unselected points are not drawn in grey"
     # The scatter matrix renders when its tab is opened, without layout errors.
     page.get_by_text("Scatter matrix", exact=True).click()
-    page.wait_for_timeout(3000)
-    assert page.locator(".bqplot").filter(visible=True).count() == 9  # 3 x 3 cells
+    cells = page.locator(".bqplot").filter(visible=True)
+    expect(cells).to_have_count(9, timeout=30_000)  # 3 x 3 cells
     assert our_errors(page) == []
 
 
@@ -180,6 +181,15 @@ def _drag(page, box, corners) -> None:
     page.mouse.up()
 
 
+def _wait_for_brush(page) -> None:
+    """Wait until a shown figure's brush can take a drag: d3's overlay is laid out."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.bqplot rect.overlay')]"
+        ".some(o => o.getBoundingClientRect().width > 50)",
+        timeout=30_000,
+    )
+
+
 def _report(page, previous: str = "") -> list[str]:
     """The words of the report line once it differs from ``previous`` and has settled.
 
@@ -205,7 +215,7 @@ def test_a_mouse_brush_and_a_lasso_select_in_every_view(render_notebook):
     """Real mouse drags on the WebGL scatter reach the kernel (see the lab extension)."""
     page = render_notebook(BRUSH, name="brush")
     page.wait_for_selector(".bqplot canvas", timeout=60_000)
-    page.wait_for_timeout(2000)
+    _wait_for_brush(page)
     box = page.locator(".bqplot").filter(visible=True).first.bounding_box()
     rectangle = [(0.35, 0.3), (0.6, 0.6)]
     _drag(page, box, rectangle)
@@ -254,7 +264,7 @@ def test_a_brush_after_replacing_the_table_selects_rows_of_the_new_one(render_no
     page.wait_for_selector("text=0 of 1,000 rows selected", timeout=30_000)
     before = _report(page)  # the selection and the old brush are cleared
     assert before[1:4] == ["none", "selected", "0"]
-    page.wait_for_timeout(2000)
+    _wait_for_brush(page)
     box = page.locator(".bqplot").filter(visible=True).first.bounding_box()
     _drag(page, box, [(0.35, 0.3), (0.6, 0.6)])
     words = _report(page, " ".join(before))
