@@ -49,8 +49,8 @@ def read_myst(path: Path | str, *, standalone: bool = False):
     ------
     MystNotebookError
         If the file cannot be decoded or parsed, or has no kernel specification.
-    FileNotFoundError
-        If there is no file at ``path``.
+    OSError
+        If the file is missing or cannot be read (``FileNotFoundError``, ...).
     """
     import jupytext
 
@@ -58,10 +58,10 @@ def read_myst(path: Path | str, *, standalone: bool = False):
     try:
         text = path.read_text(encoding="utf-8")
         notebook = jupytext.reads(text, fmt="md:myst")
-    except FileNotFoundError:
-        raise
-    except Exception as error:  # yaml, jsonschema, unicode: each names no file
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    except OSError:
+        raise  # a missing or unreadable file: the error names it already
+    except Exception as error:  # yaml, jsonschema, unicode: none of them names the file
+        reason = next(iter(str(error).strip().splitlines()), "")
         raise MystNotebookError(
             f"{path}: not a readable MyST notebook ({type(error).__name__}: {reason})"
         ) from error
