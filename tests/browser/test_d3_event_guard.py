@@ -44,6 +44,7 @@ def page(browser):
     context.close()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize(
     ("bqplot", "bqplot_gl", "patched"),
     [
