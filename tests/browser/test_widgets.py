@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -132,6 +133,9 @@ import ipywidgets
 from astrolearn.ui import ParameterSpaceExplorer
 explorer = ParameterSpaceExplorer("sdss_dr14")
 report = ipywidgets.HTML()
+# The kernel handles messages in order: once it answers the Sync button, it has handled
+# every key press and drag the browser sent before the click.
+syncs = [0]
 def tell(change=None):
     view = explorer.views[0]
     box = (view.brush.selected_x, view.brush.selected_y)
@@ -139,9 +143,14 @@ def tell(change=None):
         f"{value:.6f}" for value in (*box[0], *box[1]))
     other = explorer.views[1].mark.selected
     report.value = (f"brushed {box} selected {len(explorer.selection.indices)} "
-                    f"other-view {0 if other is None else len(other)}")
+                    f"other-view {0 if other is None else len(other)} synced {syncs[0]}")
 explorer.selection.observe(tell, "indices")
-display(explorer, report)
+def answer_sync(_):
+    syncs[0] += 1
+    tell()
+sync = ipywidgets.Button(description="Sync")
+sync.on_click(answer_sync)
+display(explorer, report, sync)
 """
 
 
@@ -191,9 +200,9 @@ def _wait_for_brush(page) -> None:
 
 
 def _report(page, previous: str = "") -> list[str]:
-    """The words of the report line once it differs from ``previous`` and has settled.
-
-    A drag sends several intermediate selections; the last one is the one to check.
+    """The words of the report line once it differs from ``previous`` and the kernel has
+    handled everything sent before (a drag or key presses send several intermediate
+    selections; the last one is the one to check).
     """
     line = page.locator("text=/brushed .* selected/")
     page.wait_for_function(
@@ -202,13 +211,16 @@ def _report(page, previous: str = "") -> list[str]:
         arg=previous,
         timeout=30_000,
     )
-    text = line.inner_text()
-    for _ in range(30):
-        page.wait_for_timeout(1000)
-        text, before = line.inner_text(), text
-        if text == before:
-            break
-    return text.split()
+    done = int(re.search(r"synced (\d+)", line.inner_text()).group(1))
+    answer = f"synced {done + 1}"
+    page.get_by_role("button", name="Sync").click()
+    page.wait_for_function(
+        "answer => [...document.querySelectorAll('.widget-html-content')]"
+        ".some(e => e.textContent.trim().endsWith(answer))",
+        arg=answer,
+        timeout=30_000,
+    )
+    return line.inner_text().split()
 
 
 def test_a_mouse_brush_and_a_lasso_select_in_every_view(render_notebook):
