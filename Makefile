@@ -38,8 +38,9 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra all --universal --python-version 3.11 \
 	  --upgrade --custom-compile-command "make lock" --output-file $(LOCK)
 
+## ruff (check and format) and the copy-paste check; `make test` runs them too.
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/python -m pytest tests/test_lint.py
 
 clean:
 	rm -rf $(VENV) .venv-latest .venv-bisect jupyter-book/_build test-artifacts

@@ -1,10 +1,11 @@
 """Execution time of each lesson and of the whole curriculum, offline.
 
 Each lesson is executed top to bottom by the same runner the tests use
-(``tests/lessons/harness.py``: jupytext -> nbclient, kernel ``python3``), with the network
-cut by ``unshare -n`` when run as root (otherwise with the network, and the table says
-so). The baseline, measured in the same run, is a one-cell notebook: kernel start and
-runner overhead. Budget: under ~2 min per lesson on 2 cores, aim under 40 s.
+(``tests/lessons/harness.py``: ``astrolearn.notebooks.read_myst`` -> nbclient, kernel
+``python3``), with the network cut by ``unshare -n`` when run as root (otherwise with
+the network, and the table says so). The baseline, measured in the same run, is a
+one-cell notebook: kernel start and runner overhead. Budget: under ~2 min per lesson on
+2 cores, aim under 40 s.
 
 Threads: on a shared machine OpenMP threads of scikit-learn spin against other
 processes; compare ``OMP_NUM_THREADS=1 python benchmarks/bench_lessons.py`` (the tests

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import jupytext
+from astrolearn.notebooks import write_ipynb
 
 
 def is_myst_notebook(path: Path) -> bool:
@@ -35,13 +35,7 @@ def convert(folders: list[str]) -> list[Path]:
         for source in sorted(root.rglob("*.md")):
             if ".ipynb_checkpoints" in source.parts or not is_myst_notebook(source):
                 continue
-            notebook = jupytext.read(source, fmt="md:myst")
-            # The sources say `formats: md:myst`; kept in the .ipynb, that makes jupytext's
-            # contents manager refuse to open it (the path "matches none of the export
-            # formats") in JupyterLab and Voila. The notebook stands alone: drop it.
-            notebook.metadata.get("jupytext", {}).pop("formats", None)
-            target = source.with_suffix(".ipynb")
-            jupytext.write(notebook, target, fmt="ipynb")
+            target = write_ipynb(source, source.with_suffix(".ipynb"))
             written.append(target)
             print(f"convert_notebooks: {source} -> {target.name}")
     return written

@@ -157,8 +157,9 @@ def chromium_executable(offline_namespace, tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def browser(chromium_executable) -> Iterator[object]:
     """A headless Debian Chromium driven by Playwright (never `playwright install`)."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
+    from playwright.sync_api import sync_playwright  # the test extra installs it
+
+    with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=chromium_executable, args=CHROMIUM_ARGS, headless=True
         )

@@ -231,15 +231,13 @@ def open_page(browser, app_server, artifacts_dir) -> Iterator[Callable]:
 
 def run_app(name: str) -> dict:
     """Run the app ``apps/<name>.md`` in this process; its global names, widgets and all."""
-    import jupytext
     from astrolearn import content
+    from astrolearn.notebooks import read_myst
 
     APPS = content.folder("apps")
 
     source = APPS / f"{name}.md"
-    code = "\n".join(
-        cell.source for cell in jupytext.read(source).cells if cell.cell_type == "code"
-    )
+    code = "\n".join(cell.source for cell in read_myst(source).cells if cell.cell_type == "code")
     names = {"__name__": "app"}
     exec(compile(code, str(source), "exec"), names)
     return names

@@ -8,10 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import jupytext
+import nbformat
 import psutil
 import pytest
 from astrolearn import content, serve
+from astrolearn.notebooks import read_myst
 
 from tests.servers import wait_for_url
 
@@ -49,7 +50,7 @@ def app_folder(folder: Path, **sources: str) -> Path:
 def test_every_app_is_a_myst_notebook_with_a_title_goal_and_picture():
     assert len(APPS) >= 4, APPS
     for path in serve.app_sources():
-        notebook = jupytext.read(path)
+        notebook = read_myst(path)
         assert notebook.metadata["kernelspec"]["name"] == "python3", path.name
         title, goal = serve._title_and_goal(path.read_text())
         assert title and len(goal) > 40, f"{path.name}: needs a '# title' and a goal line"
@@ -176,6 +177,6 @@ def test_app_pages_load_only_installed_extensions_the_apps_need(tmp_path):
         ("from astrolearn.ui import SkyViewer", {"anywidget"}),
         ("import astrolearn.ui", {"bqplot-gl", "@astrolearn/d3-event"}),
     ]:
-        app = jupytext.reads(f"```{{code-cell}} ipython3\n{source}\n```", "md:myst")
-        jupytext.write(app, tmp_path / "extra.ipynb")
+        app = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+        nbformat.write(app, tmp_path / "extra.ipynb")
         assert needed <= set(serve.lab_extensions(tmp_path)), source

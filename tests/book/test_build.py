@@ -7,6 +7,7 @@ import re
 import pytest
 from astrolearn.book import failed_notebooks
 from astrolearn.grading import assignments
+from astrolearn.notebooks import read_myst
 from bookutil import BOOK, build_book, copy_book_settings, lesson_sources, load_module
 
 _site = load_module(BOOK / "_ext" / "astrolearn_site.py", "astrolearn_site_for_tests")
@@ -82,8 +83,9 @@ def test_exercise_solutions_are_behind_a_toggle(built_book):
                 found += 1
         if "exercise-written" in source.read_text():
             assert "Model answer" in html, f"{page}: a written exercise's answer is not folded"
-    if not found:
-        pytest.skip("no ungraded lesson has exercise cells")
+    # Six ungraded lessons (1, 3, 7, 8, 10, 11) have exercise cells: finding none means
+    # the page markup changed and this check no longer sees them.
+    assert found, "no exercise cell found on the ungraded lessons' pages"
 
 
 def test_graded_lessons_show_questions_and_no_solution(built_book):
@@ -96,7 +98,7 @@ def test_graded_lessons_show_questions_and_no_solution(built_book):
         name = source.parent.name
         page = built_book.html / "lessons" / name / "lesson.html"
         text = _page_text(page.read_text(encoding="utf-8"))
-        for cell in assignments.read_lesson(source).cells:
+        for cell in read_myst(source).cells:
             tags = cell.metadata.get("tags", [])
             if cell.cell_type == "code" and "exercise" in tags:
                 question = _plain(question_paragraph(exercise_question(cell.source)))
@@ -128,7 +130,7 @@ def test_instructor_book_shows_the_graded_solutions(built_book, built_instructor
     for name, source in assignments.graded_lessons().items():
         html = (result.html / "lessons" / name / "lesson.html").read_text(encoding="utf-8")
         text = _page_text(html)
-        for cell in assignments.read_lesson(source).cells:
+        for cell in read_myst(source).cells:
             tags = cell.metadata.get("tags", [])
             if cell.cell_type == "code" and "exercise" in tags:
                 solution = [_plain(line) for line in exercise_solution(cell.source).splitlines()]

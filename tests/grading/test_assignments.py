@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from astrolearn.grading import assignments
-from astrolearn.grading.assignments import LessonFormatError, lesson_to_assignment, read_lesson
+from astrolearn.grading.assignments import LessonFormatError, lesson_to_assignment
+from astrolearn.notebooks import read_myst
 from grading_course import FIXTURES
 
 LESSON = FIXTURES / "00-pleiades-fixture" / "lesson.md"
@@ -15,7 +16,7 @@ def _by_id(notebook):
 
 
 def test_cells_become_nbgrader_cells():
-    notebook, summary = lesson_to_assignment(read_lesson(LESSON), "demo")
+    notebook, summary = lesson_to_assignment(read_myst(LESSON), "demo")
     cells = _by_id(notebook)
     assert cells["cluster-distance"].metadata.nbgrader["solution"] is True
     assert cells["cluster-distance"].metadata.nbgrader["grade"] is False
@@ -39,7 +40,7 @@ def _broken(tmp_path, old: str, new: str):
     text = LESSON.read_text()
     assert old in text
     path.write_text(text.replace(old, new, 1))
-    return read_lesson(path)
+    return read_myst(path)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import subprocess
 
 import astrolearn.grading as grading
 from astrolearn.grading import assignments
+from astrolearn.notebooks import read_myst
 from grading_course import REPO
 
 GUIDE = REPO / "course" / "EXERCISES.md"
@@ -28,7 +29,7 @@ def test_the_guide_names_the_tags_and_only_checks_that_exist():
     assert named and named <= set(grading.__all__), named - set(grading.__all__)
 
 
-def test_the_guides_examples_follow_the_convention():
+def test_the_guides_examples_follow_the_convention(tmp_path):
     """The guide's example cells, put in a lesson, make a valid assignment."""
     blocks = re.findall(r"^````md\n(.*?)^````$", GUIDE.read_text(), re.MULTILINE | re.DOTALL)
     written = re.search(r"^```md\n(\+\+\+.*?)^```$", GUIDE.read_text(), re.M | re.S)
@@ -38,9 +39,8 @@ def test_the_guides_examples_follow_the_convention():
         "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n"
         "# Example\n\n" + "\n".join(blocks) + "\n" + written.group(1)
     )
-    import jupytext
-
-    notebook = jupytext.reads(lesson, fmt="md:myst")
+    (tmp_path / "lesson.md").write_text(lesson, encoding="utf-8")
+    notebook = read_myst(tmp_path / "lesson.md")
     _, summary = assignments.lesson_to_assignment(notebook, "example")
     assert summary.solutions == ["clustering-distance"]
     assert summary.autograded == {"clustering-distance-test": 2}

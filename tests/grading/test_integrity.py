@@ -5,16 +5,16 @@ from __future__ import annotations
 import copy
 
 import pytest
-from astrolearn.grading.assignments import lesson_to_assignment, read_lesson
+from astrolearn.grading.assignments import lesson_to_assignment
 from astrolearn.grading.integrity import check_submission, expected_checksum_warnings
+from astrolearn.notebooks import read_myst
 from grading_course import FIXTURES, grade_id, with_cells
 
 
 @pytest.fixture(scope="module")
 def source():
-    return lesson_to_assignment(
-        read_lesson(FIXTURES / "00-pleiades-fixture" / "lesson.md"), "demo"
-    )[0]
+    lesson = read_myst(FIXTURES / "00-pleiades-fixture" / "lesson.md")
+    return lesson_to_assignment(lesson, "demo")[0]
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ The tests of ``lessons/`` use this module; so does ``benchmarks/bench_lessons.py
 
 How it works: ``run_lesson(path)`` starts *this file* as a script in a subprocess under
 ``unshare -n`` (``run_offline`` from ``tests/conftest.py``). The script converts the MyST
-source with jupytext, executes it with nbclient (kernel ``python3``, working directory
+source with ``astrolearn.notebooks.read_myst``, executes it with nbclient (kernel ``python3``, working directory
 the lesson folder), fails on the first cell error, and appends one last cell that writes
 every JSON-serialisable top-level variable of the kernel to a JSON file. Each lesson is
 executed once per test session (results are cached by path).
@@ -170,9 +170,9 @@ def execute_lesson(path: Path, names: list[str]) -> dict:
 
 def prose_text(path: Path) -> str:
     """The markdown (prose) cells of a lesson, joined, as the learner reads them."""
-    import jupytext
+    from astrolearn.notebooks import read_myst
 
-    notebook = jupytext.read(Path(path))
+    notebook = read_myst(path)
     return "\n\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
 
 
@@ -228,7 +228,7 @@ def _conftest():
 
 
 # ---------------------------------------------------------------------------------------
-# The script part: runs inside the network namespace. Imports only jupytext and nbclient.
+# The script part: runs inside the network namespace. Imports only the converter and nbclient.
 
 
 _SOLUTION = re.compile(r"### BEGIN SOLUTION.*?### END SOLUTION", re.S)
@@ -245,12 +245,12 @@ def _strip_solutions(notebook) -> None:
 
 
 def _execute(source: Path, result_file: Path, executed_file: Path | None, student: bool) -> int:
-    import jupytext
     import nbformat
+    from astrolearn.notebooks import read_myst
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    notebook = jupytext.read(source)
+    notebook = read_myst(source)
     if student:
         _strip_solutions(notebook)
     collect = _COLLECT_CELL.replace("{out!r}", repr(str(result_file)))

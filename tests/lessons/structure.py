@@ -43,10 +43,10 @@ def structure_problems(path: Path, graded: bool = False) -> list[str]:
     >>> structure_problems(lesson_path(5), graded=True)
     []
     """
-    import jupytext
+    from astrolearn.notebooks import read_myst
 
     text = Path(path).read_text()
-    notebook = jupytext.read(Path(path))
+    notebook = read_myst(path)
     problems = []
     header = notebook.metadata
     if header.get("kernelspec", {}).get("name") != "python3":

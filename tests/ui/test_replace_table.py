@@ -5,11 +5,13 @@ Driven through traits as a user (or a new query result) would, on real bundled d
 
 from __future__ import annotations
 
+import astropy.units as u
 import numpy as np
 import pytest
-from astrolearn import data
+from astrolearn import data, vo
 from astrolearn.ui import ParameterSpaceExplorer, Selection, SkyViewer
-from astrolearn.ui.labs import ClassifierLab, ClusteringLab, LightCurveLab, ReductionLab
+from astrolearn.ui.labs import LightCurveLab, ReductionLab
+from astropy.coordinates import SkyCoord
 from astropy.table import Table
 
 
@@ -112,7 +114,7 @@ def test_an_empty_result_shows_nothing_and_selects_nothing(explorer, sdss):
     explorer.views[1].brush.selected_x = np.array([0.0, 1.0])
     explorer.views[1].brush.selected_y = np.array([10.0, 25.0])
     assert explorer.selection.indices.size == 0
-    # A fresh query panel holds a table without any column: that shows nothing too.
+    # A table without any column (a query that returned nothing at all) shows nothing too.
     explorer.selection.table = Table()
     assert explorer.views[0].mark.x.size == 0 and explorer.views[0].x == ""
     assert explorer.matrix.scatters == {} and explorer.matrix.histograms == {}
@@ -165,45 +167,6 @@ def test_the_sky_forgets_the_old_rows(pleiades):
     assert selection.indices.tolist() == [3]
 
 
-def test_classifier_lab_trains_on_the_new_table(sdss, pleiades):
-    selection = Selection(sdss, name="sdss")
-    lab = ClassifierLab(selection)
-    lab.model, lab.params = "knn", {"n_neighbors": 15}
-    lab.train()
-    assert lab.misclassified_rows and not lab.error
-    half = sdss[:4_000]
-    selection.table = half
-    assert lab.misclassified_rows == [] and np.isnan(lab.accuracy) and lab.confusion == []
-    assert len(lab.work_table) == 4_000
-    lab.train()
-    assert np.sum(lab.confusion) == 1_000  # a quarter of the new table is held out
-    assert max(lab.misclassified_rows) < 4_000
-    assert selection.indices.tolist() == sorted(lab.misclassified_rows)
-    wrong = np.asarray(half["class"])[lab.misclassified_rows]
-    assert len(set(wrong.astype(str))) >= 2  # real mistakes of the new table's classes
-
-    selection.table = pleiades  # no ugriz, no class: the menus offer Gaia's columns
-    assert "parallax" in lab.feature_menu.options and "u_g" not in lab.feature_menu.options
-    assert lab.features == []
-    lab.features = ["parallax", "pmra"]
-    lab.train()
-    assert "class" in lab.error  # the missing target is reported, not raised
-
-
-def test_clustering_lab_forgets_the_old_clusters(pleiades):
-    selection = Selection(pleiades, name="pleiades")
-    lab = ClusteringLab(selection)
-    lab.train()
-    assert lab.n_clusters >= 1 and len(lab.member_rows) > 100
-    selection.table = pleiades[:100]
-    assert (lab.n_clusters, lab.member_rows, lab.chosen_cluster) == (0, [], -1)
-    assert np.isnan(lab.distance_pc) and "new table" in lab.status
-    lab.chosen_cluster = 0  # the old labels must not pick rows of the new table
-    assert selection.indices.size == 0 and lab.member_rows == []
-    lab.train()
-    assert max(lab.member_rows, default=0) < 100
-
-
 def test_labs_add_colours_to_the_new_table(sdss, pleiades):
     selection = Selection(pleiades, name="pleiades")
     lab = ReductionLab(selection)
@@ -247,12 +210,12 @@ def test_light_curve_lab_offers_the_new_stars():
 
 
 def test_a_new_query_result_replaces_the_explorer_data():
-    from astrolearn.ui import QueryPanel
+    def query(radius_arcmin):
+        pleiades = SkyCoord(56.75, 24.12, unit="deg")
+        return vo.cone_search("gaia_dr3", pleiades, radius_arcmin * u.arcmin, backend="offline")
 
-    panel = QueryPanel("gaia_dr3", "56.75 24.12", radius_arcmin=10, backend="offline")
-    panel.run()
-    panel.wait(120)
-    explorer = ParameterSpaceExplorer(panel.selection)
+    first = query(10)
+    explorer = ParameterSpaceExplorer(Selection(first, name="gaia_dr3"))
     view = explorer.views[0]
     view.x_menu.value, view.y_menu.value = "bp_rp", "phot_g_mean_mag"
     view.select_box((-10, 10), (0, 30))  # every star with a colour and a magnitude
@@ -262,12 +225,9 @@ def test_a_new_query_result_replaces_the_explorer_data():
         colour, magnitude = _floats(table["bp_rp"]), _floats(table["phot_g_mean_mag"])
         return np.flatnonzero(np.isfinite(colour) & np.isfinite(magnitude))
 
-    first = panel.result
     np.testing.assert_array_equal(explorer.selection.indices, measured(first))
-    panel.radius.value = 30
-    panel.run()
-    panel.wait(120)
-    wider = panel.result
+    wider = query(30)
+    explorer.selection.table = wider
     assert len(wider) > 3 * len(first)  # the 30' cone holds about 9x the 10' one's stars
     _assert_shows(explorer, wider)
     assert (view.x, view.y) == ("bp_rp", "phot_g_mean_mag")

@@ -148,14 +148,15 @@ def test_fits_round_trip_is_the_bundled_image():
 
 
 def test_new_query_result_replaces_the_catalog_on_the_sky():
-    from astrolearn.ui import QueryPanel
+    import astropy.units as u
+    from astrolearn import vo
+    from astropy.table import Table
 
-    panel = QueryPanel("gaia_dr3", "NGC 188", radius_arcmin=5, backend="offline")
-    sky = SkyViewer(panel.selection, offline=True)
-    assert panel.selection.name not in sky.aladin.overlays  # nothing queried yet
-    panel.run()
-    panel.wait(120)
-    assert panel.selection.name in sky.aladin.overlays
+    selection = Selection(Table(), name="gaia_dr3")  # nothing queried yet
+    sky = SkyViewer(selection, offline=True)
+    assert selection.name not in sky.aladin.overlays
+    selection.table = vo.cone_search("gaia_dr3", "NGC 188", 5 * u.arcmin, backend="offline")
+    assert selection.name in sky.aladin.overlays
     target = sky.aladin.target
     # NGC 188: RA 00h48m, Dec +85d15m (Cantat-Gaudin et al. 2018: 11.80, 85.24 deg).
     assert target.separation(SkyCoord(11.80, 85.24, unit="deg")).deg < 0.2

@@ -281,16 +281,14 @@ def build_apps(source: Path, target: Path) -> list[str]:
     >>> build_apps(content.folder("apps"), Path(tempfile.mkdtemp()))  # doctest: +SKIP
     ['catch_a_transient', 'explore_the_sky', ...]
     """
-    import jupytext
-    import nbformat
+    from astrolearn import notebooks
 
     if not source.is_dir():
         raise FileNotFoundError(f"apps: no such folder {source}")
     target.mkdir(parents=True, exist_ok=True)
     apps = []
     for path in app_sources(source):
-        notebook = jupytext.read(path, fmt="md:myst")
-        nbformat.write(notebook, target / f"{path.stem}.ipynb")
+        notebooks.write_ipynb(path, target / f"{path.stem}.ipynb")
         apps.append((path.stem, *_title_and_goal(path.read_text())))
     if not apps:
         raise FileNotFoundError(f"apps: no MyST app sources in {source}")

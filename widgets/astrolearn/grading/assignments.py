@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from astrolearn import content
+from astrolearn.notebooks import read_myst
 
 TAG_SOLUTION, TAG_TEST, TAG_WRITTEN = "exercise", "exercise-test", "exercise-written"
 # Tags that only steer the book's rendering; in an assignment every cell is shown.
@@ -115,7 +116,7 @@ def lesson_to_assignment(lesson_nb, name: str, where: str = "lesson"):
     Parameters
     ----------
     lesson_nb : nbformat.NotebookNode
-        The lesson as read by jupytext.
+        The lesson as read by :func:`astrolearn.notebooks.read_myst`.
     name : str
         Assignment name (also the notebook name).
     where : str
@@ -213,13 +214,6 @@ def _header(lesson_nb, name: str):
     return cell
 
 
-def read_lesson(path: Path):
-    """Read a lesson's MyST source with jupytext."""
-    import jupytext
-
-    return jupytext.read(path, fmt="md:myst")
-
-
 def write_source(lesson: Path, course_dir: Path, name: str | None = None) -> Path:
     """Write ``course_dir/source/<name>/<name>.ipynb`` from a lesson and return its path.
 
@@ -229,7 +223,7 @@ def write_source(lesson: Path, course_dir: Path, name: str | None = None) -> Pat
 
     lesson = Path(lesson)
     name = name or lesson.parent.name
-    notebook, _ = lesson_to_assignment(read_lesson(lesson), name, where=str(lesson))
+    notebook, _ = lesson_to_assignment(read_myst(lesson), name, where=str(lesson))
     target = Path(course_dir) / "source" / name / f"{name}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, target)
@@ -240,7 +234,7 @@ def summarize(lesson: Path, name: str | None = None) -> AssignmentSummary:
     """The graded cells and points of a lesson, without writing anything."""
     lesson = Path(lesson)
     _, summary = lesson_to_assignment(
-        read_lesson(lesson), name or lesson.parent.name, where=str(lesson)
+        read_myst(lesson), name or lesson.parent.name, where=str(lesson)
     )
     summary.lesson = lesson
     return summary

@@ -1,4 +1,4 @@
-"""astrolearn widgets: sky viewer, VO query panel, parameter-space explorer and quizzes.
+"""astrolearn widgets: sky viewer, parameter-space explorer, labs and quizzes.
 
 Every view observes one shared :class:`Selection` (a catalog and its selected rows), so
 a brush in a plot selects the same sources on the sky and in any lab linked to it::
@@ -27,7 +27,6 @@ _HOMES = {
     "as_selection": ".explorer",
     "OKABE_ITO": ".palette",
     "class_colours": ".palette",
-    "QueryPanel": ".query",
     "Choice": ".quiz",
     "MultipleChoice": ".quiz",
     "Numeric": ".quiz",

@@ -13,6 +13,12 @@
  *    pixel coordinates; bqplot's lasso answers for one [x, y] point at a time, so every
  *    answer is "no". Fix: the lasso's test is given to WebGL marks in both forms.
  *
+ * Both fixes apply only to the versions measured to need them (AFFECTED: bqplot's front
+ * end 0.6, that is bqplot 0.13, beside bqplot-gl 0.1), checked when bqplot or d3 loads,
+ * once every extension has offered its modules. Other versions are left alone, so an
+ * upgrade that fixes either side turns the workaround off instead of patching code it
+ * was not written for (tests/browser/test_d3_event_guard.py).
+ *
  * The container has no plugins: it only watches the page's shared modules for d3 and
  * bqplot being loaded. Hand-written, no build step; a federated extension only needs a
  * global container with init() and get().
@@ -21,6 +27,15 @@ var _JUPYTERLAB;
 (function () {
   "use strict";
   const loadedD3 = new Set();
+  // Shared module name -> the version prefix (major.minor) that needs the fixes.
+  const AFFECTED = { bqplot: "0.6.", "bqplot-gl": "0.1." };
+
+  // True when the page's shared modules include an affected version of each package.
+  function affected(scope) {
+    return Object.entries(AFFECTED).every(([name, prefix]) =>
+      Object.keys((scope && scope[name]) || {}).some((version) => version.startsWith(prefix)),
+    );
+  }
 
   function whenLoaded(entry, use) {
     if (!entry || typeof entry.get !== "function" || entry.astrolearnWatched) {
@@ -108,10 +123,11 @@ var _JUPYTERLAB;
   _JUPYTERLAB = typeof _JUPYTERLAB === "undefined" ? {} : _JUPYTERLAB;
   _JUPYTERLAB["@astrolearn/d3-event"] = {
     init(scope) {
-      watchShared(scope, "d3", (d3) => loadedD3.add(d3));
-      watchShared(scope, "bqplot", answerLassoForArrays);
+      watchShared(scope, "d3", (d3) => affected(scope) && loadedD3.add(d3));
+      watchShared(scope, "bqplot", (bqplot) => affected(scope) && answerLassoForArrays(bqplot));
       answerWindowEventWithD3();
     },
+    affected,
     get() {
       return Promise.resolve(() => ({ __esModule: true, default: [] }));
     },
