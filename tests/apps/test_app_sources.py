@@ -7,10 +7,10 @@ import re
 import warnings
 
 import ipywidgets as widgets
-import jupytext
 import numpy as np
 import pytest
 from astrolearn import content
+from astrolearn.notebooks import read_myst
 from astrolearn.serve import app_sources
 
 APPS = content.folder("apps")
@@ -20,9 +20,7 @@ APPS = content.folder("apps")
 def test_every_app_runs_and_passes_only_options_its_widgets_know(source):
     # traitlets only warns about an unknown option (a misspelt bqplot option is
     # silently dropped: the points lose their transparency and nobody notices).
-    code = "\n".join(
-        cell.source for cell in jupytext.read(source).cells if cell.cell_type == "code"
-    )
+    code = "\n".join(cell.source for cell in read_myst(source).cells if cell.cell_type == "code")
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message="Passing unrecognized arguments")
         exec(compile(code, str(source), "exec"), {"__name__": "app"})
@@ -66,9 +64,7 @@ def test_the_hr_diagram_app_claims_what_the_gaia_sample_shows():
 
 def app_page(source) -> widgets.Widget:
     """Run an app source and return its page: the value of the cell's last expression."""
-    code = "\n".join(
-        cell.source for cell in jupytext.read(source).cells if cell.cell_type == "code"
-    )
+    code = "\n".join(cell.source for cell in read_myst(source).cells if cell.cell_type == "code")
     tree = ast.parse(code)
     last = tree.body.pop()
     assert isinstance(last, ast.Expr), f"{source.stem}: the cell must end with the page"
