@@ -65,7 +65,7 @@ PREVIEW_ORDER = 3
 PREVIEW_CELL = TILE_WIDTH >> PREVIEW_ORDER
 PREVIEW_COLUMNS = math.isqrt(12 * 4**PREVIEW_ORDER)
 # JPEG quality, chosen by building at 75, 85 and 95 and measuring with
-# benchmarks/bench_sky.py: all four sets take 5.7, 8.2 and 15.5 MB (the budget is 10);
+# benchmarks/bench_sky.py: all four sets take 5.7, 8.2 and 15.5 MB of tiles (then 10 MB);
 # against quality 95, 75 gives 31-41 dB PSNR and colour blocks in the 2MASS stars seen
 # at 3x zoom, 85 gives 34-43 dB and looks like 95.
 QUALITY = 85
