@@ -3,7 +3,7 @@
 For each survey of ``astrolearn.data.sky`` (or of another folder of tile sets, such as
 one built by ``tools/build-hips.py --quality Q --out DIR``): the number of tiles, their
 bytes and bytes per tile at each order, the HiPS pixel size, the all-sky preview
-(``Norder3/Allsky.jpg``, which Aladin Lite fetches before any tile), and each survey's
+(``Norder3/Allsky.jpg``, which Aladin Lite fetches from every set), and each survey's
 share of the 11 MB budget of the bundle.
 
 Usage: python benchmarks/bench_sky.py [SKY_DIR]

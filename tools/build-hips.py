@@ -58,7 +58,8 @@ TILE_WIDTH = 512
 # The all-sky preview (HiPS 1.0, section 4.3.2 "Allsky preview file"): the 768 tiles of
 # order 3, each 64 x 64 pixels, side by side in order of their HEALPix nested index, 27
 # to a row (the integer part of the square root of 768), 29 rows, the last part-filled.
-# Aladin Lite 3 asks for it before any tile and cuts its 12 order-0 textures out of it.
+# Aladin Lite 3.9 asks each set for it with the order-0 tiles, and cuts its 12 order-0
+# textures out of it (at 40 deg across it draws from the preview alone).
 # An order-3 tile of 64 pixels has the order-9 pixels of a 512-pixel order-0 tile, so
 # the preview is our order-0 tiles cut into 8 x 8 blocks and laid out again.
 PREVIEW_ORDER = 3

@@ -84,7 +84,7 @@ def test_published_tree_is_the_served_tree(sky, tmp_path):
 
 
 def test_every_bundled_preview_is_named_and_published(tmp_path):
-    # Aladin Lite asks each tile set for Norder3/Allsky.jpg before any tile.
+    # Aladin Lite asks each tile set for Norder3/Allsky.jpg.
     from astrolearn.data import sky as bundled
 
     target = tmp_path / "_static" / "astrolearn"

@@ -65,14 +65,21 @@ def test_the_page_holds_no_aladin_lite_and_the_site_holds_it_and_the_tiles(site)
         assert (served / static_files.survey_path(survey.id) / "properties").is_file()
 
 
-def test_the_sky_draws_from_the_site_with_the_network_cut(site, browser):
-    _, url = site
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def visit(browser, url: str, width: int, height: int):
+    """A fresh page at ``url``; the URLs it requests, those that fail, its script errors."""
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
-    requests, failed = [], []
+    requests, failed, errors = [], [], []
     page.on("request", lambda r: requests.append(r.url))
     page.on("requestfailed", lambda r: failed.append(r.url))
-    page.goto(f"{url}/sky.html")
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    return context, page, requests, failed, errors
+
+
+def test_the_sky_draws_from_the_site_with_the_network_cut(site, browser):
+    _, url = site
+    context, page, requests, failed, _ = visit(browser, f"{url}/sky.html", 1280, 900)
     page.wait_for_selector(".aladin-widget canvas", timeout=60_000)
     drawn, deadline = 0, time.monotonic() + 30
     while drawn < 5000 and time.monotonic() < deadline:
@@ -91,12 +98,7 @@ def test_the_sky_draws_from_the_site_with_the_network_cut(site, browser):
 
 def test_the_page_opened_from_disk_says_how_to_see_the_sky(site, browser):
     html, _ = site
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    requests, errors = [], []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto((html / "sky.html").as_uri())
+    context, page, requests, _, errors = visit(browser, (html / "sky.html").as_uri(), 390, 844)
     note = page.locator(".astrolearn-sky-on-disk")
     note.wait_for(timeout=60_000)
     text = note.inner_text()

@@ -51,8 +51,8 @@ REQUIRED = [
     "hips_initial_fov",
     "dataproduct_type",
 ]
-# 8.3 MB of tiles and texts, and 2.4 MB of all-sky previews: Aladin Lite asks for
-# a preview before any tile, and each repeats its set's order-0 tiles in that layout.
+# 8.3 MB of tiles and texts, and 2.4 MB of all-sky previews: Aladin Lite asks every
+# set for its preview, and each repeats its set's order-0 tiles in that layout.
 BUDGET_BYTES = 11_000_000
 PREVIEW_COLUMNS, PREVIEW_ROWS, PREVIEW_CELL = 27, 29, 64
 # Galactic positions (deg): the Large and Small Magellanic Clouds (SIMBAD: LMC 280.47,
