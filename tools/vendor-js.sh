@@ -93,12 +93,14 @@ widget = sub_once(
 # module stays small, and render() (which may be async, with no time limit) imports
 # Aladin Lite as a static file (astrolearn/static_files.py: a URL named by its content,
 # cached by the browser, imported once per page), then waits until the element is on
-# the page with a width: Aladin Lite measures its canvas at creation.
+# the page with a width: Aladin Lite measures its canvas at creation. On a page opened
+# from disk there is no Aladin Lite (__astrolearnLoad below gives null): render() ends.
 widget = sub_once(
     rf"async function ({N})\(\{{model:({N})\}}\)\{{await {re.escape(library)}\.init\}}"
     rf"function ({N})\(\{{model:({N}),el:({N})\}}\)\{{",
     rf"async function \1({{model:\2}}){{}}async function \3({{model:\4,el:\5}}){{"
-    rf"{library}=await __astrolearnLoad(\4,\5);await {library}.init;await __astrolearnShown(\5);",
+    rf"if(!({library}=await __astrolearnLoad(\4,\5)))return;await {library}.init;"
+    rf"await __astrolearnShown(\5);",
     widget, "initialize() and render()",
 )
 # The synced trait `_layers` (HiPS image layers with opacities, astrolearn.ui.sky) is
@@ -122,7 +124,22 @@ helpers = (
     "location.href).href;};\n"
     "const __astrolearnShown=(el)=>new Promise((resolve)=>{const check=()=>"
     "el.isConnected&&el.clientWidth>0?resolve():setTimeout(check,50);check();});\n"
-    "const __astrolearnLoad=async(model,el)=>{const url=__astrolearnRoot()+"
+    # A page opened from disk (file://) cannot import Aladin Lite or read tiles into
+    # WebGL; the viewer's place then says so, and how to serve the site instead.
+    "const __astrolearnOnDisk=(el)=>{const root=new URL(document.documentElement.dataset"
+    ".content_root??'./',location.href).pathname;let folder=decodeURIComponent(root);"
+    "if(/^.[A-Za-z]:/.test(folder))folder=folder.slice(1);const page='http://localhost:8000/'"
+    "+location.pathname.slice(root.length);const part=(tag,text)=>{const e=document"
+    ".createElement(tag);e.textContent=text;return e};const link=part('a',page);link.href=page;"
+    "const last=part('p','then open ');last.append(link,'.');const note=part('div','');"
+    "note.className='astrolearn-sky-on-disk';note.setAttribute('role','note');note.append("
+    "part('p','The sky viewer cannot start here: this page was opened from a file on disk, "
+    "and browsers do not let such a page load the viewer or its sky images.'),part('p',"
+    "'To see the sky, serve the site from its folder. In a terminal, run'),part('pre',"
+    "`python -m http.server --directory \"${folder}\"`),last);el.replaceChildren(note)};\n"
+    # Null: there is no Aladin Lite to draw with, and render() stops there.
+    "const __astrolearnLoad=async(model,el)=>{if(location.protocol==='file:'){"
+    "__astrolearnOnDisk(el);return null}const url=__astrolearnRoot()+"
     "model.get('_aladin_lite_path');globalThis.__astrolearnAladinLite??=import(url)"
     ".then((m)=>m.default);try{return await globalThis.__astrolearnAladinLite}catch(error)"
     "{globalThis.__astrolearnAladinLite=undefined;el.textContent="

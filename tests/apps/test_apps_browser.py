@@ -232,24 +232,12 @@ INTERACTIONS = {
 PICTURE_BEFORE_INTERACTION = {"hr_diagram", "you_vs_the_machine"}
 
 
-#: A file of the HiPS standard that the bundled tile sets do not have (a low-resolution
-#: all-sky picture): Aladin Lite asks for it, then draws from the tiles. The only 404
-#: allowed, and only on the sky's own route.
-MISSING_HIPS_FILES = re.compile(
-    r"^404 http://127\.0\.0\.1:\d+/astrolearn/sky/[\w-]+/[0-9a-f]{12}/Norder3/Allsky\.jpg$"
-)
-
-
 def assert_clean(page) -> None:
     federation = [e for e in page.console_errors if FEDERATION_ERRORS.search(e)]
     assert federation == [], federation
     assert not [url for url in page.requests if "nbgrader" in url]
-    missing = [r for r in page.failed_requests if MISSING_HIPS_FILES.match(r)]
-    assert [r for r in page.failed_requests if r not in missing] == []
-    errors = page.console_errors
-    if missing:  # the browser's own line for each of those 404s
-        errors = [e for e in errors if not e.startswith("Failed to load resource: the server")]
-    assert errors == []
+    assert page.failed_requests == []
+    assert page.console_errors == []
     external = [
         url for url in page.requests if not url.startswith(("http://127.0.0.1", "data:", "blob:"))
     ]

