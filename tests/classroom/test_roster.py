@@ -71,6 +71,14 @@ def test_a_roster_without_header_or_people_is_refused(tmp_path, lines):
         roster.read(write(tmp_path, *lines))
 
 
+def test_a_missing_or_binary_roster_is_a_roster_error(tmp_path):
+    with pytest.raises(roster.RosterError, match="cannot read"):
+        roster.read(tmp_path / "absent.csv")
+    (tmp_path / "binary.csv").write_bytes(b"username,role\n\xff\xfe,student\n")
+    with pytest.raises(roster.RosterError, match="cannot read"):
+        roster.read(tmp_path / "binary.csv")
+
+
 def test_an_account_the_classroom_did_not_create_is_refused(monkeypatch):
     # Someone's own login: the first to log in at the hub would set its password.
     def account(name, gecos):

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import importlib.util
 import os
 import pwd
 import shutil
@@ -56,6 +57,7 @@ LAB_CONFIG = (
     "import pathlib, astrolearn, jupyterhub, jupyterlab; "
     "print(pathlib.Path(astrolearn.__file__).parent / 'lab_config')"
 )
+EXTRA_HINT = "it needs astrolearn's classroom extra: pip install 'astrolearn[classroom]'"
 PROXY_HINT = (
     "configurable-http-proxy is not installed: `bash tools/install-system.sh` (as root) "
     "from the astrolearn repository, or `npm install --global configurable-http-proxy@5.3.0`"
@@ -68,7 +70,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     init = steps.add_parser(
         "init",
         help="write a classroom hub in DIR and create the roster's accounts",
-        description=__doc__.split("\n\n")[1],
+        description=(
+            "Write a JupyterHub for one class in DIR (jupyterhub_config.py, the roster, the "
+            "lessons, the students' Python) and create a Unix account for each name on the "
+            "roster, its home at mode 700. Run it again with a longer roster to add students."
+        ),
     )
     init.add_argument("folder", type=Path, metavar="DIR", help="the classroom's folder")
     init.add_argument(
@@ -127,11 +133,14 @@ def say(message: str) -> None:
 def init(args: argparse.Namespace) -> int:
     """Write the classroom folder and create the accounts (idempotent)."""
     members = roster.read(args.roster)  # checked before anything is changed
+    if not all(importlib.util.find_spec(name) for name in ("uv", "jupyterhub")):
+        raise ClassroomError(EXTRA_HINT)
     if not args.proxy or not Path(args.proxy).is_file():
         raise ClassroomError(PROXY_HINT)
     folder = args.folder.resolve()
-    folder.mkdir(parents=True, exist_ok=True)
-    folder.chmod(0o755)
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        folder.chmod(0o755)
     check_reachable(folder)
     state = folder / "state"
     state.mkdir(exist_ok=True)
@@ -280,6 +289,8 @@ def start(folder: Path) -> int:
     config = folder / CONFIG
     if not config.is_file():
         raise ClassroomError(f"{folder} has no {CONFIG}: run `astrolearn classroom init` first")
+    if importlib.util.find_spec("jupyterhub") is None:
+        raise ClassroomError(EXTRA_HINT)
     from traitlets.config.loader import PyFileConfigLoader
 
     hub = PyFileConfigLoader(CONFIG, path=str(folder)).load_config().JupyterHub

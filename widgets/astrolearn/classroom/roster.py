@@ -100,7 +100,10 @@ def read(path: Path) -> list[Member]:
     RosterError
         If any line is bad (every bad line is named), or the file has no one in it.
     """
-    text = Path(path).read_text(encoding="utf-8")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise RosterError(f"cannot read the roster {path}: {error}") from error
     lines = [
         (number, line)
         for number, line in enumerate(text.splitlines(), start=1)
