@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # Install the system parts the tests use: Debian's Chromium (browser tests), STILTS
-# (the IVOA validators taplint and votlint, run on the mirror) and GAVO DaCHS with
-# PostgreSQL 15 and pg_sphere (the local VO server of `astrolearn mirror`). Needs root; otherwise it only says what to install, and the
+# (the IVOA validators taplint and votlint, run on the mirror), GAVO DaCHS with
+# PostgreSQL 15 and pg_sphere (the local VO server of `astrolearn mirror`) and
+# configurable-http-proxy from npm (the proxy of `astrolearn classroom`'s JupyterHub). Needs root; otherwise it only says what to install, and the
 # tests that need a missing part are skipped (or fail under CI, where nothing may be
 # skipped). Idempotent: a second run changes nothing.
 set -euo pipefail
 packages=(chromium fonts-dejavu-core stilts)
 dachs_packages=(postgresql postgresql-15-pgsphere postgresql-15-q3c gavodachs2-server)
 
+# JupyterHub's proxy, pinned; npm installs it with its dependencies under /usr/local.
+proxy=configurable-http-proxy@5.3.0
+
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+proxy_installed() { [ "$(configurable-http-proxy --version 2>/dev/null)" = "${proxy#*@}" ]; }
 
 missing=()
 for p in "${packages[@]}" "${dachs_packages[@]}"; do
   installed "$p" || missing+=("$p")
 done
+
+proxy_installed || missing+=("$proxy (npm)")
 
 if [ "$(id -u)" -ne 0 ]; then
   if [ ${#missing[@]} -eq 0 ]; then echo "system parts: all installed"; exit 0; fi
@@ -29,6 +36,17 @@ tools_missing=()
 for p in "${packages[@]}"; do installed "$p" || tools_missing+=("$p"); done
 if [ ${#tools_missing[@]} -gt 0 ]; then
   apt-get install -y -qq "${tools_missing[@]}" >/dev/null
+fi
+
+# --- configurable-http-proxy (owned by widgets/astrolearn/classroom) ----------------
+#
+# From npm, as JupyterHub's own documentation installs it: Debian has no package of it.
+# Installed once for the machine, on the PATH where `astrolearn classroom init` finds
+# it, so that making a classroom needs no network. It runs on Node.js 18 or newer (npm
+# warns about its declared engine only); Debian's nodejs is used when there is none.
+if ! proxy_installed; then
+  command -v npm >/dev/null || apt-get install -y -qq nodejs npm >/dev/null
+  npm install --global --prefix /usr/local --no-fund --no-audit --loglevel=error "$proxy" >/dev/null
 fi
 
 # --- GAVO DaCHS (owned by the VO layer, see widgets/astrolearn/vo/README.md) ---------
@@ -91,4 +109,5 @@ fi
 # (DaCHS's default is "Unnamed data center"); add it to a file from an older set-up.
 grep -q '^sitename:' /etc/gavo.rc || sed -i '/^\[web\]/a sitename: astrolearn VO mirror' /etc/gavo.rc
 echo "system parts: installed (DaCHS $(dpkg-query -W -f='${Version}' gavodachs2-server)," \
-  "PostgreSQL $(dpkg-query -W -f='${Version}' postgresql-15))"
+  "PostgreSQL $(dpkg-query -W -f='${Version}' postgresql-15)," \
+  "configurable-http-proxy $(configurable-http-proxy --version))"

@@ -28,6 +28,7 @@ COMMANDS = {
     "mirror": ("astrolearn.vo.mirror", "start, stop or check the local VO mirror (DaCHS)"),
     "grade": ("astrolearn.grading.cycle", "run the nbgrader cycle for an assignment"),
     "data": ("astrolearn.data.cli", "list, describe and cite the bundled datasets"),
+    "classroom": ("astrolearn.classroom", "write and start a JupyterHub for a class (root)"),
 }
 
 

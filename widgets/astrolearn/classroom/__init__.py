@@ -1,0 +1,308 @@
+"""``astrolearn classroom init|start``: a JupyterHub for one class on one machine.
+
+``init DIR --roster FILE`` writes a folder an operator can read and keep (see
+``jupyterhub_config.py.in`` beside this file for what the hub does), makes the
+students' Python environment, copies the lessons, and creates a Unix account for every
+name on the roster (home at mode 700). Running it again with a longer roster adds the
+new accounts and changes nothing else. ``start DIR`` runs the hub in the foreground.
+Both need root: the hub starts each student's server as that student.
+
+The parts, and why:
+
+* JupyterHub from PyPI and configurable-http-proxy from npm: the same parts as a Zero
+  to JupyterHub deployment, so a class can grow onto one.
+* FirstUseAuthenticator, restricted to the roster: each student sets a password at the
+  first login; nothing else to run or to hand out.
+* LocalProcessSpawner with real accounts; the students' environment (``env/``) is a
+  virtual environment made with ``uv`` from a Python every user can run (by default
+  the system's ``/usr/bin/python3``; a Python under a private home, such as pyenv's
+  under ``/root``, cannot be run by the students).
+
+Only the standard library is imported at top level (the CLI builds its parser from
+this module).
+
+Examples
+--------
+>>> import argparse
+>>> parser = argparse.ArgumentParser()
+>>> configure(parser)
+>>> parser.parse_args(["start", "/srv/class"]).action
+'start'
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import importlib.util
+import os
+import pwd
+import shutil
+import signal
+import stat
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+from astrolearn import content
+from astrolearn.classroom import roster
+
+TEMPLATE = Path(__file__).with_name("jupyterhub_config.py.in")
+CONFIG = "jupyterhub_config.py"
+PROXY = "configurable-http-proxy"
+#: Run by a student (``nobody``) with the students' Python: it must import what a
+#: student's server needs, and it prints where astrolearn's JupyterLab settings are.
+LAB_CONFIG = (
+    "import pathlib, astrolearn, jupyterhub, jupyterlab; "
+    "print(pathlib.Path(astrolearn.__file__).parent / 'lab_config')"
+)
+EXTRA_HINT = "it needs astrolearn's classroom extra: pip install 'astrolearn[classroom]'"
+PROXY_HINT = (
+    "configurable-http-proxy is not installed: `bash tools/install-system.sh` (as root) "
+    "from the astrolearn repository, or `npm install --global configurable-http-proxy@5.3.0`"
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the classroom sub-commands to ``parser``."""
+    steps = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    init = steps.add_parser(
+        "init",
+        help="write a classroom hub in DIR and create the roster's accounts",
+        description=(
+            "Write a JupyterHub for one class in DIR (jupyterhub_config.py, the roster, the "
+            "lessons, the students' Python) and create a Unix account for each name on the "
+            "roster, its home at mode 700. Run it again with a longer roster to add students."
+        ),
+    )
+    init.add_argument("folder", type=Path, metavar="DIR", help="the classroom's folder")
+    init.add_argument(
+        "--roster",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="CSV with the header 'username,role'; role is student or instructor",
+    )
+    init.add_argument("--ip", default="127.0.0.1", help="address the hub listens on")
+    init.add_argument("--port", type=int, default=8000, help="port students open")
+    init.add_argument("--hub-port", type=int, default=8081, help="the hub's API port")
+    init.add_argument("--proxy-api-port", type=int, default=8001, help="the proxy's API port")
+    init.add_argument(
+        "--idle-timeout", type=int, default=3600, help="seconds before an idle server stops"
+    )
+    init.add_argument(
+        "--python",
+        default="/usr/bin/python3",
+        help="a Python (3.11 or newer) that every user can run, for the students' env",
+    )
+    init.add_argument(
+        "--proxy",
+        default=shutil.which(PROXY),
+        help="the configurable-http-proxy command (default: the one on the PATH)",
+    )
+    content.add_option(init)
+    start = steps.add_parser("start", help="run the classroom hub in the foreground")
+    start.add_argument("folder", type=Path, metavar="DIR", help="a folder made by init")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``init`` or ``start``; return the exit code."""
+    if os.geteuid() != 0:
+        print(
+            f"astrolearn classroom {args.action}: run as root (the hub creates Unix accounts "
+            "and starts each student's server as that student)",
+            file=sys.stderr,
+        )
+        return 4
+    try:
+        return init(args) if args.action == "init" else start(args.folder)
+    except (roster.RosterError, ClassroomError) as error:
+        print(f"astrolearn classroom {args.action}: {error}", file=sys.stderr)
+        return 2
+
+
+class ClassroomError(RuntimeError):
+    """A classroom that cannot be made or started; the message says what to do."""
+
+
+def say(message: str) -> None:
+    print(f"astrolearn classroom: {message}", flush=True)
+
+
+def init(args: argparse.Namespace) -> int:
+    """Write the classroom folder and create the accounts (idempotent)."""
+    members = roster.read(args.roster)  # checked before anything is changed
+    if not all(importlib.util.find_spec(name) for name in ("uv", "jupyterhub")):
+        raise ClassroomError(EXTRA_HINT)
+    if not args.proxy or not Path(args.proxy).is_file():
+        raise ClassroomError(PROXY_HINT)
+    folder = args.folder.resolve()
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        folder.chmod(0o755)
+    check_reachable(folder)
+    state = folder / "state"
+    state.mkdir(exist_ok=True)
+    state.chmod(0o700)
+    if not (folder / "roster.csv").exists() or not filecmp.cmp(
+        args.roster, folder / "roster.csv", shallow=False
+    ):
+        shutil.copyfile(args.roster, folder / "roster.csv")
+    (folder / "roster.csv").chmod(0o600)
+    # Imported here: `python -m astrolearn.classroom.lessons` (run by the hub) imports this
+    # package first, which must not have imported that module already.
+    from astrolearn.classroom.lessons import copy_missing
+
+    copied = copy_missing(content.folder("lessons", args.content), folder / "lessons")
+    share(folder / "lessons")
+    say(f"lessons in {folder / 'lessons'} ({len(copied)} new file(s))")
+    lab_config = make_environment(folder / "env", args.python)
+    write_config(folder, args, lab_config)
+    for member in members:
+        say(f"{member.role} {member.username}: {add_account(member.username)}")
+    say(f"ready: start the hub with `astrolearn classroom start {folder}`")
+    return 0
+
+
+def check_reachable(folder: Path) -> None:
+    """Fail unless every user can reach ``folder`` (students run ``env/`` from it)."""
+    for parent in [folder, *folder.parents]:
+        if not parent.stat().st_mode & stat.S_IXOTH:
+            raise ClassroomError(
+                f"students cannot reach {folder}: {parent} is mode "
+                f"{stat.S_IMODE(parent.stat().st_mode):o}; choose a folder such as /srv/NAME"
+            )
+
+
+def share(path: Path) -> None:
+    """Let every user read ``path`` and enter its folders (``chmod -R a+rX``)."""
+    for item in [path, *path.rglob("*")]:
+        if item.is_symlink():
+            continue
+        mode = item.stat().st_mode
+        extra = stat.S_IROTH | stat.S_IRGRP
+        if item.is_dir() or mode & stat.S_IXUSR:
+            extra |= stat.S_IXOTH | stat.S_IXGRP
+        item.chmod(stat.S_IMODE(mode) | extra)
+
+
+def package_spec() -> tuple[str, list[str]]:
+    """What to install in the students' environment, and the constraints to use.
+
+    From a clone: this repository, with its lock (constraints.txt). From a wheel: the
+    same version of astrolearn from the package index.
+    """
+    root, origin = content.locate()
+    if origin == "clone" and (root / "constraints.txt").is_file():
+        return f"astrolearn[classroom] @ {root.as_uri()}", ["-c", str(root / "constraints.txt")]
+    import astrolearn
+
+    return f"astrolearn[classroom]=={astrolearn.__version__}", []
+
+
+def make_environment(env: Path, python: str) -> str:
+    """Create the students' virtual environment with uv, unless it exists.
+
+    Returns
+    -------
+    str
+        The folder of astrolearn's JupyterLab settings in that environment.
+    """
+    if (env / "bin" / "jupyterhub-singleuser").is_file():
+        say(f"students' environment kept: {env}")
+    else:
+        from uv import find_uv_bin
+
+        uv = find_uv_bin()
+        spec, constraints = package_spec()
+        say(f"making the students' environment {env} from {python} (a minute at most)")
+        subprocess.run([uv, "venv", "--quiet", "--python", python, str(env)], check=True)
+        install = [uv, "pip", "install", "--quiet", "--python", str(env / "bin" / "python")]
+        subprocess.run([*install, *constraints, spec], check=True)
+    share(env)
+    # Measured, not assumed: a student (here `nobody`) must be able to run it.
+    nobody = pwd.getpwnam("nobody")
+    check = subprocess.run(
+        [str(env / "bin" / "python"), "-c", LAB_CONFIG],
+        user=nobody.pw_uid,
+        group=nobody.pw_gid,
+        extra_groups=[],
+        cwd="/",
+        env={"PATH": "/usr/bin:/bin"},  # nothing of this process's Python
+        capture_output=True,
+        text=True,
+    )
+    if check.returncode:
+        raise ClassroomError(
+            f"other users cannot run {env / 'bin' / 'python'} (exit {check.returncode}: "
+            f"{check.stderr.strip()[-300:]}); delete {env} and give --python a Python "
+            "outside any private home, such as /usr/bin/python3"
+        )
+    return check.stdout.strip()
+
+
+def write_config(folder: Path, args: argparse.Namespace, lab_config: str) -> None:
+    """Write jupyterhub_config.py from the template, unless the folder has one."""
+    path = folder / CONFIG
+    values = {
+        "folder": str(folder),
+        "bind_url": repr(f"http://{args.ip}:{args.port}"),
+        "hub_bind_url": repr(f"http://127.0.0.1:{args.hub_port}"),
+        "proxy_api_url": repr(f"http://127.0.0.1:{args.proxy_api_port}"),
+        "proxy": repr(str(Path(args.proxy).resolve())),
+        "lab_config": repr(lab_config),
+        "python": repr(sys.executable),
+        "idle_timeout": repr(f"--timeout={args.idle_timeout}"),
+        # Check often enough that a server is stopped soon after its timeout.
+        "cull_every": repr(f"--cull-every={max(1, min(300, args.idle_timeout // 4))}"),
+    }
+    text = string.Template(TEMPLATE.read_text()).substitute(values)
+    if path.exists():
+        kept = "" if path.read_text() == text else " (it differs from what init would write)"
+        say(f"kept {path}{kept}")
+        return
+    path.write_text(text)
+    say(f"wrote {path}")
+
+
+def add_account(username: str) -> str:
+    """Create the Unix account ``username`` unless it exists; its home at mode 700."""
+    try:
+        account = pwd.getpwnam(username)
+        done = "account exists"
+    except KeyError:
+        useradd = ["useradd", "--create-home", "--user-group", "--shell", "/bin/bash"]
+        subprocess.run([*useradd, "--comment", roster.COMMENT, username], check=True)
+        account = pwd.getpwnam(username)
+        done = "account created"
+    home = Path(account.pw_dir)
+    if stat.S_IMODE(home.stat().st_mode) != 0o700:
+        home.chmod(0o700)
+        done += ", home set to mode 700"
+    return done
+
+
+def start(folder: Path) -> int:
+    """Run JupyterHub on the classroom's config, in the foreground (Ctrl+C stops it)."""
+    folder = folder.resolve()
+    config = folder / CONFIG
+    if not config.is_file():
+        raise ClassroomError(f"{folder} has no {CONFIG}: run `astrolearn classroom init` first")
+    if importlib.util.find_spec("jupyterhub") is None:
+        raise ClassroomError(EXTRA_HINT)
+    from traitlets.config.loader import PyFileConfigLoader
+
+    hub = PyFileConfigLoader(CONFIG, path=str(folder)).load_config().JupyterHub
+    members = roster.read(folder / "roster.csv")
+    say(
+        f"starting JupyterHub for {len(roster.names(members, 'student'))} students and "
+        f"{len(roster.names(members, 'instructor'))} instructors; when it says it is "
+        f"running, open {hub.bind_url} (Ctrl+C stops it)"
+    )
+    os.chdir(folder / "state")  # the proxy's pid file and the hub's own files go here
+    # A hub started in the background (`&`, nohup) inherits SIGINT ignored, and passes it
+    # on: the idle culler then ignores the hub's request to stop, which waits 30 s.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    command = [sys.executable, "-m", "jupyterhub", "-f", str(config)]
+    os.execv(sys.executable, command)
