@@ -185,33 +185,32 @@ def keyboard_hr_diagram(page) -> None:
     wait_until(page, "document.querySelector('.al-status').innerText.includes('blur')")
 
 
-def keyboard_you_vs_the_machine(page) -> None:
+def slide_then_ask(page, slider: str, key: str, times: int, button: str, answer: str) -> None:
+    """Move ``slider`` with ``key``, pressed ``times``: the status line must change. Then
+    press Enter on ``button``: the second status line must come to include ``answer``."""
     before = status(page)
-    tab_to_slider(page, "move the line")
-    for _ in range(6):
-        page.keyboard.press("ArrowRight")
+    tab_to_slider(page, slider)
+    for _ in range(times):
+        page.keyboard.press(key)
     wait_until(page, changes(page), arg=before)
-    tab_to_button(page, "Test both on 250 new objects")
+    tab_to_button(page, button)
     page.keyboard.press("Enter")
     wait_until(
         page,
-        "document.querySelectorAll('.al-status')[1].innerText.includes('the machine ')",
+        "answer => document.querySelectorAll('.al-status')[1].innerText.includes(answer)",
+        arg=answer,
         timeout=60_000,
+    )
+
+
+def keyboard_you_vs_the_machine(page) -> None:
+    slide_then_ask(
+        page, "move the line", "ArrowRight", 6, "Test both on 250 new objects", "the machine "
     )
 
 
 def keyboard_find_the_hidden_cluster(page) -> None:
-    before = status(page)
-    tab_to_slider(page, "radius")
-    page.keyboard.press("ArrowRight")
-    wait_until(page, changes(page), arg=before)
-    tab_to_button(page, "Ask the machine (HDBSCAN)")
-    page.keyboard.press("Space")
-    wait_until(
-        page,
-        "document.querySelectorAll('.al-status')[1].innerText.includes('picked')",
-        timeout=60_000,
-    )
+    slide_then_ask(page, "radius", "ArrowRight", 1, "Ask the machine (HDBSCAN)", "picked")
 
 
 def keyboard_catch_a_transient(page) -> None:
