@@ -227,6 +227,7 @@ def keyboard_catch_a_transient(page) -> None:
 
 
 def keyboard_train_a_neural_network(page) -> None:
+    focused = "name => document.activeElement.innerText.trim() === name"
     tab_to_button(page, "Train")
     page.keyboard.press("Enter")
     wait_until(
@@ -234,14 +235,11 @@ def keyboard_train_a_neural_network(page) -> None:
         "/After \\d+ epochs/.test(document.querySelectorAll('.al-status')[1].innerText)",
         timeout=60_000,
     )
-    tab_to_button(page, "Stop")
+    # Train is disabled while it trains: the focus must not be lost with it.
+    wait_until(page, focused, arg="Stop")
     page.keyboard.press("Space")
-    wait_until(
-        page,
-        "[...document.querySelectorAll('button')].find(b => b.innerText.trim() === 'Train')"
-        ".disabled === false",
-        timeout=60_000,
-    )
+    wait_until(page, focused, arg="Train")
+    assert not page.evaluate("document.activeElement.disabled")
 
 
 def keyboard_explore_the_sky(page) -> None:
