@@ -139,6 +139,34 @@ def test_a_busy_port_says_what_to_do(command, capsys):
         assert cli.main([command, "--port", str(port)]) == 2
     error = capsys.readouterr().err
     assert f"port {port} is in use" in error and "--port 0" in error
+    # It names a port that is free now, and guesses nothing about what holds this one.
+    offered = int(re.search(rf"astrolearn {command} --port (\d+) ", error).group(1))
+    assert offered != port
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", offered))
+    assert "astrolearn?" not in error and f"another astrolearn {command}" not in error
+
+
+@pytest.mark.parametrize("command", [["serve"], ["lab"], ["grade", "export"]])
+def test_the_content_option_goes_before_the_command_too(command, elsewhere, capsys):
+    empty = elsewhere / "empty"
+    empty.mkdir()
+    assert cli.main(["--content", str(empty), *command]) == 2
+    assert f"--content {empty} has no " in capsys.readouterr().err
+
+
+def test_the_content_option_after_the_command_wins_over_the_one_before(tmp_path):
+    args = cli.parse(["--content", str(tmp_path / "a"), "lab", "--content", str(tmp_path / "b")])
+    assert args.content == tmp_path / "b"
+    assert cli.parse(["lab"]).content is None
+    assert cli.parse(["--content", str(tmp_path), "grade", "release", "X"]).content == tmp_path
+
+
+def test_the_content_option_before_a_command_that_has_none_is_refused(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        cli.parse(["--content", "mine", "data", "list"])
+    assert stopped.value.code == 2
+    assert "data uses no content root" in capsys.readouterr().err
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import importlib
 import sys
 
 import astrolearn
+from astrolearn import content
 
 DESCRIPTION = (
     "astrolearn: lessons in astroinformatics on real survey data. Serve the public apps, "
@@ -79,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version", action="version", version=f"astrolearn {astrolearn.__version__}"
     )
+    # Also before the command (astrolearn --content D lab); the command's own option,
+    # after it, is a separate argument whose default would hide this one: see parse().
+    content.add_option(parser, dest="content_before_command")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
@@ -95,21 +99,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the command line; ``--content`` may come before the command or after it.
+
+    Examples
+    --------
+    >>> parse(["--content", "mine", "lab"]).content
+    PosixPath('mine')
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
+    before = vars(args).pop("content_before_command")
+    if before is not None and args.command is not None:
+        if not hasattr(args, "content"):
+            parser.error(f"{args.command} uses no content root: leave out --content")
+        if args.content is None:
+            args.content = before
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
     if args.command is None:
-        parser.print_help()
+        build_parser().print_help()
         return 0
     if getattr(args, "unavailable", None):
         print(args.unavailable, file=sys.stderr)
         return 2
     run = getattr(args.module, f"run_{args.command_name}", None) or args.module.run
-    from astrolearn.content import ContentError
-
     try:
         return int(run(args) or 0)
-    except ContentError as error:
+    except content.ContentError as error:
         print(f"astrolearn {args.command}: {error}", file=sys.stderr)
         return 2
 

@@ -171,14 +171,17 @@ def lesson_folders(override: Path | str | None = None) -> list[Path]:
     return sorted(path for path in copies if path.is_dir())
 
 
-def add_option(parser: argparse.ArgumentParser, *, repeated: bool = False) -> None:
-    """Add ``--content DIR`` to ``parser``.
+def add_option(
+    parser: argparse.ArgumentParser, *, repeated: bool = False, dest: str = "content"
+) -> None:
+    """Add ``--content DIR`` to ``parser``, stored as ``dest``.
 
     ``repeated`` is for the parser of a step below the one that has the option already:
     its default is left out, so that a value given before the step is kept.
     """
     parser.add_argument(
         "--content",
+        dest=dest,
         type=Path,
         metavar="DIR",
         default=argparse.SUPPRESS if repeated else None,

@@ -188,11 +188,26 @@ def port_taken(host: str, port: int) -> bool:
     return False
 
 
-def _busy_port_message(command: str, port: int) -> str:
+def free_port(host: str, port: int, tries: int = 100) -> int:
+    """The first port after ``port`` that nothing listens on (0 if none of ``tries`` is).
+
+    Examples
+    --------
+    >>> 8866 < free_port("127.0.0.1", 8866) <= 8966
+    True
+    """
+    for candidate in range(port + 1, min(port + 1 + tries, 65536)):
+        if not port_taken(host, candidate):
+            return candidate
+    return 0
+
+
+def _busy_port_message(command: str, host: str, port: int) -> str:
+    # What holds the port is not known (any program may): the message names none.
     return (
-        f"{command}: port {port} is in use by another program (another astrolearn "
-        f"{command}?). Stop that one, or choose another port: astrolearn {command} "
-        "--port 8899 (--port 0 picks a free one and prints it)."
+        f"{command}: port {port} is in use by another program. Stop it, or use a free "
+        f"port: astrolearn {command} --port {free_port(host, port)} (--port 0 picks any "
+        "free port and prints it)."
     )
 
 
@@ -608,7 +623,7 @@ def run_serve(args: argparse.Namespace) -> int:
         print("serve: --max-starting must be >= 1 and --max-waiting >= 0", file=sys.stderr)
         return 2
     if port_taken(args.host, args.port):
-        print(_busy_port_message("serve", args.port), file=sys.stderr)
+        print(_busy_port_message("serve", args.host, args.port), file=sys.stderr)
         return 2
     source = args.apps if args.apps is not None else content.folder("apps", args.content)
     build = Path(tempfile.mkdtemp(prefix="astrolearn-apps-"))
@@ -661,7 +676,7 @@ def _own_copy(lessons: Path, copy: Path) -> Path:
 def run_lab(args: argparse.Namespace) -> int:
     """Run JupyterLab on the lessons, bound to ``args.host``."""
     if port_taken(args.host, args.port):
-        print(_busy_port_message("lab", args.port), file=sys.stderr)
+        print(_busy_port_message("lab", args.host, args.port), file=sys.stderr)
         return 2
     lessons = args.lessons if args.lessons is not None else content.folder("lessons", args.content)
     if content.is_installed(lessons):
