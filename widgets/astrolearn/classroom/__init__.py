@@ -59,8 +59,8 @@ LAB_CONFIG = (
 )
 EXTRA_HINT = "it needs astrolearn's classroom extra: pip install 'astrolearn[classroom]'"
 PROXY_HINT = (
-    "configurable-http-proxy is not installed: `bash tools/install-system.sh` (as root) "
-    "from the astrolearn repository, or `npm install --global configurable-http-proxy@5.3.0`"
+    "configurable-http-proxy is not installed: run 'bash tools/install-system.sh' as root "
+    "in the astrolearn repository, or 'npm install --global configurable-http-proxy@5.3.0'"
 )
 
 
@@ -102,7 +102,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="the configurable-http-proxy command (default: the one on the PATH)",
     )
     content.add_option(init)
-    start = steps.add_parser("start", help="run the classroom hub in the foreground")
+    start = steps.add_parser(
+        "start",
+        help="run the classroom hub in the foreground",
+        description=(
+            "Run the JupyterHub that init wrote in DIR, in the foreground, and print the "
+            "address students open. Stop it with Ctrl+C; students' work stays in their homes."
+        ),
+    )
     start.add_argument("folder", type=Path, metavar="DIR", help="a folder made by init")
 
 
