@@ -110,6 +110,19 @@ class PageTraffic:
         )
         self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => done()))")
 
+    def measure_once_quiet(self, measure, good, timeout: float = 30):
+        """``measure()`` taken when the page is quiet, again until ``good`` of it holds.
+
+        For what the page cannot report itself (a WebGL drawing, seen by screenshots).
+        On a timeout the last measure is returned, for the caller's assertion to show.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            self.wait_for_quiet(timeout)
+            value = measure()
+            if good(value) or time.monotonic() > deadline:
+                return value
+
     def _poll(self, condition, what: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while not condition():

@@ -199,28 +199,18 @@ def mean_colour(page, selector: str) -> list[float]:
     return np.asarray(shot, float).reshape(-1, 3).mean(axis=0).tolist()
 
 
-def sky_colour_once(page, drawn, timeout: float = 30) -> list[float]:
-    """The sky's mean colour once its tiles have come and ``drawn(colour)`` holds.
-
-    WebGL cannot be read back: the screenshot is polled. On a timeout the last colour
-    is returned, for the caller's assertion to show.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        page.traffic.wait_for_quiet()
-        colour = mean_colour(page, ".aladin-widget")
-        if drawn(colour) or time.monotonic() > deadline:
-            return colour
-
-
 def interact_explore_the_sky(page) -> None:
     page.wait_for_selector(".aladin-widget canvas", timeout=60_000)
-    optical = sky_colour_once(page, lambda colour: sum(colour) > 60)
+
+    def sky():
+        return mean_colour(page, ".aladin-widget")
+
+    optical = page.traffic.measure_once_quiet(sky, lambda colour: sum(colour) > 60)
     assert sum(optical) > 60, "the optical sky is not drawn"
     page.get_by_role("button", name="gamma-ray").click()
     wait_until(page, "document.body.innerText.includes('Fermi LAT gamma-ray sky (')")
-    gamma = sky_colour_once(
-        page, lambda colour: sum(abs(g - o) for g, o in zip(colour, optical, strict=True)) > 30
+    gamma = page.traffic.measure_once_quiet(
+        sky, lambda colour: sum(abs(g - o) for g, o in zip(colour, optical, strict=True)) > 30
     )
     # The Fermi map is drawn in false colour (red to blue, little green); the optical
     # sky near the plane is white and brown starlight.
