@@ -53,8 +53,9 @@ class PageTraffic:
     def _watch(self, websocket) -> None:
         if "/channels" not in websocket.url:
             return
-        websocket.on("framesent", self._sent)
+        websocket.on("framesent", lambda payload: self._sent(payload, websocket))
         websocket.on("framereceived", self._received)
+        websocket.on("close", self._closed)
 
     def _requested(self, request) -> None:
         self.in_flight.add(request)
@@ -62,10 +63,14 @@ class PageTraffic:
     def _done(self, request) -> None:
         self.in_flight.discard(request)
 
-    def _sent(self, payload: str | bytes) -> None:
+    def _sent(self, payload: str | bytes, websocket) -> None:
         message = kernel_message(payload)
         if message["channel"] == "shell":
-            self.sent.append(message)
+            self.sent.append({**message, "websocket": websocket})
+
+    def _closed(self, websocket) -> None:
+        """Forget what a closed websocket (a page reloaded) sent: no answer comes now."""
+        self.sent = [message for message in self.sent if message["websocket"] is not websocket]
 
     def _received(self, payload: str | bytes) -> None:
         message = kernel_message(payload)
