@@ -19,6 +19,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.page_traffic import PageTraffic
 from tests.servers import stop_process, wait_for_url
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -200,7 +201,8 @@ def app_server(start_server) -> AppServer:
 def open_page(browser, app_server, artifacts_dir) -> Iterator[Callable]:
     """Open a page of the app server; records console errors and every request.
 
-    A full-page screenshot ``apps-<name>.png`` is kept in the artifacts folder.
+    ``page.traffic`` (a ``PageTraffic``) waits for the kernel and the network. A
+    full-page screenshot ``apps-<name>.png`` is kept in the artifacts folder.
     """
     pages = []
 
@@ -219,6 +221,7 @@ def open_page(browser, app_server, artifacts_dir) -> Iterator[Callable]:
         page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
         page.on("pageerror", lambda e: page.console_errors.append(f"uncaught: {e}"))
         page.on("request", lambda r: page.requests.append(r.url))
+        page.traffic = PageTraffic(page)
         page.goto(app_server.url + path, timeout=timeout_ms)
         pages.append((name, page))
         return page

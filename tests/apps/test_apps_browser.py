@@ -60,6 +60,12 @@ def status(page, index: int = 0) -> str:
     return page.locator(".al-status").nth(index).inner_text()
 
 
+def readout(page, index: int = 0) -> float:
+    """The number a slider's readout shows (its minus sign is U+2212)."""
+    text = page.locator(".widget-readout").nth(index).inner_text()
+    return float(re.search(r"[-\d.]+", text.replace("\u2212", "-")).group())
+
+
 def interact_hr_diagram(page) -> None:
     before = status(page)
     picture = page.get_attribute(".bqplot image", "href")  # the stars, drawn by the kernel
@@ -89,7 +95,7 @@ def interact_you_vs_the_machine(page) -> None:
     wait_until(
         page, "before => document.querySelector('.al-status').innerText !== before", arg=before
     )
-    page.wait_for_timeout(500)  # the last key press's update
+    page.traffic.wait_for_kernel(-0.25)  # the last key press's update
     score = int(re.search(r"sorts (\d+)%", status(page)).group(1))
     assert score > int(re.search(r"sorts (\d+)%", before).group(1)), status(page)
     page.get_by_role("button", name="Test both on 250 new objects").click()
@@ -123,7 +129,7 @@ def interact_find_the_hidden_cluster(page) -> None:
         "document.querySelector('.al-status').innerText.includes('(-')"
         " || document.querySelector('.al-status').innerText.includes('kilo')",
     )
-    page.wait_for_timeout(1000)  # the last key press's update
+    page.traffic.wait_for_kernel(readout(page, 0), readout(page, 1))  # the last updates
     found = status(page)
     # NGC 188 lies 1.7-2.0 kpc away (Cantat-Gaudin et al. 2018: parallax 0.507 mas).
     distance = float(re.search(r"about ([\d.]+) kiloparsecs", found).group(1))
@@ -147,7 +153,7 @@ def interact_catch_a_transient(page) -> None:
         "() => { const h = document.querySelector('.noUi-handle');"
         " return h.getAttribute('aria-valuenow') === h.getAttribute('aria-valuemax'); }",
     )
-    page.wait_for_timeout(500)  # the key press's update
+    page.traffic.wait_for_kernel(readout(page))  # the key press's update
     page.get_by_role("button", name="Check my guess").click()
     wait_until(page, "document.querySelector('.al-status').innerText.includes('BTS')")
     found = status(page)
@@ -195,13 +201,17 @@ def mean_colour(page, selector: str) -> list[float]:
 
 def interact_explore_the_sky(page) -> None:
     page.wait_for_selector(".aladin-widget canvas", timeout=60_000)
-    page.wait_for_timeout(3000)  # the first tiles
-    optical = mean_colour(page, ".aladin-widget")
+
+    def sky():
+        return mean_colour(page, ".aladin-widget")
+
+    optical = page.traffic.measure_once_quiet(sky, lambda colour: sum(colour) > 60)
     assert sum(optical) > 60, "the optical sky is not drawn"
     page.get_by_role("button", name="gamma-ray").click()
     wait_until(page, "document.body.innerText.includes('Fermi LAT gamma-ray sky (')")
-    page.wait_for_timeout(3000)
-    gamma = mean_colour(page, ".aladin-widget")
+    gamma = page.traffic.measure_once_quiet(
+        sky, lambda colour: sum(abs(g - o) for g, o in zip(colour, optical, strict=True)) > 30
+    )
     # The Fermi map is drawn in false colour (red to blue, little green); the optical
     # sky near the plane is white and brown starlight.
     assert sum(abs(g - o) for g, o in zip(gamma, optical, strict=True)) > 30, (optical, gamma)
@@ -257,7 +267,7 @@ def test_app_loads_renders_and_reacts(open_page, app):
         save_gallery_picture(page, app)
     open_help_with_the_keyboard(page)
     INTERACTIONS[app](page)
-    page.wait_for_timeout(500)  # let late console messages arrive
+    page.traffic.wait_for_quiet()  # late console messages arrive with the last updates
     assert_clean(page)
     if update_picture and app not in PICTURE_BEFORE_INTERACTION:
         save_gallery_picture(page, app)

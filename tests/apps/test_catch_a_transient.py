@@ -133,7 +133,7 @@ def test_a_keyboard_visitor_guesses_right_then_wrong_and_starts_again(open_page)
         "v => document.querySelector('.widget-readout').innerText === v",
         arg=str(round(first["peak_day"])),
     )
-    page.wait_for_timeout(500)  # the last key press's update
+    page.traffic.wait_for_kernel(round(first["peak_day"]))  # the last key press's update
     page.get_by_role("button", name="Check my guess").focus()
     page.keyboard.press("Enter")
     wait_until(page, "() => document.querySelector('.al-status').innerText.includes('BTS')")
@@ -146,7 +146,7 @@ def test_a_keyboard_visitor_guesses_right_then_wrong_and_starts_again(open_page)
     assert readout == str(int(np.ceil(second["today"])))  # the slider starts again
     press(page, 0, "Home", 1)  # day 0: far too early
     wait_until(page, "() => document.querySelector('.widget-readout').innerText === '0'")
-    page.wait_for_timeout(500)
+    page.traffic.wait_for_kernel(0)
     page.get_by_role("button", name="Check my guess").focus()
     page.keyboard.press("Enter")
     wait_until(page, "() => document.querySelector('.al-status').innerText.includes('BTS')")

@@ -163,9 +163,13 @@ def test_a_keyboard_visitor_builds_trains_stops_and_starts_again(open_page):
     page.get_by_role("button", name="Stop").focus()
     page.keyboard.press("Enter")
     wait_until(page, TRAIN_ENABLED)
-    page.wait_for_timeout(1500)
+    # Steps run one at a time in the kernel: once it has handled Stop, the last step's
+    # message has come.
+    page.traffic.wait_for_kernel()
     stopped = status(page, 1)
     epochs = int(re.search(r"After (\d+) epochs", stopped)[1])
+    # An absence shows only over time: a running training would say more within 1.5 s
+    # (a step every 0.05 s plus its few epochs).
     page.wait_for_timeout(1500)
     assert status(page, 1) == stopped, "training went on after Stop"
     assert 15 <= epochs < 300

@@ -12,7 +12,7 @@ import pytest
 from astrolearn import data
 
 from tests.apps.conftest import assert_fits_and_accessible, run_app
-from tests.apps.test_apps_browser import assert_clean, press, status, wait_until
+from tests.apps.test_apps_browser import assert_clean, press, readout, status, wait_until
 
 APP = "/voila/render/you_vs_the_machine.ipynb"
 
@@ -129,7 +129,7 @@ def test_a_keyboard_visitor_turns_the_line_tests_it_and_starts_again(open_page):
     shift = float(page.locator(".widget-readout").nth(0).inner_text().replace("−", "-"))
     press(page, 0, "ArrowRight" if shift < 0 else "ArrowLeft", round(abs(2 * shift) / 0.05))
     wait_until(page, "t => document.querySelector('.al-status').innerText !== t", arg=first)
-    page.wait_for_timeout(1000)  # the last key press's update
+    page.traffic.wait_for_kernel(readout(page, 0), readout(page, 1))  # the last updates
     assert float(page.locator(".widget-readout").nth(0).inner_text().replace("−", "-")) == -shift
     assert percent(status(page), r"sorts (\d+)%") in (100 - before - 1, 100 - before, 101 - before)
     page.get_by_label("across").select_option("r − i")

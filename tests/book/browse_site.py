@@ -20,6 +20,7 @@ import json
 import re
 import sys
 import threading
+import time
 from pathlib import Path
 
 from bookutil import load_module
@@ -32,6 +33,7 @@ AXE = HERE / "vendor" / "axe.min.js"
 _BROWSER = load_module(HERE.parent / "conftest.py", "astrolearn_book_browser")
 CHROMIUM = _BROWSER.CHROMIUM
 CHROMIUM_ARGS = _BROWSER.CHROMIUM_ARGS
+PageTraffic = load_module(HERE.parent / "page_traffic.py", "astrolearn_page_traffic").PageTraffic
 # Pages Sphinx writes that are not course content.
 SKIP_PARTS = {"_static", "_sources", "_images", "reports", "_sphinx_design_static"}
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
@@ -112,6 +114,7 @@ def audit_page(page, url: str, shots: Path | None, name: str, html: str) -> dict
     """
     failed: list[str] = []
     errors: list[str] = []
+    traffic = PageTraffic(page)
     page.on("requestfailed", lambda request: failed.append(request.url))
     page.on(
         "response",
@@ -136,7 +139,10 @@ def audit_page(page, url: str, shots: Path | None, name: str, html: str) -> dict
                 timeout=WIDGET_WAIT_MS,
             )
         rendered = page.evaluate(COUNT_RENDERED, WIDGET_VIEW)
-    page.wait_for_timeout(300)  # let late requests (lazy modules) finish or fail
+    try:  # late requests (lazy modules) finish or fail
+        traffic.wait_for_quiet(timeout=WIDGET_WAIT_MS / 1000)
+    except TimeoutError as error:
+        failed.append(str(error))
     fonts = page.evaluate(SETTLED)
     if fonts != "loaded":
         errors.append(f"web fonts did not load: {fonts}")
@@ -145,9 +151,13 @@ def audit_page(page, url: str, shots: Path | None, name: str, html: str) -> dict
     if shots is not None:
         page.screenshot(path=str(shots / f"{name}.png"), full_page=False)
     page.set_viewport_size(PHONE)
-    page.wait_for_timeout(400)  # the theme's own tab-stop update waits 300 ms after a resize
     page.evaluate(SETTLED)
-    phone = page.evaluate(SCROLLING_BLOCKS)
+    # The theme gives the blocks that now scroll their tab stops 300 ms after a resize:
+    # what is still unreachable after a few seconds stays so.
+    phone, deadline = page.evaluate(SCROLLING_BLOCKS), time.monotonic() + 5
+    while phone["unreachable"] and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+        phone = page.evaluate(SCROLLING_BLOCKS)
     return {
         "phone_blocks": phone,
         "failed_requests": failed,

@@ -13,13 +13,14 @@ import io
 import re
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
 from astrolearn import static_files
 from bookutil import build_one_page_book
 from PIL import Image
+
+from tests.page_traffic import PageTraffic
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(900)]
 
@@ -73,6 +74,7 @@ def visit(browser, url: str, width: int, height: int):
     page.on("request", lambda r: requests.append(r.url))
     page.on("requestfailed", lambda r: failed.append(r.url))
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.traffic = PageTraffic(page)
     page.goto(url)
     return context, page, requests, failed, errors
 
@@ -81,12 +83,12 @@ def test_the_sky_draws_from_the_site_with_the_network_cut(site, browser):
     _, url = site
     context, page, requests, failed, _ = visit(browser, f"{url}/sky.html", 1280, 900)
     page.wait_for_selector(".aladin-widget canvas", timeout=60_000)
-    drawn, deadline = 0, time.monotonic() + 30
-    while drawn < 5000 and time.monotonic() < deadline:
-        page.wait_for_timeout(1000)
+
+    def lit_pixels() -> int:  # the sky is black until tiles come
         shot = Image.open(io.BytesIO(page.locator(".aladin-widget").screenshot()))
-        pixels = np.asarray(shot.convert("RGB"), int)
-        drawn = int((pixels.sum(axis=2) > 60).sum())  # the sky is black until tiles come
+        return int((np.asarray(shot.convert("RGB"), int).sum(axis=2) > 60).sum())
+
+    drawn = page.traffic.measure_once_quiet(lit_pixels, lambda lit: lit >= 5000)
     context.close()
     assert drawn >= 5000, f"the sky looks blank ({drawn} lit pixels)"
     assert any("/_static/astrolearn/static/aladin-lite.js?v=" in r for r in requests)

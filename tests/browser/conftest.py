@@ -25,6 +25,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.page_traffic import PageTraffic
 from tests.servers import VOILA, stop_process, wait_for_url
 
 
@@ -160,7 +161,8 @@ def render_notebook(browser, voila_server, notebook_dir, artifacts_dir, request)
     """Render code cells as a Voila page; returns the Playwright page.
 
     The page has ``console_errors`` (console errors and uncaught exceptions, as text),
-    ``failed_requests`` and ``requests`` (URLs); ``our_errors(page)`` filters out
+    ``failed_requests`` and ``requests`` (URLs), ``traffic`` (a ``PageTraffic``, to
+    wait for the kernel and the network); ``our_errors(page)`` filters out
     Voila's own noise. A screenshot is saved in the artifacts folder when the test ends.
     """
     pages = []
@@ -176,6 +178,7 @@ def render_notebook(browser, voila_server, notebook_dir, artifacts_dir, request)
         page.on("requestfailed", lambda r: page.failed_requests.append(r.url))
         page.requests = []
         page.on("request", lambda r: page.requests.append(r.url))
+        page.traffic = PageTraffic(page)
         page.goto(f"{voila_server.url}/voila/render/{name}.ipynb", timeout=timeout * 1000)
         # Voila replaces its spinner by the outputs when every cell has run.
         page.wait_for_selector(".jp-OutputArea-output", timeout=timeout * 1000)

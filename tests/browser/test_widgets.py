@@ -44,14 +44,11 @@ def drawn_pixels(page, selector: str) -> int:
     return best
 
 
-def _wait_for_drawing(page, selector: str, minimum: int, timeout_ms: int = 30_000) -> int:
-    drawn = 0
-    for _ in range(timeout_ms // 1000):
-        drawn = drawn_pixels(page, selector)
-        if drawn >= minimum:
-            break
-        page.wait_for_timeout(1000)
-    return drawn
+def _wait_for_drawing(page, selector: str, minimum: int) -> int:
+    """Drawn pixels once the page's requests have finished and ``minimum`` are drawn."""
+    return page.traffic.measure_once_quiet(
+        lambda: drawn_pixels(page, selector), lambda drawn: drawn >= minimum
+    )
 
 
 def _uv_excess_count() -> int:
