@@ -69,6 +69,19 @@ def test_it_fits_the_screen_and_axe_finds_nothing_serious(open_page, width):
     page.get_by_role("button", name="Apparent brightness G").focus()
     page.keyboard.press("Enter")
     wait_until(page, "() => document.querySelector('.al-status').innerText.includes('blur')")
+    # Which button is on is said by more than its shade: to screen readers with
+    # aria-pressed, to the eye with bold text and a bar along its bottom edge.
+    on = page.get_by_role("button", name="Apparent brightness G")
+    off = page.get_by_role("button", name="Absolute magnitude M_G")
+    wait_until(page, "() => document.querySelectorAll('button[aria-pressed=true]').length")
+    assert (on.get_attribute("aria-pressed"), off.get_attribute("aria-pressed")) == (
+        "true",
+        "false",
+    )
+    looks = "b => [getComputedStyle(b).fontWeight, getComputedStyle(b).boxShadow]"
+    (on_weight, on_shadow), (off_weight, off_shadow) = on.evaluate(looks), off.evaluate(looks)
+    assert int(on_weight) >= 700 > int(off_weight) and "inset" in on_shadow
+    assert "inset" not in off_shadow
     assert_clean(page)
 
 

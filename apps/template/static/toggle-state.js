@@ -1,0 +1,28 @@
+// ipywidgets shows which toggle is on by its shade alone (the class mod-active) and
+// tells assistive technology nothing. Mirror that class to aria-pressed, which screen
+// readers announce and toggle-state.css draws as a mark that is not a colour.
+(() => {
+  const TOGGLES = "button.widget-toggle-button";
+  const mark = (button) => {
+    const pressed = String(button.classList.contains("mod-active"));
+    if (button.getAttribute("aria-pressed") !== pressed) {
+      button.setAttribute("aria-pressed", pressed);
+    }
+  };
+  const markAll = (node) => {
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    if (node.matches(TOGGLES)) mark(node);
+    node.querySelectorAll(TOGGLES).forEach(mark);
+  };
+  new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === "attributes") markAll(record.target);
+      else record.addedNodes.forEach(markAll);
+    }
+  }).observe(document.documentElement, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ["class"],
+  });
+})();
