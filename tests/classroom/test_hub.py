@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dbm
 import json
+import os
 import pwd
 import re
 import stat
@@ -219,6 +220,14 @@ def test_an_idle_server_is_culled_and_the_work_stays(hub, classroom_root, accoun
     lesson.write_text(lesson.read_text() + "\nMy own notes.\n")
     readme = lesson.parents[1] / "README.md"
     readme.unlink()
+    # A student's own package of the same name, in the home the copy runs from: the hub's
+    # copy must run astrolearn's code, not this.
+    account = pwd.getpwnam(name)
+    planted = Path(account.pw_dir) / "astrolearn"
+    planted.mkdir()
+    (planted / "__init__.py").write_text("raise SystemExit('a student planted this')\n")
+    for path in (planted, planted / "__init__.py"):
+        os.chown(path, account.pw_uid, account.pw_gid)
     # A second hub on the same accounts and the same students' environment (made once),
     # with a short idle timeout.
     culled = new_hub(classroom_root, "culled", accounts, hub.namespace)
@@ -237,4 +246,5 @@ def test_an_idle_server_is_culled_and_the_work_stays(hub, classroom_root, accoun
     # The copy at this start kept the student's notes and gave back the deleted file.
     assert lesson.read_text().endswith("\nMy own notes.\n")
     assert readme.is_file()
+    assert "a student planted this" not in log
     print(f"idle server culled {times['culled'] - times['ready']:.0f} s after it was ready")
