@@ -19,9 +19,9 @@ import stat
 import subprocess
 from pathlib import Path
 
-import jupytext
 import pytest
 from astrolearn.classroom import roster
+from astrolearn.notebooks import read_myst
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.classroom.conftest import astrolearn, new_hub, port_options, require_classroom_parts
@@ -38,7 +38,7 @@ WHO = (
 
 def lesson_cells(folder: Path, count: int) -> list[str]:
     """The first code cells of the lesson the hub hands out."""
-    notebook = jupytext.read(folder / LESSON, fmt="md:myst")
+    notebook = read_myst(folder / LESSON)
     return [cell.source for cell in notebook.cells if cell.cell_type == "code"][:count]
 
 

@@ -16,8 +16,10 @@
   };
   new MutationObserver((records) => {
     for (const record of records) {
-      if (record.type === "attributes") markAll(record.target);
-      else record.addedNodes.forEach(markAll);
+      // A class changed: only that element can have become (un)pressed.
+      if (record.type === "attributes") {
+        if (record.target.matches(TOGGLES)) mark(record.target);
+      } else record.addedNodes.forEach(markAll);
     }
   }).observe(document.documentElement, {
     subtree: true,
