@@ -7,6 +7,7 @@ namespace, one process per student, and read one line of JSON back::
     python student.py URL NAME PASSWORD [CODE ...]
     python student.py --login-only URL NAME PASSWORD
     python student.py --until-culled URL NAME PASSWORD
+    python student.py --calls URL NAME PASSWORD '[["GET", "formgrader", {}], ...]'
 
 Each CODE runs in one kernel, in order; the JSON has, for each, the text it printed and
 the error it raised, the seconds each step took, and the HTTP status the student gets
@@ -171,7 +172,28 @@ def until_culled(url: str, name: str, password: str) -> dict:
     return {"ready": ready, "culled": time.monotonic() - start}
 
 
+def calls(url: str, name: str, password: str, requests_json: str) -> dict:
+    """Start the server, then make each request (method, path, form) under /user/NAME/."""
+    student = Student(url, name, password)
+    student.login()
+    if student.server_ready() is None:  # a second call finds it running
+        student.start_server()
+    student.open_lab()
+    answers = []
+    for method, path, form in json.loads(requests_json):
+        answer = student.session.request(
+            method,
+            f"{student.url}{student.user_path}{path}",
+            data=form,
+            headers={"X-XSRFToken": student.xsrf(student.user_path)},
+            allow_redirects=False,
+            timeout=TIMEOUT,
+        )
+        answers.append({"status": answer.status_code, "body": answer.text})
+    return {"answers": answers}
+
+
 if __name__ == "__main__":
-    modes = {"--login-only": login_only, "--until-culled": until_culled}
+    modes = {"--login-only": login_only, "--until-culled": until_culled, "--calls": calls}
     mode = modes.get(sys.argv[1], run)
     print(json.dumps(mode(*sys.argv[2 if mode is not run else 1 :])))

@@ -2,10 +2,11 @@
 
 ``init DIR --roster FILE`` writes a folder an operator can read and keep (see
 ``jupyterhub_config.py.in`` beside this file for what the hub does), makes the
-students' Python environment, copies the lessons, and creates a Unix account for every
-name on the roster (home at mode 700). Running it again with a longer roster adds the
-new accounts and changes nothing else. ``start DIR`` runs the hub in the foreground.
-Both need root: the hub starts each student's server as that student.
+students' Python environment, copies the lessons, creates a Unix account for every
+name on the roster (home at mode 700) and nbgrader's exchange, with a private inbound
+folder for each student (:mod:`astrolearn.classroom.exchange`). Running it again with a
+longer roster adds the new accounts and changes nothing else. ``start DIR`` runs the
+hub in the foreground. Both need root: the hub starts each student's server as that student.
 
 The parts, and why:
 
@@ -168,6 +169,14 @@ def init(args: argparse.Namespace) -> int:
     write_config(folder, args, lab_config)
     for member in members:
         say(f"{member.role} {member.username}: {add_account(member.username)}")
+    # Imported here: it needs nbgrader, and the CLI's parser imports this module.
+    from astrolearn.classroom import exchange
+
+    course = exchange.layout(folder / "exchange", roster.names(members, "student"))
+    exchange.write_config(
+        folder / "jupyter" / "everyone", folder / "jupyter" / "students", folder / "exchange"
+    )
+    say(f"nbgrader exchange in {course}, a private inbound folder for each student")
     say(f"ready: start the hub with `astrolearn classroom start {folder}`")
     return 0
 

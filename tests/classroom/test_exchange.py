@@ -1,0 +1,306 @@
+"""Grading through the classroom hub: nbgrader's exchange with a private inbound folder
+per student (astrolearn.classroom.exchange), and the formgrader for instructors only.
+
+One assignment is released; five real students fetch it (one through their server's
+nbgrader API, the others with ``nbgrader`` run as their own account, as a terminal in
+JupyterLab does), work and submit (one a broken notebook, one twice, one late);
+``astrolearn grade cycle --exchange`` collects as root, grades in the sandbox and
+releases feedback, which each graded student fetches. Meanwhile one student tries to
+read, replace and forge the others' work, the instructor's course and the formgrader,
+and fails. Accounts start with "tx" and are removed at teardown. Root only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import pwd
+import re
+import secrets
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.classroom.conftest import (
+    Hub,
+    astrolearn,
+    port_options,
+    remove_accounts,
+    require_classroom_parts,
+)
+from tests.grading.grading_course import FIXTURE, FIXTURES, make_course, reference, scores
+
+pytestmark = [pytest.mark.classroom, pytest.mark.slow]
+
+FULL = {"bright-members-test": 1.0, "cluster-distance-test": 2.0}
+
+
+@pytest.fixture(scope="module")
+def hub(classroom_root, offline_namespace) -> Iterator[Hub]:
+    """Five students (the first, s1, ..., the fifth the attacker) and an instructor."""
+    require_classroom_parts()
+    prefix = "tx" + secrets.token_hex(2)
+    students = [f"{prefix}-s{i}" for i in range(1, 6)]
+    instructor = f"{prefix}-teach"
+    classroom = Hub(classroom_root / "grading", students, instructor, offline_namespace)
+    try:
+        made = classroom.init(*port_options(offline_namespace))
+        assert made.returncode == 0, made.stdout + made.stderr
+        classroom.start()
+        yield classroom
+    finally:
+        classroom.stop()
+        remove_accounts([*students, instructor])
+
+
+def home(name: str) -> Path:
+    return Path(pwd.getpwnam(name).pw_dir)
+
+
+def as_user(hub: Hub, name: str, *command: str, env: dict | None = None):
+    """Run ``command`` as the account ``name`` in its home, with its server's settings."""
+    jupyter = hub.folder / "jupyter"
+    settings = {
+        "HOME": str(home(name)),
+        "PATH": f"{hub.folder / 'env' / 'bin'}:/usr/bin:/bin",
+        "JUPYTER_CONFIG_PATH": f"{jupyter / 'students'}:{jupyter / 'everyone'}",
+        **(env or {}),
+    }
+    variables = [f"{key}={value}" for key, value in settings.items()]
+    return subprocess.run(
+        ["runuser", "-u", name, "--", "env", "-i", *variables, *command],
+        cwd=home(name),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def nbgrader(hub: Hub, name: str, *arguments: str, env: dict | None = None):
+    return as_user(hub, name, "nbgrader", *arguments, env=env)
+
+
+def calls(hub: Hub, name: str, requests: list) -> list[dict]:
+    """``name`` logs in and makes each (method, path, form) request under /user/NAME/."""
+    done = subprocess.run(
+        hub.student_command(name, "--calls") + [json.dumps(requests)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, f"{done.stderr[-2000:]}\nhub log:\n{hub.log()[-3000:]}"
+    return json.loads(done.stdout)["answers"]
+
+
+def write_notebook(name: str, notebook) -> None:
+    """The student's work, saved in their fetched copy (owned by them)."""
+    path = home(name) / FIXTURE / f"{FIXTURE}.ipynb"
+    nbformat.write(notebook, path)
+    account = pwd.getpwnam(name)
+    os.chown(path, account.pw_uid, account.pw_gid)
+
+
+def submissions(hub: Hub, name: str) -> list[str]:
+    return sorted(os.listdir(hub.folder / "exchange" / "astrolearn" / "inbound" / name))
+
+
+@pytest.fixture(scope="module")
+def course(hub) -> Path:
+    """The instructor's course in their private home, using the classroom's exchange."""
+    course, _ = make_course(home(hub.instructor), {FIXTURE: FIXTURES / FIXTURE / "lesson.md"})
+    settings = hub.folder / "jupyter" / "everyone" / "nbgrader_config.py"
+    with (course / "nbgrader_config.py").open("a") as config:
+        config.write(f"load_subconfig({str(settings)!r})\n")
+    shutil.chown(course, hub.instructor, hub.instructor)
+    return course
+
+
+def grade(course: Path, *arguments: str) -> subprocess.CompletedProcess:
+    """``astrolearn grade`` as root (the collector needs it) on the instructor's course."""
+    options = ["--course", str(course), "--lessons", str(course.parent / "lessons")]
+    return subprocess.run(
+        astrolearn("grade", *options, *arguments), capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.fixture(scope="module")
+def submitted(hub, course) -> dict:
+    """Release; every student fetches, works and submits. Returns what each handed in."""
+    released = grade(course, "release", FIXTURE, "--exchange")
+    assert released.returncode == 0, released.stdout + released.stderr
+    s1, s2, s3, s4, s5 = hub.students
+    good = reference(course, FIXTURE)
+    blank = nbformat.read(course / "release" / FIXTURE / f"{FIXTURE}.ipynb", as_version=4)
+    form = {"course_id": "astrolearn", "assignment_id": FIXTURE}
+    # s1 works in JupyterLab's Assignments tab: its server's nbgrader API.
+    (fetched,) = calls(hub, s1, [["POST", "assignments/fetch", form]])
+    assert fetched["status"] == 200 and json.loads(fetched["body"])["success"], fetched
+    for name in (s2, s3, s4, s5):
+        done = nbgrader(hub, name, "fetch_assignment", FIXTURE)
+        assert done.returncode == 0, done.stderr
+    assert "BEGIN SOLUTION" not in (home(s2) / FIXTURE / f"{FIXTURE}.ipynb").read_text()
+    # s1 submits the blank notebook first, then the full answer: the newest counts.
+    write_notebook(s1, blank)
+    first = nbgrader(hub, s1, "submit", FIXTURE)
+    assert first.returncode == 0, first.stderr
+    write_notebook(s1, good)
+    (second,) = calls(hub, s1, [["POST", "assignments/submit", form]])
+    assert json.loads(second["body"])["success"], second
+    for name in (s2, s5):
+        write_notebook(name, good)
+        done = nbgrader(hub, name, "submit", FIXTURE)
+        assert done.returncode == 0, done.stderr
+    (home(s4) / FIXTURE / f"{FIXTURE}.ipynb").write_text('{"cells": [')  # broken JSON
+    done = nbgrader(hub, s4, "submit", FIXTURE)
+    assert done.returncode == 0, done.stderr
+    due = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    write_notebook(s3, good)
+    late = nbgrader(hub, s3, "submit", FIXTURE)
+    assert late.returncode == 0, late.stderr
+    return {"due": due}
+
+
+def test_students_have_the_assignments_tab_and_not_the_formgrader(hub, course, submitted):
+    student, instructor = hub.students[1], hub.instructor
+    listing, page, api, create = calls(
+        hub,
+        student,
+        [
+            ["GET", "assignments?course_id=astrolearn", {}],
+            ["GET", "formgrader", {}],
+            ["GET", "formgrader/api/assignments", {}],
+            ["GET", "formgrader/api/students", {}],
+        ],
+    )
+    assignments = json.loads(listing["body"])["value"]
+    assert {(a["assignment_id"], a["status"]) for a in assignments} >= {(FIXTURE, "fetched")}
+    assert {page["status"], api["status"], create["status"]} == {404}, (page, api, create)
+    (own,) = calls(hub, instructor, [["GET", "formgrader", {}]])
+    assert own["status"] == 200 and "formgrader" in own["body"].lower()
+
+
+def test_a_second_submission_says_it_replaces_the_first(hub, submitted):
+    s1 = hub.students[0]
+    assert len([n for n in submissions(hub, s1) if FIXTURE in n]) == 2
+    again = nbgrader(hub, s1, "submit", FIXTURE)
+    assert again.returncode == 0, again.stderr
+    assert "this submission replaces it; the newest one is graded" in again.stderr
+
+
+def test_a_renamed_notebook_is_not_submitted(hub, submitted):
+    s2 = hub.students[1]
+    folder = home(s2) / FIXTURE
+    before = submissions(hub, s2)
+    (folder / f"{FIXTURE}.ipynb").rename(folder / "my-work.ipynb")
+    try:
+        done = nbgrader(hub, s2, "submit", FIXTURE)
+    finally:
+        (folder / "my-work.ipynb").rename(folder / f"{FIXTURE}.ipynb")
+    assert done.returncode != 0
+    assert f"{FIXTURE}.ipynb: MISSING" in done.stderr and "my-work.ipynb: EXTRA" in done.stderr
+    assert submissions(hub, s2) == before
+
+
+def attempt(hub: Hub, name: str, code: str) -> dict:
+    """Run Python ``code`` as ``name``; it prints a JSON object of outcomes."""
+    done = as_user(hub, name, "python", "-c", code)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+TRY = """
+import json, os, shutil, sys
+outcomes = {}
+def attempt(label, action):
+    try:
+        action()
+        outcomes[label] = "done"
+    except OSError as error:
+        outcomes[label] = type(error).__name__
+"""
+
+
+def test_a_student_cannot_reach_others_work_the_course_or_the_gradebook(hub, course, submitted):
+    attacker, victim = hub.students[4], hub.students[1]
+    inbound = hub.folder / "exchange" / "astrolearn" / "inbound"
+    (learned,) = [n for n in submissions(hub, victim) if FIXTURE in n]  # a name leaked
+    theirs = inbound / victim / learned
+    targets = {
+        "list inbound": f"os.listdir({str(inbound)!r})",
+        "list feedback": f"os.listdir({str(inbound.parent / 'feedback')!r})",
+        "list victim": f"os.listdir({str(inbound / victim)!r})",
+        "read victim": f"open({str(theirs / (FIXTURE + '.ipynb'))!r}).read()",
+        "delete victim": f"shutil.rmtree({str(theirs)!r})",
+        "write victim": f"os.mkdir({str(inbound / victim / 'x')!r})",
+        "release": f"os.mkdir({str(inbound.parent / 'outbound' / 'x')!r})",
+        "source": f"os.listdir({str(course / 'source')!r})",
+        "gradebook": f"open({str(course / 'gradebook.db')!r}, 'rb').read()",
+    }
+    code = TRY + "".join(f"attempt({k!r}, lambda: {v})\n" for k, v in targets.items())
+    outcomes = attempt(hub, attacker, code + "print(json.dumps(outcomes))")
+    assert outcomes == dict.fromkeys(targets, "PermissionError")
+    assert (theirs / f"{FIXTURE}.ipynb").is_file()
+
+    forged = nbgrader(hub, attacker, "submit", FIXTURE, f"--student={victim}")
+    assert forged.returncode != 0
+    assert f"you submit as yourself ({attacker}): --student={victim} is not allowed" in (
+        forged.stderr
+    )
+    # $USER and $LOGNAME do not make anyone someone else: this lands as the attacker's.
+    before = submissions(hub, attacker)
+    tricked = nbgrader(hub, attacker, "submit", FIXTURE, env={"USER": victim, "LOGNAME": victim})
+    assert tricked.returncode == 0, tricked.stderr
+    (new,) = set(submissions(hub, attacker)) - set(before)
+    assert new.startswith(f"{attacker}+{FIXTURE}+")
+    assert submissions(hub, victim) == sorted([learned])
+
+
+def plant(hub: Hub, name: str, owner: str, link_to: Path) -> None:
+    """A submission folder made by hand in the student's own folder: newest, with a link."""
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    folder = hub.folder / "exchange" / "astrolearn" / "inbound" / name
+    target = folder / f"{owner}+{FIXTURE}+{when}+{secrets.token_hex(4)}"
+    code = (
+        f"import os; os.mkdir({str(target)!r}); "
+        f"os.symlink({str(link_to)!r}, {str(target / (FIXTURE + '.ipynb'))!r})"
+    )
+    done = as_user(hub, name, "python", "-c", code)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_cycle_collects_grades_and_returns_feedback_to_each(hub, course, submitted):
+    s1, s2, s3, s4, s5 = hub.students
+    # The attacker's newest submissions: links to the victim's work and to the gradebook,
+    # and one in the victim's name. The collector refuses them and takes an older one.
+    (learned,) = [n for n in submissions(hub, s2) if FIXTURE in n]
+    inbound = hub.folder / "exchange" / "astrolearn" / "inbound"
+    plant(hub, s5, s5, inbound / s2 / learned / f"{FIXTURE}.ipynb")
+    plant(hub, s5, s5, course / "gradebook.db")
+    plant(hub, s5, s2, course / "gradebook.db")
+    from astrolearn.grading import cycle
+
+    with cycle._gradebook(course) as gradebook:
+        gradebook.update_or_create_assignment(FIXTURE, duedate=submitted["due"])
+
+    done = grade(course, "cycle", FIXTURE, "--exchange", "--timeout", "60")
+    output = done.stdout + done.stderr
+    assert done.returncode == cycle.NOT_ALL_GRADED, output  # the broken notebook
+    refusals = re.findall(rf"refused the submission of {s5} at [^:]*: (.*)", output)
+    assert len(refusals) == 2 and all("is a symbolic link" in r for r in refusals), output
+    assert f"refused: {s5}'s folder holds a submission in the name of {s2}" in output
+    assert re.search(rf"{s1} submitted {FIXTURE} 3 times: collecting the one of", output)
+    assert re.search(rf"{s3} submitted {FIXTURE} late: at .*after the due date", output)
+
+    got = scores(course, FIXTURE)
+    assert got == {s1: FULL, s2: FULL, s3: FULL, s5: FULL}, output
+    for name in (s1, s2, s3, s5):
+        fetched = nbgrader(hub, name, "fetch_feedback", FIXTURE)
+        assert fetched.returncode == 0, fetched.stderr
+        (html,) = (home(name) / FIXTURE / "feedback").glob(f"*/{FIXTURE}.html")
+        assert name in html.read_text() or "bright-members" in html.read_text()
+    assert not (home(s4) / FIXTURE / "feedback").exists()

@@ -1,0 +1,420 @@
+"""nbgrader's exchange for a classroom hub: one private inbound folder per student.
+
+nbgrader's default exchange shares one world-writable inbound folder: a student who
+learns another's submission folder name reads, deletes or replaces it, and
+``nbgrader submit --student=OTHER`` hands work in under another name. Here, instead::
+
+    exchange/                     root, 755
+      astrolearn/                 root, 755 (the course id)
+        outbound/                 root, 755: released assignments, read by everyone
+        inbound/                  root, 711: nobody lists who submitted
+          <student>/              the student, 700: only they (and root) enter it
+        feedback/                 root, 711: HTML named by a secret only the submitter has
+
+* A student submits with :class:`Submit`: always as their own Unix account, into their
+  own folder (``--student`` naming someone else is refused).
+* The collector, :class:`Collect`, runs as root (``astrolearn grade cycle --exchange``
+  or ``nbgrader collect`` as root). It takes a submission only from the folder of the
+  account that owns it, and copies it without following links: every folder and file
+  must belong to that student, files must be regular with one link, and the counts and
+  sizes are bounded. A submission that fails a check is refused with the reason; the
+  others are collected.
+* Feedback stays nbgrader's: a file per notebook in ``feedback/``, named by a keyed hash
+  of a 512-bit secret written into the submission, which now only the submitter reads.
+
+``layout`` (run by ``astrolearn classroom init``) makes the folders; ``write_config``
+writes the nbgrader settings every user's server reads, and the settings that hide the
+formgrader from students.
+"""
+
+from __future__ import annotations
+
+import datetime
+import errno
+import json
+import os
+import pwd
+import shutil
+import stat
+import tempfile
+from fnmatch import fnmatch
+from pathlib import Path
+
+from nbgrader.exchange.default import (
+    ExchangeCollect,
+    ExchangeFetchAssignment,
+    ExchangeFetchFeedback,
+    ExchangeList,
+    ExchangeSubmit,
+)
+from nbgrader.utils import check_directory, parse_utc
+
+#: The course id of the astrolearn course (course/nbgrader_config.py).
+COURSE_ID = "astrolearn"
+#: At most this many files and folders in one submission.
+MAX_ENTRIES = 200
+#: nbgrader's server extensions a student's server does not load: the formgrader (and
+#: its API) and the course list are the instructor's.
+INSTRUCTOR_EXTENSIONS = (
+    "nbgrader.server_extensions.formgrader",
+    "nbgrader.server_extensions.course_list",
+)
+#: The JupyterLab plugins students do not see (the Assignments tab stays).
+INSTRUCTOR_PLUGINS = (
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:course-list",
+)
+CLASSES = {
+    "submit": "Submit",
+    "fetch_assignment": "FetchAssignment",
+    "fetch_feedback": "FetchFeedback",
+    "list": "List",
+    "collect": "Collect",
+}
+
+
+def nbgrader_settings(root: Path) -> str:
+    """The nbgrader configuration of the exchange at ``root`` (Python, for any user)."""
+    lines = [
+        "# The classroom's nbgrader exchange (astrolearn.classroom.exchange).",
+        f"c.Exchange.root = {str(root)!r}",
+        f"c.CourseDirectory.course_id = {COURSE_ID!r}",
+        "# A submission must hold the released notebooks, under their names.",
+        "c.ExchangeSubmit.strict = True",
+    ]
+    lines += [
+        f"c.ExchangeFactory.{step} = 'astrolearn.classroom.exchange.{name}'"
+        for step, name in CLASSES.items()
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_config(everyone: Path, students: Path, root: Path) -> None:
+    """Write the nbgrader settings (``everyone``) and the students' server settings.
+
+    ``everyone`` and ``students`` are folders put on ``JUPYTER_CONFIG_PATH``. A student
+    could turn the formgrader back on in their own ``~/.jupyter``; it would then show
+    their own files only: what keeps the instructor's course private is its mode.
+    """
+    everyone.mkdir(parents=True, exist_ok=True)
+    (everyone / "nbgrader_config.py").write_text(nbgrader_settings(root))
+    (students / "labconfig").mkdir(parents=True, exist_ok=True)
+    server = {"ServerApp": {"jpserver_extensions": dict.fromkeys(INSTRUCTOR_EXTENSIONS, False)}}
+    (students / "jupyter_server_config.json").write_text(json.dumps(server, indent=2) + "\n")
+    page = {"disabledExtensions": dict.fromkeys(INSTRUCTOR_PLUGINS, True)}
+    (students / "labconfig" / "page_config.json").write_text(json.dumps(page, indent=2) + "\n")
+    for item in [everyone, students, *everyone.rglob("*"), *students.rglob("*")]:
+        item.chmod(0o755 if item.is_dir() else 0o644)
+
+
+def _folder(path: Path, mode: int, uid: int = 0, gid: int = 0) -> None:
+    """Make ``path`` a real folder with this owner and mode (never through a link)."""
+    try:
+        os.mkdir(path, mode)
+    except FileExistsError:
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            raise NotADirectoryError(f"{path} is not a folder: remove it") from None
+    os.chown(path, uid, gid, follow_symlinks=False)
+    os.chmod(path, mode)
+
+
+def layout(root: Path, students: list[str]) -> Path:
+    """Make the exchange at ``root`` with a private inbound folder for each student.
+
+    Run as root; running it again repairs owners and modes and adds new students.
+
+    Returns
+    -------
+    Path
+        The course's folder in the exchange.
+    """
+    course = root / COURSE_ID
+    _folder(root, 0o755)
+    _folder(course, 0o755)
+    _folder(course / "outbound", 0o755)
+    _folder(course / "inbound", 0o711)
+    _folder(course / "feedback", 0o711)
+    for name in students:
+        account = pwd.getpwnam(name)
+        _folder(course / "inbound" / name, 0o700, account.pw_uid, account.pw_gid)
+    return course
+
+
+class ReadableRoot:
+    """Students read the exchange root; nbgrader's default wants it writable by all."""
+
+    def ensure_root(self) -> None:
+        if not check_directory(self.root, read=True, execute=True):
+            self.fail(f"the exchange {self.root} is missing: ask your instructor")
+
+
+class FetchAssignment(ReadableRoot, ExchangeFetchAssignment):
+    """nbgrader's fetch, from an exchange students cannot write to."""
+
+
+class FetchFeedback(ReadableRoot, ExchangeFetchFeedback):
+    """nbgrader's fetch_feedback, from an exchange students cannot write to."""
+
+
+class List(ReadableRoot, ExchangeList):
+    """nbgrader's list (the Assignments tab), from an exchange students cannot write to."""
+
+
+class Submit(ReadableRoot, ExchangeSubmit):
+    """Submit into the caller's own inbound folder, as the caller's Unix account."""
+
+    def init_dest(self) -> None:
+        # The account, not $USER nor $LOGNAME (nbgrader's get_username reads those).
+        me = pwd.getpwuid(os.getuid()).pw_name
+        if self.coursedir.student_id not in ("*", me):
+            self.fail(
+                f"you submit as yourself ({me}): --student={self.coursedir.student_id} "
+                "is not allowed here"
+            )
+        self.coursedir.student_id = me
+        own = Path(self.root, self.coursedir.course_id, "inbound", me)
+        try:
+            folder = os.lstat(own)
+        except OSError:
+            folder = None
+        if folder is None or not stat.S_ISDIR(folder.st_mode) or folder.st_uid != os.getuid():
+            self.fail(
+                f"you have no submission folder ({own}): ask your instructor to add you "
+                "to the roster and run `astrolearn classroom init` again"
+            )
+        earlier = sorted(entry.name for entry in os.scandir(own) if _is_of(entry.name, self))
+        self.inbound_path = str(own)
+        self.cache_path = os.path.join(self.cache, self.coursedir.course_id)
+        self.assignment_filename = "+".join(
+            [me, self.coursedir.assignment_id, self.timestamp, os.urandom(9).hex()]
+        )
+        if earlier:
+            self.log.warning(
+                "You submitted %s before (%d time(s), last at %s): this submission replaces "
+                "it; the newest one is graded.",
+                self.coursedir.assignment_id,
+                len(earlier),
+                max(name.split("+")[2] for name in earlier),
+            )
+
+    def copy_files(self) -> None:
+        super().copy_files()
+        # nbgrader opens the submission to everyone (777); here only its owner needs it.
+        os.chmod(os.path.join(self.inbound_path, self.assignment_filename), 0o700)
+
+
+def _is_of(name: str, exchange) -> bool:
+    parts = name.split("+")
+    return len(parts) == 4 and parts[1] == exchange.coursedir.assignment_id
+
+
+class RefusedSubmission(Exception):
+    """A submission the collector does not copy; the message says why."""
+
+
+class Collect(ExchangeCollect):
+    """Collect each student's newest acceptable submission from their own folder (root).
+
+    Each candidate, newest first, is copied with :func:`copy_owned` into a private
+    staging folder; the first that passes is collected, and every refusal is logged with
+    its reason. nbgrader then copies the staged submission into ``submitted/``.
+    """
+
+    def init_src(self) -> None:
+        if os.geteuid() != 0:
+            self.fail(
+                "collecting needs root (each student's inbound folder is theirs alone): "
+                "run `astrolearn grade cycle ASSIGNMENT --exchange` as root"
+            )
+        # The owner is checked more strictly below; the staged copy is root's.
+        self.check_owner = False
+        self.inbound_path = os.path.join(self.root, self.coursedir.course_id, "inbound")
+        self.staging = tempfile.mkdtemp(prefix="astrolearn-collect-")
+        self.duedate = self._duedate()
+        wanted = self.coursedir.student_id or "*"
+        self.src_records = []
+        for entry in sorted(os.scandir(self.inbound_path), key=lambda e: e.name):
+            if fnmatch(entry.name, wanted) and self._own_folder(entry):
+                chosen = self._choose(entry.name, self._records(entry))
+                if chosen is not None:
+                    self.src_records.append(chosen)
+
+    def copy_files(self) -> None:
+        try:
+            super().copy_files()
+        finally:
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _duedate(self) -> datetime.datetime | None:
+        from nbgrader.api import Gradebook, MissingEntry
+
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gradebook:
+            try:
+                return gradebook.find_assignment(self.coursedir.assignment_id).duedate
+            except MissingEntry:
+                return None
+
+    def _own_folder(self, entry: os.DirEntry) -> bool:
+        """Whether ``entry`` is a student's folder, owned by the account of its name."""
+        try:
+            owner = pwd.getpwnam(entry.name).pw_uid
+        except KeyError:
+            owner = None
+        info = entry.stat(follow_symlinks=False)
+        if owner is None or not stat.S_ISDIR(info.st_mode) or info.st_uid != owner:
+            self.log.error("%s is not a student's own folder: skipped", entry.path)
+            return False
+        return True
+
+    def _records(self, folder: os.DirEntry) -> list[dict]:
+        """The student's submissions of this assignment, newest first."""
+        records = []
+        for entry in os.scandir(folder.path):
+            parts = entry.name.split("+")
+            if len(parts) != 4 or parts[1] != self.coursedir.assignment_id:
+                continue
+            if parts[0] != folder.name:
+                self.log.error(
+                    "refused: %s's folder holds a submission in the name of %s (%s)",
+                    folder.name,
+                    parts[0],
+                    entry.name,
+                )
+                continue
+            try:
+                timestamp = parse_utc(parts[2])
+            except ValueError:
+                self.log.error("refused: %s has no valid time: %s", folder.name, entry.name)
+                continue
+            records.append({"username": folder.name, "path": entry.path, "timestamp": timestamp})
+        return sorted(records, key=lambda record: record["timestamp"], reverse=True)
+
+    def _choose(self, student: str, records: list[dict]) -> dict | None:
+        """Stage the newest acceptable submission (on time first, if asked); say which."""
+        if self.before_duedate and self.duedate is not None:
+            records.sort(key=lambda record: record["timestamp"] > self.duedate)
+        uid = pwd.getpwnam(student).pw_uid
+        for number, record in enumerate(records):
+            staged = os.path.join(self.staging, f"{student}+{number}")
+            try:
+                copy_owned(record["path"], staged, uid, self._limits())
+            except (RefusedSubmission, OSError) as error:
+                shutil.rmtree(staged, ignore_errors=True)
+                self.log.error(
+                    "refused the submission of %s at %s: %s", student, record["timestamp"], error
+                )
+                continue
+            if len(records) > 1:
+                self.log.info(
+                    "%s submitted %s %d times: collecting the one of %s",
+                    student,
+                    self.coursedir.assignment_id,
+                    len(records),
+                    record["timestamp"],
+                )
+            if self.duedate is not None and record["timestamp"] > self.duedate:
+                self.log.warning(
+                    "%s submitted %s late: at %s, %s after the due date",
+                    student,
+                    self.coursedir.assignment_id,
+                    record["timestamp"],
+                    record["timestamp"] - self.duedate,
+                )
+            # nbgrader joins the inbound folder and this absolute path: the path wins.
+            return {"username": student, "filename": staged, "timestamp": record["timestamp"]}
+        return None
+
+    def _limits(self) -> dict:
+        return {
+            "entries": MAX_ENTRIES,
+            "file": 1000 * self.coursedir.max_file_size,
+            "total": 1000 * self.coursedir.max_dir_size,
+            "ignore": list(self.coursedir.ignore),
+        }
+
+
+_DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+# Non-blocking, so that a file swapped for a FIFO after the check cannot hang the copy.
+_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+
+
+def copy_owned(src: str, dest: str, uid: int, limits: dict) -> None:
+    """Copy the folder ``src`` to ``dest`` if everything in it is the student's own.
+
+    Every open is relative to an already open folder and refuses links, and what is
+    checked is the opened file itself (``fstat``), so nothing can be swapped in between.
+    """
+    counts = {"entries": 0, "total": 0}
+    top = os.open(src, _DIRECTORY)
+    try:
+        _copy_folder(top, src, Path(dest), uid, limits, counts)
+    finally:
+        os.close(top)
+
+
+def _check(info: os.stat_result, where: str, uid: int) -> None:
+    if info.st_uid != uid:
+        raise RefusedSubmission(f"{where} belongs to someone else (uid {info.st_uid})")
+
+
+def _copy_folder(fd: int, where: str, dest: Path, uid: int, limits: dict, counts: dict) -> None:
+    _check(os.fstat(fd), where, uid)
+    dest.mkdir(mode=0o700)
+    for name in sorted(os.listdir(fd)):
+        path = f"{where}/{name}"
+        if any(fnmatch(name, pattern) for pattern in limits["ignore"]):
+            continue
+        counts["entries"] += 1
+        if counts["entries"] > limits["entries"]:
+            raise RefusedSubmission(f"more than {limits['entries']} files and folders")
+        kind = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
+        if stat.S_ISDIR(kind):
+            child = os.open(name, _DIRECTORY, dir_fd=fd)
+            try:
+                _copy_folder(child, path, dest / name, uid, limits, counts)
+            finally:
+                os.close(child)
+        elif stat.S_ISREG(kind):
+            _copy_file(fd, name, path, dest / name, uid, limits, counts)
+        else:
+            what = "a symbolic link" if stat.S_ISLNK(kind) else "not a regular file"
+            raise RefusedSubmission(f"{path} is {what}")
+
+
+def _copy_file(fd, name, where, dest: Path, uid: int, limits: dict, counts: dict) -> None:
+    try:
+        source = os.open(name, _FILE, dir_fd=fd)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise RefusedSubmission(f"{where} is a symbolic link") from None
+        raise
+    with os.fdopen(source, "rb") as reader:
+        info = os.fstat(reader.fileno())
+        _check(info, where, uid)
+        if not stat.S_ISREG(info.st_mode):
+            raise RefusedSubmission(f"{where} is not a regular file")
+        if info.st_nlink != 1:
+            raise RefusedSubmission(f"{where} is a hard link ({info.st_nlink} names)")
+        if info.st_size > limits["file"]:
+            raise RefusedSubmission(f"{where} is larger than {limits['file']} bytes")
+        counts["total"] += info.st_size
+        if counts["total"] > limits["total"]:
+            raise RefusedSubmission(f"the submission is larger than {limits['total']} bytes")
+        with open(dest, "xb") as writer:
+            # Read no more than was checked, in case the file grows meanwhile.
+            shutil.copyfileobj(_bounded(reader, info.st_size), writer)
+        dest.chmod(0o644)
+
+
+class _bounded:
+    """A reader that stops after ``size`` bytes."""
+
+    def __init__(self, reader, size: int) -> None:
+        self.reader, self.left = reader, size
+
+    def read(self, count: int = -1) -> bytes:
+        count = self.left if count < 0 else min(count, self.left)
+        data = self.reader.read(count)
+        self.left -= len(data)
+        return data
