@@ -88,7 +88,7 @@ def nbgrader(hub: Hub, name: str, *arguments: str, env: dict | None = None):
 def calls(hub: Hub, name: str, requests: list) -> list[dict]:
     """``name`` logs in and makes each (method, path, form) request under /user/NAME/."""
     done = subprocess.run(
-        hub.student_command(name, "--calls") + [json.dumps(requests)],
+        [*hub.student_command(name, "--calls"), json.dumps(requests)],
         capture_output=True,
         text=True,
         timeout=300,
