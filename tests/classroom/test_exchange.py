@@ -167,7 +167,12 @@ def submitted(hub, course) -> dict:
 
 def test_students_have_the_assignments_tab_and_not_the_formgrader(hub, course, submitted):
     student, instructor = hub.students[1], hub.instructor
-    listing, page, api, create = calls(
+    page, api = calls(
+        hub, instructor, [["GET", "formgrader", {}], ["GET", "formgrader/api/assignments", {}]]
+    )
+    assert page["status"] == 200 and "formgrader" in page["body"].lower(), page
+    assert api["status"] == 200 and isinstance(json.loads(api["body"]), list), api
+    answers = calls(
         hub,
         student,
         [
@@ -175,13 +180,16 @@ def test_students_have_the_assignments_tab_and_not_the_formgrader(hub, course, s
             ["GET", "formgrader", {}],
             ["GET", "formgrader/api/assignments", {}],
             ["GET", "formgrader/api/students", {}],
+            ["GET", "courses", {}],
+            # The instructor's own server, which runs the formgrader: not the student's.
+            ["GET", f"/user/{instructor}/formgrader/api/assignments", {}],
         ],
     )
+    listing, *refused, theirs = answers
     assignments = json.loads(listing["body"])["value"]
     assert {(a["assignment_id"], a["status"]) for a in assignments} >= {(FIXTURE, "fetched")}
-    assert {page["status"], api["status"], create["status"]} == {404}, (page, api, create)
-    (own,) = calls(hub, instructor, [["GET", "formgrader/api/assignments", {}]])
-    assert own["status"] == 200 and isinstance(json.loads(own["body"]), list), own
+    assert [answer["status"] for answer in refused] == [404] * 4, refused
+    assert theirs["status"] == 403, theirs["status"]
 
 
 def test_a_second_submission_says_it_replaces_the_first(hub, submitted):
@@ -242,6 +250,12 @@ def test_a_student_cannot_reach_others_work_the_course_or_the_gradebook(hub, cou
         "gradebook": f"open({str(course / 'gradebook.db')!r}, 'rb').read()",
     }
     code = TRY + "".join(f"attempt({k!r}, lambda: {v})\n" for k, v in targets.items())
+    assert {(name, oct(os.stat(inbound / name).st_mode & 0o7777)) for name in hub.students} == {
+        (name, "0o700") for name in hub.students
+    }
+    assert all(
+        os.stat(inbound / name).st_uid == pwd.getpwnam(name).pw_uid for name in hub.students
+    )
     outcomes = attempt(hub, attacker, code + "print(json.dumps(outcomes))")
     assert outcomes == dict.fromkeys(targets, "PermissionError")
     assert (theirs / f"{FIXTURE}.ipynb").is_file()
@@ -298,6 +312,9 @@ def test_the_cycle_collects_grades_and_returns_feedback_to_each(hub, course, sub
     assert f"{s1} submitted {FIXTURE} 3 times: collecting the one of {newest}" in log
     assert re.search(rf"{s3} submitted {FIXTURE} late: at .*after the due date", output)
 
+    # The instructor grades written answers in their own formgrader: the files are theirs.
+    teacher = pwd.getpwnam(hub.instructor).pw_uid
+    assert {path.stat().st_uid for path in course.rglob("*")} == {teacher}
     got = scores(course, FIXTURE)
     # The broken notebook is collected and flagged, not scored.
     assert got == {s1: FULL, s2: FULL, s3: FULL, s4: dict.fromkeys(FULL), s5: FULL}, output

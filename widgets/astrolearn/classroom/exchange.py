@@ -284,7 +284,7 @@ class Collect(ExchangeCollect):
                 continue
             try:
                 timestamp = parse_utc(parts[2])
-            except ValueError:
+            except (ValueError, OverflowError):
                 self.log.error("refused: %s has no valid time: %s", folder.name, entry.name)
                 continue
             records.append({"username": folder.name, "path": entry.path, "timestamp": timestamp})
@@ -346,7 +346,7 @@ def copy_owned(src: str, dest: str, uid: int, limits: dict) -> None:
     checked is the opened file itself (``fstat``), so nothing can be swapped in between.
     """
     counts = {"entries": 0, "total": 0}
-    top = os.open(src, _DIRECTORY)
+    top = _open(src, _DIRECTORY, src)
     try:
         _copy_folder(top, src, Path(dest), uid, limits, counts)
     finally:
@@ -361,16 +361,19 @@ def _check(info: os.stat_result, where: str, uid: int) -> None:
 def _copy_folder(fd: int, where: str, dest: Path, uid: int, limits: dict, counts: dict) -> None:
     _check(os.fstat(fd), where, uid)
     dest.mkdir(mode=0o700)
-    for name in sorted(os.listdir(fd)):
+    with os.scandir(fd) as entries:  # read lazily: the count limit stops a huge folder
+        names = []
+        for entry in entries:
+            if not any(fnmatch(entry.name, pattern) for pattern in limits["ignore"]):
+                counts["entries"] += 1
+                if counts["entries"] > limits["entries"]:
+                    raise RefusedSubmission(f"more than {limits['entries']} files and folders")
+                names.append(entry.name)
+    for name in names:
         path = f"{where}/{name}"
-        if any(fnmatch(name, pattern) for pattern in limits["ignore"]):
-            continue
-        counts["entries"] += 1
-        if counts["entries"] > limits["entries"]:
-            raise RefusedSubmission(f"more than {limits['entries']} files and folders")
         kind = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
         if stat.S_ISDIR(kind):
-            child = os.open(name, _DIRECTORY, dir_fd=fd)
+            child = _open(name, _DIRECTORY, path, dir_fd=fd)
             try:
                 _copy_folder(child, path, dest / name, uid, limits, counts)
             finally:
@@ -382,14 +385,21 @@ def _copy_folder(fd: int, where: str, dest: Path, uid: int, limits: dict, counts
             raise RefusedSubmission(f"{path} is {what}")
 
 
-def _copy_file(fd, name, where, dest: Path, uid: int, limits: dict, counts: dict) -> None:
+def _open(name: str, flags: int, where: str, dir_fd: int | None = None) -> int:
+    """``os.open`` that says what was found instead of the file or folder expected."""
     try:
-        source = os.open(name, _FILE, dir_fd=fd)
+        return os.open(name, flags, dir_fd=dir_fd)
     except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise RefusedSubmission(f"{where} is a symbolic link") from None
-        raise
-    with os.fdopen(source, "rb") as reader:
+        # O_NOFOLLOW fails on a link with ELOOP, or ENOTDIR when a folder is expected.
+        if error.errno not in (errno.ELOOP, errno.ENOTDIR):
+            raise
+        link = stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+        what = "a symbolic link" if link else "not a folder"
+        raise RefusedSubmission(f"{where} is {what}") from None
+
+
+def _copy_file(fd, name, where, dest: Path, uid: int, limits: dict, counts: dict) -> None:
+    with os.fdopen(_open(name, _FILE, where, dir_fd=fd), "rb") as reader:
         info = os.fstat(reader.fileno())
         _check(info, where, uid)
         if not stat.S_ISREG(info.st_mode):
@@ -402,19 +412,8 @@ def _copy_file(fd, name, where, dest: Path, uid: int, limits: dict, counts: dict
         if counts["total"] > limits["total"]:
             raise RefusedSubmission(f"the submission is larger than {limits['total']} bytes")
         with open(dest, "xb") as writer:
-            # Read no more than was checked, in case the file grows meanwhile.
-            shutil.copyfileobj(_bounded(reader, info.st_size), writer)
+            left = info.st_size  # no more than was checked, should the file grow meanwhile
+            while left > 0 and (chunk := reader.read(min(left, 1 << 20))):
+                writer.write(chunk)
+                left -= len(chunk)
         dest.chmod(0o644)
-
-
-class _bounded:
-    """A reader that stops after ``size`` bytes."""
-
-    def __init__(self, reader, size: int) -> None:
-        self.reader, self.left = reader, size
-
-    def read(self, count: int = -1) -> bytes:
-        count = self.left if count < 0 else min(count, self.left)
-        data = self.reader.read(count)
-        self.left -= len(data)
-        return data

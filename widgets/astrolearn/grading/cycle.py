@@ -115,7 +115,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
             step.add_argument(
                 "--exchange",
                 action="store_true",
-                help="also release through nbgrader's exchange (JupyterHub)",
+                help=(
+                    "also release through nbgrader's exchange (JupyterHub); on a classroom "
+                    "hub, run as root: the collector reads each student's private folder"
+                ),
             )
         if name in ("autograde", "cycle"):
             step.add_argument(
@@ -221,7 +224,10 @@ def run(args: argparse.Namespace) -> int:
     if step == "export":
         return export(course, args.to)
     if step == "collect":
-        return collect(course, args.assignment, args.source_dir)
+        status = collect(course, args.assignment, args.source_dir)
+        if args.source_dir is None:
+            give_back(course)
+        return status
     released = course / "release" / args.assignment / f"{args.assignment}.ipynb"
     if step in ("check", "autograde") and not released.is_file():
         print(
@@ -249,7 +255,26 @@ def run(args: argparse.Namespace) -> int:
         )
     if step == "feedback":
         return feedback(course, args.assignment, args.exchange)
-    return cycle(course, args)
+    status = cycle(course, args)
+    if args.exchange:
+        give_back(course)
+    return status
+
+
+def give_back(course: Path) -> None:
+    """Run as root, give the course's files back to the owner of the course folder.
+
+    Collecting from a classroom hub's exchange needs root (astrolearn.classroom.exchange);
+    the instructor then grades written answers in their own formgrader, as themselves.
+    ``os.fwalk`` holds each folder open, so a link swapped in meanwhile is not followed.
+    """
+    owner = course.stat()
+    if os.geteuid() != 0 or owner.st_uid == 0:
+        return
+    for _, _, files, folder in os.fwalk(course):
+        os.chown(folder, owner.st_uid, owner.st_gid)
+        for name in files:
+            os.chown(name, owner.st_uid, owner.st_gid, dir_fd=folder, follow_symlinks=False)
 
 
 def _hidden(args: argparse.Namespace) -> tuple[Path, ...]:
@@ -470,7 +495,8 @@ def add_students(course: Path, ids: list[str]) -> int:
 def collect(course: Path, name: str, source_dir: Path | None) -> int:
     """Copy ``DIR/<student>/<name>.ipynb`` (or ``DIR/<student>/<name>/``) into submitted/.
 
-    Without a folder, collects from nbgrader's exchange. Students are added to the gradebook.
+    Without a folder, collects from nbgrader's exchange (on a classroom hub, as root, through
+    astrolearn.classroom.exchange.Collect). Students are added to the gradebook.
     """
     if source_dir is None:
         return nbgrader(course, "collect", name, "--update")
