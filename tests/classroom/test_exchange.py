@@ -180,7 +180,7 @@ def test_students_have_the_assignments_tab_and_not_the_formgrader(hub, course, s
             ["GET", "formgrader", {}],
             ["GET", "formgrader/api/assignments", {}],
             ["GET", "formgrader/api/students", {}],
-            ["GET", "courses", {}],
+            ["GET", "formgraders", {}],  # the course list (of formgraders)
             # The instructor's own server, which runs the formgrader: not the student's.
             ["GET", f"/user/{instructor}/formgrader/api/assignments", {}],
         ],
