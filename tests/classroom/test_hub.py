@@ -93,6 +93,8 @@ def test_init_makes_private_homes_and_keeps_the_hub_state_private(hub):
     assert (hub.folder / "state" / "jupyterhub.sqlite").is_file()
     assert sorted(p.name for p in hub.folder.iterdir()) == [
         "env",
+        "exchange",
+        "jupyter",
         "jupyterhub_config.py",
         "lessons",
         "roster.csv",
@@ -212,6 +214,12 @@ def test_init_again_with_a_longer_roster_adds_only_the_new_student(hub, accounts
     assert stat.S_IMODE(home.st_mode) == 0o700
     assert newcomer in (hub.folder / "roster.csv").read_text()
     assert sorted(str(p.relative_to(first_home)) for p in first_home.rglob("*")) == before
+    # The newcomer's own folder in the exchange, to submit into.
+    inbound = (hub.folder / "exchange" / "astrolearn" / "inbound" / newcomer).stat()
+    assert (inbound.st_uid, stat.S_IMODE(inbound.st_mode)) == (
+        pwd.getpwnam(newcomer).pw_uid,
+        0o700,
+    )
 
 
 def test_an_idle_server_is_culled_and_the_work_stays(hub, classroom_root, accounts):
