@@ -25,6 +25,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from astrolearn.classroom.exchange import INSTRUCTOR_PLUGINS
 
 from tests.classroom.conftest import (
     Hub,
@@ -183,9 +184,13 @@ def test_students_have_the_assignments_tab_and_not_the_formgrader(hub, course, s
             ["GET", "formgraders", {}],  # the course list (of formgraders)
             # The instructor's own server, which runs the formgrader: not the student's.
             ["GET", f"/user/{instructor}/formgrader/api/assignments", {}],
+            ["GET", "lab", {}],
         ],
     )
-    listing, *refused, theirs = answers
+    listing, *refused, theirs, lab = answers
+    page_config = re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', lab["body"], re.S)
+    hidden = set(json.loads(page_config.group(1))["disabledExtensions"])
+    assert hidden >= set(INSTRUCTOR_PLUGINS) and "@jupyter/nbgrader:assignment-list" not in hidden
     assignments = json.loads(listing["body"])["value"]
     assert {(a["assignment_id"], a["status"]) for a in assignments} >= {(FIXTURE, "fetched")}
     assert [answer["status"] for answer in refused] == [404] * 4, refused
