@@ -17,6 +17,8 @@ The parts, and why:
   virtual environment made with ``uv`` from a Python every user can run (by default
   the system's ``/usr/bin/python3``; a Python under a private home, such as pyenv's
   under ``/root``, cannot be run by the students).
+* With ``--vo-mirror``, the local VO mirror (``astrolearn mirror``) as a hub-managed
+  service (``vo_mirror.py``), and the students' servers pointed at it on loopback.
 
 Only the standard library is imported at top level (the CLI builds its parser from
 this module).
@@ -101,6 +103,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=shutil.which(PROXY),
         help="the configurable-http-proxy command (default: the one on the PATH)",
     )
+    init.add_argument(
+        "--vo-mirror",
+        action="store_true",
+        help="start the local VO mirror (astrolearn mirror, GAVO DaCHS) with the hub and "
+        "point every student's server at it",
+    )
     content.add_option(init)
     start = steps.add_parser(
         "start",
@@ -144,6 +152,10 @@ def init(args: argparse.Namespace) -> int:
         raise ClassroomError(EXTRA_HINT)
     if not args.proxy or not Path(args.proxy).is_file():
         raise ClassroomError(PROXY_HINT)
+    if args.vo_mirror and shutil.which("dachs") is None:
+        from astrolearn.vo.mirror import INSTALL_HINT
+
+        raise ClassroomError(f"--vo-mirror: {INSTALL_HINT}")
     folder = args.folder.resolve()
     if not folder.exists():
         folder.mkdir(parents=True)
@@ -251,6 +263,8 @@ def make_environment(env: Path, python: str) -> str:
 
 def write_config(folder: Path, args: argparse.Namespace, lab_config: str) -> None:
     """Write jupyterhub_config.py from the template, unless the folder has one."""
+    from astrolearn.vo.mirror import MIRROR_URL
+
     path = folder / CONFIG
     values = {
         "folder": str(folder),
@@ -263,6 +277,8 @@ def write_config(folder: Path, args: argparse.Namespace, lab_config: str) -> Non
         "idle_timeout": repr(f"--timeout={args.idle_timeout}"),
         # Check often enough that a server is stopped soon after its timeout.
         "cull_every": repr(f"--cull-every={max(1, min(300, args.idle_timeout // 4))}"),
+        "vo_mirror": repr(args.vo_mirror),
+        "mirror_url": repr(MIRROR_URL),
     }
     text = string.Template(TEMPLATE.read_text()).substitute(values)
     if path.exists():
