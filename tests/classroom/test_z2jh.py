@@ -80,6 +80,7 @@ def test_the_schema_refuses_what_the_chart_refuses(values, path, value):
 def test_the_config_is_python_with_and_without_the_mirror(tmp_path):
     for name, options in (("plain", ()), ("mirror", ("--vo-mirror",))):
         text = rendered_config(tmp_path / name, *options)
+        assert "$" not in text  # every value of the template was filled in
         compile(text, name, "exec")
         assert f"VO_MIRROR = {bool(options)}" in text
         compile(systemd_block(text), "systemd", "exec")
