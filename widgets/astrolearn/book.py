@@ -39,7 +39,7 @@ import sys
 import time
 from pathlib import Path
 
-from astrolearn import content  # standard library only
+from astrolearn import content, processes  # standard library only
 
 # The backends of astrolearn.vo.config (not imported here: the CLI must stay light).
 VO_BACKENDS = ("auto", "live", "mirror", "offline")
@@ -221,27 +221,29 @@ def build(
     started = time.perf_counter()
     if _package_changed(build_dir):
         print("astrolearn book: the astrolearn package changed: executing every notebook again")
-    try:
-        completed = subprocess.run(
-            command,
-            timeout=timeout,
-            check=False,
-            env={
-                **os.environ,
-                "ASTROLEARN_VO_BACKEND": vo_backend,
-                INSTRUCTOR_ENV: "1" if instructor else "0",
-            },
-        )
-    except subprocess.TimeoutExpired as error:
-        raise RuntimeError(f"the book build took longer than timeout={timeout} s") from error
+    builder = subprocess.Popen(
+        command,
+        env={
+            **os.environ,
+            "ASTROLEARN_VO_BACKEND": vo_backend,
+            INSTRUCTOR_ENV: "1" if instructor else "0",
+        },
+    )
+    # Stopped or timed out, the build ends with its kernels (processes.py).
+    with processes.stopped_with(builder):
+        try:
+            returncode = builder.wait(timeout=timeout)
+        except subprocess.TimeoutExpired as error:
+            processes.kill_tree(builder.pid)
+            builder.wait()
+            raise RuntimeError(f"the book build took longer than timeout={timeout} s") from error
     failures = failed_notebooks(build_dir / ".jupyter_cache")
     if failures:
         listing = "\n".join(f"  {uri}:\n{_last_lines(tb)}" for uri, tb in failures.items())
         raise RuntimeError(f"{len(failures)} notebook(s) failed to execute:\n{listing}")
-    if completed.returncode != 0:
+    if returncode != 0:
         raise RuntimeError(
-            f"jupyter-book exited with {completed.returncode} (warnings are errors; "
-            "see the messages above)"
+            f"jupyter-book exited with {returncode} (warnings are errors; see the messages above)"
         )
     print(f"astrolearn book: {time.perf_counter() - started:.1f} s")
     return build_dir / "html"

@@ -25,7 +25,6 @@ standard library is imported at module level (the ``astrolearn`` parser must sta
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
 import math
@@ -39,7 +38,7 @@ import time
 import warnings
 from pathlib import Path
 
-from astrolearn import content  # standard library only
+from astrolearn import content, processes  # standard library only
 
 from . import sandbox  # standard library only
 
@@ -312,22 +311,6 @@ def cycle(course: Path, args: argparse.Namespace) -> int:
     return status
 
 
-def _kill_tree(pid: int) -> None:
-    """Kill a process and all it started: kernels run in sessions of their own
-    (jupyter_client starts them so), out of reach of a signal to nbgrader's group, and
-    would keep its output pipe open."""
-    import psutil  # ipykernel's dependency
-
-    try:
-        top = psutil.Process(pid)
-        processes = [top, *top.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return
-    for process in processes:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            process.kill()
-
-
 #: Exit status of ``autograde`` (and ``cycle``) when some submissions were not graded.
 NOT_ALL_GRADED = 4
 #: Exit status of an nbgrader run stopped by its ``stop`` test (as timeout(1) uses).
@@ -375,7 +358,7 @@ def nbgrader(course: Path, *arguments: str, echo=None, env: dict | None = None, 
             while process.poll() is None:
                 if stop():
                     stopped.set()
-                    _kill_tree(process.pid)
+                    processes.kill_tree(process.pid)
                     return
                 time.sleep(1)
 
