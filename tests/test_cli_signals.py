@@ -1,20 +1,26 @@
-"""A stopped ``astrolearn book`` stops everything it started.
+"""A stopped ``astrolearn book``, ``serve`` or ``lab`` stops everything it started.
 
 A service manager, a CI job's timeout or Ctrl-C stops the command with SIGTERM or SIGINT;
-the Jupyter Book builder it runs, and the kernels that builder runs (in sessions of their
-own), must end with it, and the command must end as killed by that signal.
+the Jupyter Book builder it runs, and the kernels that builder or server runs (in
+sessions of their own), must end with it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+import shutil
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import REPO
+from tests.servers import stop_process, wait_for_url
 
 psutil = pytest.importorskip("psutil")
 pytest.importorskip("jupyter_book")
@@ -93,3 +99,64 @@ def test_a_stopped_book_build_leaves_no_builder_or_kernel_behind(signum, tmp_pat
                 process.kill()
         command.kill()
         command.wait(timeout=30)
+
+
+#: A one-cell app (a kernel runs it ahead of any visitor: preheating).
+APP = PAGE.replace("# A page that takes long", "# A tiny app\n\nShows one number.").replace(
+    "time.sleep(900)", "print(1)"
+)
+
+
+def run_server(words: list[str], log: Path) -> subprocess.Popen:
+    with log.open("w") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "astrolearn.cli", *words, "--port", "0"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def assert_stopped_with_its_kernels(server: subprocess.Popen, started: list) -> None:
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=60)
+    _, alive = psutil.wait_procs(started, timeout=30)
+    assert alive == [], [process.cmdline() for process in alive]
+
+
+def test_a_stopped_serve_leaves_no_kernel_behind(tmp_path: Path):
+    apps = tmp_path / "apps"
+    shutil.copytree(REPO / "apps" / "template", apps / "template")
+    (apps / "tiny.md").write_text(APP)
+    server = run_server(["serve", "--apps", str(apps), "--pool-size", "1"], tmp_path / "log")
+    started: list = []
+    try:
+        started = descendants_once(server.pid, is_kernel, timeout=240)
+        assert_stopped_with_its_kernels(server, started)
+    finally:
+        for process in started:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
+        stop_process(server)
+
+
+def test_a_stopped_lab_leaves_no_kernel_behind(tmp_path: Path):
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    log = tmp_path / "log"
+    server = run_server(["lab", "--no-browser", "--lessons", str(lessons)], log)
+    started: list = []
+    try:
+        url = wait_for_url(server, log, 240, path=True)
+        base, token = url.split("/lab?token=")
+        request = urllib.request.Request(
+            f"{base}/api/kernels?token={token}", data=b"{}", method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert json.load(response)["id"]
+        started = descendants_once(server.pid, is_kernel, timeout=120)
+        assert_stopped_with_its_kernels(server, started)
+    finally:
+        for process in started:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
+        stop_process(server)
