@@ -258,3 +258,58 @@ def test_nbgraders_log_is_summarised_on_the_terminal_and_kept_whole(tmp_path, mo
         f"nbgrader generate_assignment: failed (exit status 1); 3 routine log lines in {log}"
     )
     assert log.read_text().count("\n") == FAKE_NBGRADER.count("print(") + 1
+
+
+#: Every command that takes --content, with what else it needs to get that far.
+WITH_CONTENT = [
+    ["book"],
+    ["serve"],
+    ["lab"],
+    ["grade", "export"],
+    ["grade", "release", "05-unsupervised-learning"],
+    ["grade", "init", "new-course"],
+    ["classroom", "init", "class", "--roster", "roster.csv"],
+]
+
+
+@pytest.fixture
+def roster(elsewhere) -> Path:
+    path = elsewhere / "roster.csv"
+    path.write_text("username,role\nstudent1,student\n")
+    return path
+
+
+@pytest.mark.parametrize("command", WITH_CONTENT, ids=" ".join)
+@pytest.mark.parametrize("given", ["missing", "empty"])
+def test_a_wrong_content_root_is_a_usage_error_for_every_command(
+    command, given, elsewhere, roster, capsys
+):
+    root = elsewhere / given
+    if given == "empty":
+        root.mkdir()
+    before = sorted(elsewhere.iterdir())
+    assert cli.main([*command, "--content", str(root)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"astrolearn {command[0]}: --content {root} ")
+    assert "--content DIR or ASTROLEARN_CONTENT" in error and "Traceback" not in error
+    # Refused before anything was written.
+    assert sorted(elsewhere.iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    "words,expected",
+    [
+        (["book", "--book", "nowhere"], "--book nowhere has no _config.yml"),
+        (["book", "--timeout", "-1"], "a positive number of seconds, not '-1'"),
+        (["book", "--timeout", "nan"], "a positive number of seconds, not 'nan'"),
+        (["lab", "--lessons", "nowhere"], "--lessons nowhere is not a folder"),
+        (["serve", "--apps", "nowhere"], "no such folder nowhere"),
+    ],
+)
+def test_a_folder_or_number_given_wrong_is_a_usage_error(words, expected, elsewhere, capsys):
+    try:
+        status = cli.main(words)
+    except SystemExit as stopped:  # argparse's own check of a value
+        status = stopped.code
+    assert status == 2
+    assert expected in capsys.readouterr().err
