@@ -313,3 +313,42 @@ def test_a_folder_or_number_given_wrong_is_a_usage_error(words, expected, elsewh
         status = stopped.code
     assert status == 2
     assert expected in capsys.readouterr().err
+
+
+def files_under(folder: Path) -> dict[str, int]:
+    """Every file under ``folder``, with its modification time (ns)."""
+    return {
+        str(path.relative_to(folder)): path.stat().st_mtime_ns
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    "step", [["students", "list"], ["students", "add", "ada"], ["export"], ["check", "X"]]
+)
+def test_grade_never_writes_into_the_content_roots_course(step, elsewhere, capsys):
+    # In a clone that is the tracked course/ folder: the settings, not a class's grades.
+    template = cycle.content.folder("course")
+    before = files_under(template)
+    assert cli.main(["grade", *step]) == 2
+    assert files_under(template) == before
+    error = capsys.readouterr().err
+    assert f"{template} holds the course settings" in error
+    assert "astrolearn grade init my-course" in error
+
+
+def test_listing_students_writes_nothing_and_lists_those_added(course, capsys):
+    before = files_under(course)
+    assert cli.main(["grade", "students", "list", "--course", str(course)]) == 0
+    assert "no students yet" in capsys.readouterr().out
+    assert files_under(course) == before  # no gradebook.db, no reports/nbgrader.log
+
+    assert cli.main(["grade", "students", "add", "ada", "grace", "--course", str(course)]) == 0
+    capsys.readouterr()
+    with_students = files_under(course)
+    assert "gradebook.db" in with_students
+    assert cli.main(["grade", "--course", str(course), "students", "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].startswith("2 student(s) in ") and listed[1:] == ["ada", "grace"]
+    assert files_under(course) == with_students
