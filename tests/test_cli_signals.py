@@ -61,6 +61,25 @@ def descendants_once(pid: int, predicate, timeout: float) -> list:
     raise AssertionError(f"no such process under {pid} within {timeout} s")
 
 
+@pytest.fixture
+def leftovers() -> list:
+    """Processes a test started; those still running at its end are killed."""
+    found: list = []
+    yield found
+    for process in found:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+
+
+def stop(command: subprocess.Popen, signum: int, started: list) -> int:
+    """Send ``signum`` to ``command``; check that it and ``started`` end; its status."""
+    command.send_signal(signum)
+    status = command.wait(timeout=60)
+    _, alive = psutil.wait_procs(started, timeout=30)
+    assert alive == [], [process.cmdline() for process in alive]
+    return status
+
+
 def is_kernel(process) -> bool:
     try:
         return "ipykernel_launcher" in " ".join(process.cmdline())
@@ -69,7 +88,9 @@ def is_kernel(process) -> bool:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
-def test_a_stopped_book_build_leaves_no_builder_or_kernel_behind(signum, tmp_path: Path):
+def test_a_stopped_book_build_leaves_no_builder_or_kernel_behind(
+    signum, tmp_path: Path, leftovers
+):
     book = tmp_path / "book"
     book.mkdir()
     (book / "_config.yml").write_text(CONFIG)
@@ -77,28 +98,15 @@ def test_a_stopped_book_build_leaves_no_builder_or_kernel_behind(signum, tmp_pat
     (book / "index.md").write_text(PAGE)
     log = tmp_path / "book.log"
     site = ["--output", str(tmp_path / "site")]
-    with log.open("w") as output:
-        command = subprocess.Popen(
-            [sys.executable, "-m", "astrolearn.cli", "book", "--book", str(book), *site],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    started: list = []
+    command = start(["book", "--book", str(book), *site], log)
     try:
         # The kernel runs the page's cell: builder and kernel are both there now.
-        started = descendants_once(command.pid, is_kernel, timeout=240)
-        command.send_signal(signum)
-        status = command.wait(timeout=60)
-        _, alive = psutil.wait_procs(started, timeout=30)
-        assert alive == [], [process.cmdline() for process in alive]
+        leftovers += descendants_once(command.pid, is_kernel, timeout=240)
+        status = stop(command, signum, leftovers)
         # Killed by the signal, as a shell reports it (128 + signal number).
         assert status == -signum, (status, log.read_text()[-2000:])
     finally:
-        for process in started:
-            with contextlib.suppress(psutil.Error):
-                process.kill()
-        command.kill()
-        command.wait(timeout=30)
+        stop_process(command)
 
 
 #: A one-cell app (a kernel runs it ahead of any visitor: preheating).
@@ -107,44 +115,34 @@ APP = PAGE.replace("# A page that takes long", "# A tiny app\n\nShows one number
 )
 
 
-def run_server(words: list[str], log: Path) -> subprocess.Popen:
+def start(words: list[str], log: Path) -> subprocess.Popen:
+    """``astrolearn WORDS``, its output in ``log``."""
     with log.open("w") as output:
         return subprocess.Popen(
-            [sys.executable, "-m", "astrolearn.cli", *words, "--port", "0"],
+            [sys.executable, "-m", "astrolearn.cli", *words],
             stdout=output,
             stderr=subprocess.STDOUT,
         )
 
 
-def assert_stopped_with_its_kernels(server: subprocess.Popen, started: list) -> None:
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=60)
-    _, alive = psutil.wait_procs(started, timeout=30)
-    assert alive == [], [process.cmdline() for process in alive]
-
-
-def test_a_stopped_serve_leaves_no_kernel_behind(tmp_path: Path):
+def test_a_stopped_serve_leaves_no_kernel_behind(tmp_path: Path, leftovers):
     apps = tmp_path / "apps"
     shutil.copytree(REPO / "apps" / "template", apps / "template")
     (apps / "tiny.md").write_text(APP)
-    server = run_server(["serve", "--apps", str(apps), "--pool-size", "1"], tmp_path / "log")
-    started: list = []
+    words = ["serve", "--apps", str(apps), "--pool-size", "1", "--port", "0"]
+    server = start(words, tmp_path / "log")
     try:
-        started = descendants_once(server.pid, is_kernel, timeout=240)
-        assert_stopped_with_its_kernels(server, started)
+        leftovers += descendants_once(server.pid, is_kernel, timeout=240)
+        stop(server, signal.SIGTERM, leftovers)
     finally:
-        for process in started:
-            with contextlib.suppress(psutil.Error):
-                process.kill()
         stop_process(server)
 
 
-def test_a_stopped_lab_leaves_no_kernel_behind(tmp_path: Path):
+def test_a_stopped_lab_leaves_no_kernel_behind(tmp_path: Path, leftovers):
     lessons = tmp_path / "lessons"
     lessons.mkdir()
     log = tmp_path / "log"
-    server = run_server(["lab", "--no-browser", "--lessons", str(lessons)], log)
-    started: list = []
+    server = start(["lab", "--no-browser", "--lessons", str(lessons), "--port", "0"], log)
     try:
         url = wait_for_url(server, log, 240, path=True)
         base, token = url.split("/lab?token=")
@@ -153,10 +151,7 @@ def test_a_stopped_lab_leaves_no_kernel_behind(tmp_path: Path):
         )
         with urllib.request.urlopen(request, timeout=60) as response:
             assert json.load(response)["id"]
-        started = descendants_once(server.pid, is_kernel, timeout=120)
-        assert_stopped_with_its_kernels(server, started)
+        leftovers += descendants_once(server.pid, is_kernel, timeout=120)
+        stop(server, signal.SIGTERM, leftovers)
     finally:
-        for process in started:
-            with contextlib.suppress(psutil.Error):
-                process.kill()
         stop_process(server)
