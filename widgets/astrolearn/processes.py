@@ -50,8 +50,9 @@ def stopped_with(child: subprocess.Popen) -> Iterator[None]:
         return
 
     def stop(signum: int, _frame) -> None:
+        # Not child.wait(): the handler may interrupt a wait that holds Popen's lock.
+        # Killed, the child is reaped by init once this process has ended.
         kill_tree(child.pid)
-        child.wait()
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
 
