@@ -303,6 +303,7 @@ def test_a_wrong_content_root_is_a_usage_error_for_every_command(
         (["book", "--timeout", "-1"], "a positive number of seconds, not '-1'"),
         (["book", "--timeout", "nan"], "a positive number of seconds, not 'nan'"),
         (["lab", "--lessons", "nowhere"], "--lessons nowhere is not a folder"),
+        (["grade", "generate-sources", "--lessons", "nowhere"], "--lessons nowhere is not a"),
         (["serve", "--apps", "nowhere"], "no such folder nowhere"),
     ],
 )

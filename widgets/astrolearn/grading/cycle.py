@@ -208,6 +208,9 @@ def run(args: argparse.Namespace) -> int:
     step = args.step
     if step == "init":
         return init(Path(args.folder), content.folder("course", args.content))
+    if args.lessons is not None and not Path(args.lessons).is_dir():
+        print(f"--lessons {args.lessons} is not a folder: name a lessons folder", file=sys.stderr)
+        return 2
     course = args.course or _default_course(args.content)
     if course is None:
         return 2
