@@ -147,7 +147,9 @@ def say(message: str) -> None:
 
 def init(args: argparse.Namespace) -> int:
     """Write the classroom folder and create the accounts (idempotent)."""
-    members = roster.read(args.roster)  # checked before anything is changed
+    # Both checked before anything is changed.
+    members = roster.read(args.roster)
+    lessons = content.folder("lessons", args.content)
     if not all(importlib.util.find_spec(name) for name in ("uv", "jupyterhub")):
         raise ClassroomError(EXTRA_HINT)
     if not args.proxy or not Path(args.proxy).is_file():
@@ -173,7 +175,7 @@ def init(args: argparse.Namespace) -> int:
     # package first, which must not have imported that module already.
     from astrolearn.classroom.lessons import copy_missing
 
-    copied = copy_missing(content.folder("lessons", args.content), folder / "lessons")
+    copied = copy_missing(lessons, folder / "lessons")
     share(folder / "lessons")
     say(f"lessons in {folder / 'lessons'} ({len(copied)} new file(s))")
     lab_config = make_environment(folder / "env", args.python)
