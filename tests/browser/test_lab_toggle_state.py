@@ -64,11 +64,10 @@ def lab_url(offline_namespace, tmp_path):
 
 
 def test_the_toggle_that_is_on_is_marked_in_jupyterlab(browser, lab_url, artifacts_dir):
-    base, token = lab_url.split("/lab?token=")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(120_000)
     try:
-        page.goto(f"{base}/lab/tree/toggles.ipynb?token={token}")
+        page.goto(lab_url.replace("/lab?", "/lab/tree/toggles.ipynb?"))
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
         run_all_cells(page)
         page.wait_for_selector(".jp-OutputArea button.widget-toggle-button[aria-pressed=true]")
