@@ -80,6 +80,10 @@ def test_the_readout_follows_the_view_moved_by_the_mouse():
     text = re.sub(r"<[^>]+>", "", controls.where.value)
     assert text == "Centre RA 83.63°, Dec -5.39°; 4° across"
     assert "role='status'" in controls.where.value
+    # A page may send anything: the line keeps what it said.
+    for nonsense in ("not a position", "1 2 3", "10 1e999", ""):
+        controls.aladin._target = nonsense
+        assert re.sub(r"<[^>]+>", "", controls.where.value) == text
 
 
 def test_both_sky_views_have_the_buttons_touch_sized():

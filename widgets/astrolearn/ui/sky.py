@@ -143,7 +143,10 @@ class ViewControls(widgets.HBox):
         self.aladin.fov = min(max(fov, narrowest), widest)
 
     def _say_where(self, change=None) -> None:
-        centre = self.aladin.target
+        try:
+            centre = self.aladin.target
+        except ValueError:  # the page may send anything: keep the last line that made sense
+            return
         self.where.value = (
             "<span role='status' aria-live='polite'>"
             f"Centre RA {centre.ra.deg:.2f}°, Dec {centre.dec.deg:+.2f}°; "
