@@ -258,3 +258,98 @@ def test_nbgraders_log_is_summarised_on_the_terminal_and_kept_whole(tmp_path, mo
         f"nbgrader generate_assignment: failed (exit status 1); 3 routine log lines in {log}"
     )
     assert log.read_text().count("\n") == FAKE_NBGRADER.count("print(") + 1
+
+
+#: Every command that takes --content, with what else it needs to get that far.
+WITH_CONTENT = [
+    ["book"],
+    ["serve"],
+    ["lab"],
+    ["grade", "export"],
+    ["grade", "release", "05-unsupervised-learning"],
+    ["grade", "init", "new-course"],
+    ["classroom", "init", "class", "--roster", "roster.csv"],
+]
+
+
+@pytest.fixture
+def roster(elsewhere) -> Path:
+    path = elsewhere / "roster.csv"
+    path.write_text("username,role\nstudent1,student\n")
+    return path
+
+
+@pytest.mark.parametrize("command", WITH_CONTENT, ids=" ".join)
+@pytest.mark.parametrize("given", ["missing", "empty"])
+def test_a_wrong_content_root_is_a_usage_error_for_every_command(
+    command, given, elsewhere, roster, capsys
+):
+    root = elsewhere / given
+    if given == "empty":
+        root.mkdir()
+    before = sorted(elsewhere.iterdir())
+    assert cli.main([*command, "--content", str(root)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"astrolearn {command[0]}: --content {root} ")
+    assert "--content DIR or ASTROLEARN_CONTENT" in error and "Traceback" not in error
+    # Refused before anything was written.
+    assert sorted(elsewhere.iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    "words,expected",
+    [
+        (["book", "--book", "nowhere"], "--book nowhere has no _config.yml"),
+        (["book", "--timeout", "-1"], "a positive number of seconds, not '-1'"),
+        (["book", "--timeout", "nan"], "a positive number of seconds, not 'nan'"),
+        (["lab", "--lessons", "nowhere"], "--lessons nowhere is not a folder"),
+        (["grade", "generate-sources", "--lessons", "nowhere"], "--lessons nowhere is not a"),
+        (["serve", "--apps", "nowhere"], "no such folder nowhere"),
+    ],
+)
+def test_a_folder_or_number_given_wrong_is_a_usage_error(words, expected, elsewhere, capsys):
+    try:
+        status = cli.main(words)
+    except SystemExit as stopped:  # argparse's own check of a value
+        status = stopped.code
+    assert status == 2
+    assert expected in capsys.readouterr().err
+
+
+def files_under(folder: Path) -> dict[str, int]:
+    """Every file under ``folder``, with its modification time (ns)."""
+    return {
+        str(path.relative_to(folder)): path.stat().st_mtime_ns
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    "step", [["students", "list"], ["students", "add", "ada"], ["export"], ["check", "X"]]
+)
+def test_grade_never_writes_into_the_content_roots_course(step, elsewhere, capsys):
+    # In a clone that is the tracked course/ folder: the settings, not a class's grades.
+    template = cycle.content.folder("course")
+    before = files_under(template)
+    assert cli.main(["grade", *step]) == 2
+    assert files_under(template) == before
+    error = capsys.readouterr().err
+    assert f"{template} holds the course settings" in error
+    assert "astrolearn grade init my-course" in error
+
+
+def test_listing_students_writes_nothing_and_lists_those_added(course, capsys):
+    before = files_under(course)
+    assert cli.main(["grade", "students", "list", "--course", str(course)]) == 0
+    assert "no students yet" in capsys.readouterr().out
+    assert files_under(course) == before  # no gradebook.db, no reports/nbgrader.log
+
+    assert cli.main(["grade", "students", "add", "ada", "grace", "--course", str(course)]) == 0
+    capsys.readouterr()
+    with_students = files_under(course)
+    assert "gradebook.db" in with_students
+    assert cli.main(["grade", "--course", str(course), "students", "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].startswith("2 student(s) in ") and listed[1:] == ["ada", "grace"]
+    assert files_under(course) == with_students

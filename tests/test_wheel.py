@@ -202,7 +202,7 @@ def test_book_builds_into_a_named_folder_and_leaves_the_package_alone(installed,
     shipped = installed.package / "content"
     before = snapshot(shipped)
     refused = installed.run("book")
-    assert refused.returncode == 1 and "--output" in refused.stderr
+    assert refused.returncode == 2 and "--output" in refused.stderr
 
     mine = tmp_path / "mine"
     shutil.copytree(shipped / "course", mine / "course")

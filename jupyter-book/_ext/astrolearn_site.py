@@ -42,8 +42,11 @@ model answers and rubrics are dropped. ``astrolearn book --instructor`` sets
 ``ASTROLEARN_BOOK_INSTRUCTOR=1``, and then every solution and model answer is shown in
 a drop-down, for teachers.
 
-6. The sky viewer's files. Aladin Lite and the bundled HiPS tiles are copied into the
-site's ``_static/astrolearn/`` once the pages are written (see ``publish_sky_files``).
+6. astrolearn's static files. Aladin Lite and the bundled HiPS tiles are copied into the
+site's ``_static/astrolearn/`` once the pages are written (see ``publish_sky_files``),
+with the script and style that every page loads so that a toggle button that is on says
+so by more than its shade (``PAGE_FILES`` of astrolearn/static_files.py, as in the apps
+and JupyterLab).
 """
 
 from __future__ import annotations
@@ -426,7 +429,7 @@ def _wrap_code_cell_renderer() -> None:
 
 
 def publish_sky_files(app, exception) -> None:
-    """Aladin Lite and the sky's tiles into the site's ``_static/astrolearn``.
+    """Aladin Lite, the sky's tiles and the toggle files into ``_static/astrolearn``.
 
     The sky viewer's widget state names them instead of holding them (the widget's
     module finds them beneath the page's content root; astrolearn/static_files.py).
@@ -446,4 +449,10 @@ def setup(app) -> dict[str, Any]:
     # Before myst-nb's own handler (priority 500) adds the widget state to the page.
     app.connect("html-page-context", fix_widget_state, priority=400)
     app.connect("build-finished", publish_sky_files)
+    # On every page: a toggle that is on says so by more than its shade. The files are
+    # written with the sky's (publish_sky_files).
+    from astrolearn.static_files import PREFIX
+
+    app.add_js_file(f"{PREFIX}/static/toggle-state.js")
+    app.add_css_file(f"{PREFIX}/static/toggle-state.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

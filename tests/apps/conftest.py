@@ -206,12 +206,21 @@ def open_page(browser, app_server, artifacts_dir) -> Iterator[Callable]:
     """
     pages = []
 
-    def open_(path: str, name: str, timeout_ms: float = 90_000, **context_options):
-        """``context_options`` for Playwright's new_context (viewport, has_touch, ...)."""
+    def open_(
+        path: str,
+        name: str,
+        timeout_ms: float = 90_000,
+        init_script: str | None = None,
+        **context_options,
+    ):
+        """``context_options`` for Playwright's new_context (viewport, has_touch, ...);
+        ``init_script`` runs in the page before any of its own scripts."""
         context = browser.new_context(
             **{"viewport": {"width": 1280, "height": 900}, **context_options}
         )
         page = context.new_page()
+        if init_script:
+            page.add_init_script(init_script)
         page.console_errors, page.requests, page.failed_requests = [], [], []
         page.on("requestfailed", lambda r: page.failed_requests.append(f"{r.url} {r.failure}"))
         page.on(

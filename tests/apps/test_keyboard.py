@@ -14,6 +14,7 @@ import re
 
 import pytest
 from astrolearn.serve import app_sources
+from astropy.coordinates import SkyCoord
 
 from tests.apps.test_apps_browser import assert_clean, status, wait_until
 
@@ -86,8 +87,36 @@ def test_contrast_follows_wcag():
     assert contrast("rgb(118, 118, 118)", "rgb(255, 255, 255)") == pytest.approx(4.54, abs=0.01)
 
 
+#: Keeps every Aladin Lite view the page makes in ``window.__aladinViews``, so that a
+#: test reads where the sky on screen is centred, and how wide it is, from Aladin Lite
+#: itself. The widget's module keeps Aladin Lite's module (a promise) in a global.
+WATCH_ALADIN = """(() => {
+  let loaded;
+  Object.defineProperty(globalThis, '__astrolearnAladinLite', {
+    configurable: true,
+    get: () => loaded,
+    set: (promise) => {
+      loaded = promise && promise.then((A) => {
+        const make = A.aladin;
+        A.aladin = function (...args) {
+          const view = make.apply(this, args);
+          (globalThis.__aladinViews ??= []).push(view);
+          return view;
+        };
+        return A;
+      });
+    },
+  });
+})();"""
+
+
 def open_app(open_page, app: str, size: str):
-    page = open_page(f"/voila/render/{app}.ipynb", f"keyboard-{app}-{size}", viewport=SIZES[size])
+    page = open_page(
+        f"/voila/render/{app}.ipynb",
+        f"keyboard-{app}-{size}",
+        viewport=SIZES[size],
+        init_script=WATCH_ALADIN if app == "explore_the_sky" else None,
+    )
     page.wait_for_selector(".al-status p", timeout=90_000)
     page.wait_for_selector(".widget-slider, .widget-button, .jupyter-button", timeout=30_000)
     if app == "explore_the_sky":
@@ -253,6 +282,42 @@ def keyboard_explore_the_sky(page) -> None:
     tab_to_checkbox(page, "SDSS quasars")
     page.keyboard.press("Space")
     wait_until(page, "document.querySelector('.al-status').innerText.includes('quasars')")
+    move_the_sky_by_keyboard(page)
+
+
+#: Where Aladin Lite's view is: its centre (RA, Dec in degrees, ICRS) and width (degrees).
+SKY_VIEW = "() => { const v = window.__aladinViews[0]; return [...v.getRaDec(), v.getFov()[0]] }"
+
+
+def press_and_read_sky(page, button: str, key: str) -> tuple[SkyCoord, SkyCoord, float, float]:
+    """Tab to ``button``, press ``key``; the view's centre and width before and after."""
+    tab_to_button(page, button)
+    *before, width = page.evaluate(SKY_VIEW)
+    page.keyboard.press(key)
+    wait_until(page, f"before => String(({SKY_VIEW})()) !== String(before)", arg=[*before, width])
+    *after, new_width = page.evaluate(SKY_VIEW)
+    assert page.evaluate("document.activeElement.innerText.trim()") == button
+    return SkyCoord(*before, unit="deg"), SkyCoord(*after, unit="deg"), width, new_width
+
+
+def move_the_sky_by_keyboard(page) -> None:
+    """Move the sky right and up with the keyboard, then zoom in: Aladin Lite follows.
+
+    The sky is drawn north up and east to the left, so Right moves the centre west
+    (position angle 270°, to lower RA) and Up moves it north (0°), each by a quarter of
+    the view's width.
+    """
+    for button, key, angle in (("Right", "Enter", 270), ("Up", "Space", 0)):
+        before, after, width, _ = press_and_read_sky(page, button, key)
+        assert before.separation(after).deg == pytest.approx(width / 4, rel=0.01)
+        towards = before.position_angle(after).deg
+        turn = (towards - angle + 180) % 360 - 180
+        assert abs(turn) < 1, f"{button} moved the view to position angle {towards:.1f}°"
+    before, after, width, new_width = press_and_read_sky(page, "Zoom in", "Enter")
+    assert new_width == pytest.approx(width / 2, rel=0.01)
+    assert before.separation(after).arcsec < 1
+    where = page.get_by_role("status").filter(has_text="Centre RA").inner_text()
+    assert f"RA {after.ra.deg:.2f}°" in where and f"{new_width:.3g}° across" in where
 
 
 KEYBOARD = {

@@ -27,6 +27,11 @@ HOSTILE = [
     "sky/survey/000000000000/Norder3/Dir0/../../properties",
     "sky/survey/000000000000/index.html",
     "static/aladin-widget.js",
+    "static/aladin-widget.css",
+    "static/toggle-state.js.map",
+    "static/toggle-state.js/../aladin-widget.js",
+    "static/toggle-state%2ejs",
+    "static/Toggle-state.js",
     "static/../serve.py",
     "static/aladin-lite.js/../../cli.py",
     "static/%2e%2e/app_guard.py",
@@ -77,6 +82,13 @@ def test_published_tree_is_the_served_tree(sky, tmp_path):
     target = tmp_path / "site" / "_static" / "astrolearn"
     assert static_files.publish(target, sky) == ["survey"]
     assert (target / "static/aladin-lite.js").read_bytes() == static_files.ALADIN_LITE.read_bytes()
+    for name in ("toggle-state.js", "toggle-state.css"):
+        assert (target / "static" / name).read_bytes() == (static_files.STATIC / name).read_bytes()
+    assert sorted(p.name for p in (target / "static").iterdir()) == [
+        "aladin-lite.js",
+        "toggle-state.css",
+        "toggle-state.js",
+    ]
     folder = target / static_files.survey_path("survey", sky)
     copied = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     assert copied == ["Norder3/Allsky.png", "Norder3/Dir0/Npix7.png", "properties"]
@@ -153,6 +165,15 @@ def test_public_server_serves_aladin_lite_cached_and_gzipped(app_server):
 
 
 @pytest.mark.slow
+def test_public_server_serves_the_toggle_files_every_page_loads(app_server):
+    names = ["toggle-state.js", "toggle-state.css"]
+    answers = probe(app_server, [(f"/astrolearn/static/{name}", {}) for name in names])
+    for name, (status, headers, body) in zip(names, answers, strict=True):
+        assert status == 200 and body == (static_files.STATIC / name).read_bytes(), name
+        assert headers["Content-Type"].startswith(("text/css", "text/javascript", "application/"))
+
+
+@pytest.mark.slow
 def test_public_server_reaches_no_other_file(app_server):
     answers = probe(app_server, [("/astrolearn/" + path, {}) for path in HOSTILE])
     for path, (status, _, body) in zip(HOSTILE, answers, strict=True):
@@ -175,6 +196,9 @@ def test_jupyterlab_serves_aladin_lite_as_a_cached_file(tmp_path):
         with urllib.request.urlopen(url + path, timeout=60) as answer:
             assert answer.read() == static_files.ALADIN_LITE.read_bytes()
             assert "immutable" in answer.headers["Cache-Control"]
+        # The lab extension loads the toggle files from here.
+        with urllib.request.urlopen(url + "/astrolearn/static/toggle-state.js", timeout=60) as js:
+            assert js.read() == (static_files.STATIC / "toggle-state.js").read_bytes()
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(url + "/astrolearn/sky/%2e%2e/cli.py", timeout=60)
         assert refused.value.code == 404

@@ -18,7 +18,7 @@ def test_unknown_vo_backend_names_the_argument():
 
 
 def test_cli_reports_a_bad_book_folder(tmp_path, capsys):
-    assert main(["book", "--book", str(tmp_path)]) == 1
+    assert main(["book", "--book", str(tmp_path)]) == 2
     assert "has no _config.yml" in capsys.readouterr().err
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from astrolearn import static_files
 from bookutil import build_one_page_book
+from browse_site import AXE
 from PIL import Image
 
 from tests.page_traffic import PageTraffic
@@ -117,3 +118,47 @@ def test_the_page_opened_from_disk_says_how_to_see_the_sky(site, browser):
     assert link == "http://localhost:8000/sky.html"
     assert not [r for r in requests if "aladin-lite.js" in r or "/Norder" in r]
     assert errors == []
+
+
+#: The band buttons (ipywidgets' ToggleButtons): whether each says it is pressed, and
+#: how it looks (font weight, shadow).
+TOGGLES = """() => [...document.querySelectorAll('button.widget-toggle-button')].map(b => [
+    b.innerText.trim(), b.getAttribute('aria-pressed'),
+    +getComputedStyle(b).fontWeight, getComputedStyle(b).boxShadow])"""
+
+
+def test_the_band_pressed_says_so_by_more_than_its_shade(site, browser):
+    """On the static page too: aria-pressed for screen readers, bold and a bar for the eye."""
+    _, url = site
+    context, page, _, failed, errors = visit(browser, f"{url}/sky.html", 390, 844)
+    page.wait_for_selector("button.widget-toggle-button[aria-pressed=true]", timeout=60_000)
+    first = page.evaluate(TOGGLES)
+    # Press the third band by keyboard: the page's own widget state moves the mark.
+    third = page.locator("button.widget-toggle-button").nth(2)
+    third.focus()
+    page.keyboard.press("Space")
+    page.wait_for_function(
+        "() => document.querySelectorAll('button.widget-toggle-button')[2]"
+        ".getAttribute('aria-pressed') === 'true'",
+        timeout=30_000,
+    )
+    then = page.evaluate(TOGGLES)
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    page.evaluate(AXE.read_text())
+    violations = page.evaluate(
+        "async () => (await axe.run({exclude: [['.aladin-container']]},"
+        " {resultTypes: ['violations']})).violations"
+    )
+    context.close()
+    assert len(first) == 4, first
+    for states, on in ((first, 0), (then, 2)):
+        pressed = [state for _, state, _, _ in states]
+        assert pressed == ["true" if k == on else "false" for k in range(4)], states
+        for k, (name, _, weight, shadow) in enumerate(states):
+            if k == on:
+                assert weight >= 700 and "inset" in shadow, (name, weight, shadow)
+            else:
+                assert weight < 700 and "inset" not in shadow, (name, weight, shadow)
+    assert wide <= 390, "the page scrolls sideways"
+    serious = [v["id"] for v in violations if v["impact"] in ("critical", "serious")]
+    assert serious == [] and failed == [] and errors == []

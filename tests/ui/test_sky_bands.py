@@ -77,10 +77,10 @@ def test_goto_centres_the_view_in_icrs():
 
 def test_zoom_buttons_halve_and_double_the_field_within_limits():
     view = MultiBandSky(fov=60, online=False)
-    view.zoom_in.click()
+    view.controls.zoom_in.click()
     assert view.aladin.fov.to_value("deg") == pytest.approx(30)
     for _ in range(5):
-        view.zoom_out.click()
+        view.controls.zoom_out.click()
     assert view.aladin.fov.to_value("deg") == pytest.approx(180)
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
+import math
 import os
 import shutil
 import subprocess
@@ -39,7 +40,7 @@ import sys
 import time
 from pathlib import Path
 
-from astrolearn import content  # standard library only
+from astrolearn import content, processes  # standard library only
 
 # The backends of astrolearn.vo.config (not imported here: the CLI must stay light).
 VO_BACKENDS = ("auto", "live", "mirror", "offline")
@@ -112,24 +113,47 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=1800,
         help="seconds before the whole build is stopped (default: 1800)",
     )
     content.add_option(parser)
 
 
+def _seconds(text: str) -> float:
+    """A positive number of seconds (argparse type: anything else is a usage error)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"a positive number of seconds, not {text!r}")
+    return seconds
+
+
 def run(args: argparse.Namespace) -> int:
-    """Build the book; return 0 on success, 1 on any warning or failed notebook."""
+    """Build the book; return 0 on success, 1 on any warning or failed notebook, and 2
+    (a usage error, as argparse's) when a folder or option given does not fit."""
+    if args.book is not None and not (args.book / "_config.yml").is_file():
+        print(
+            f"astrolearn book: --book {args.book} has no _config.yml: name the folder of a "
+            "Jupyter Book (its _config.yml and _toc.yml), or leave --book out",
+            file=sys.stderr,
+        )
+        return 2
+    book_dir = args.book if args.book is not None else default_book_dir(args.content)
     try:
         html_dir = build(
-            args.book if args.book is not None else default_book_dir(args.content),
+            book_dir,
             args.output,
             vo_backend=args.vo_backend,
             timeout=args.timeout,
             instructor=args.instructor,
         )
-    except (FileNotFoundError, RuntimeError, ValueError) as error:
+    except ValueError as error:
+        print(f"astrolearn book: {error}", file=sys.stderr)
+        return 2
+    except RuntimeError as error:
         print(f"astrolearn book: {error}", file=sys.stderr)
         return 1
     print(f"astrolearn book: built {html_dir / 'index.html'}")
@@ -221,27 +245,29 @@ def build(
     started = time.perf_counter()
     if _package_changed(build_dir):
         print("astrolearn book: the astrolearn package changed: executing every notebook again")
-    try:
-        completed = subprocess.run(
-            command,
-            timeout=timeout,
-            check=False,
-            env={
-                **os.environ,
-                "ASTROLEARN_VO_BACKEND": vo_backend,
-                INSTRUCTOR_ENV: "1" if instructor else "0",
-            },
-        )
-    except subprocess.TimeoutExpired as error:
-        raise RuntimeError(f"the book build took longer than timeout={timeout} s") from error
+    builder = subprocess.Popen(
+        command,
+        env={
+            **os.environ,
+            "ASTROLEARN_VO_BACKEND": vo_backend,
+            INSTRUCTOR_ENV: "1" if instructor else "0",
+        },
+    )
+    # Stopped or timed out, the build ends with its kernels (processes.py).
+    with processes.stopped_with(builder):
+        try:
+            returncode = builder.wait(timeout=timeout)
+        except subprocess.TimeoutExpired as error:
+            processes.kill_tree(builder.pid)
+            builder.wait()
+            raise RuntimeError(f"the book build took longer than timeout={timeout} s") from error
     failures = failed_notebooks(build_dir / ".jupyter_cache")
     if failures:
         listing = "\n".join(f"  {uri}:\n{_last_lines(tb)}" for uri, tb in failures.items())
         raise RuntimeError(f"{len(failures)} notebook(s) failed to execute:\n{listing}")
-    if completed.returncode != 0:
+    if returncode != 0:
         raise RuntimeError(
-            f"jupyter-book exited with {completed.returncode} (warnings are errors; "
-            "see the messages above)"
+            f"jupyter-book exited with {returncode} (warnings are errors; see the messages above)"
         )
     print(f"astrolearn book: {time.perf_counter() - started:.1f} s")
     return build_dir / "html"

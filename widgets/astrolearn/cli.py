@@ -126,6 +126,14 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "unavailable", None):
         print(args.unavailable, file=sys.stderr)
         return 2
+    root = getattr(args, "content", None)
+    if root is not None and not root.is_dir():
+        # Refused before any step: a step that needs no content would otherwise ignore it.
+        print(
+            f"astrolearn {args.command}: --content {root} is not a folder. {content.WHAT}",
+            file=sys.stderr,
+        )
+        return 2
     run = getattr(args.module, f"run_{args.command_name}", None) or args.module.run
     try:
         return int(run(args) or 0)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 __all__ = [
     "ENV",
+    "WHAT",
     "ContentError",
     "add_option",
     "folder",
@@ -49,6 +50,11 @@ PARTS = {
     "jupyter-book": ("jupyter-book/_config.yml", "_config.yml"),
 }
 _PACKAGE = Path(__file__).resolve().parent
+#: What a content root is, and how to name one: said by every error about one.
+WHAT = (
+    "A content root holds lessons/, apps/, course/ and jupyter-book/: give one with "
+    f"--content DIR or {ENV}, or leave both unset to use the lessons installed with astrolearn."
+)
 
 
 class ContentError(FileNotFoundError):
@@ -136,11 +142,7 @@ def folder(part: str, override: Path | str | None = None) -> Path:
             "installed": f"the content installed with astrolearn ({root})",
             "clone": f"this clone ({root})",
         }[origin]
-        raise ContentError(
-            f"{where} has no {expected}. A content root holds lessons/, apps/, course/ and "
-            f"jupyter-book/: give one with --content DIR or {ENV}, or leave both unset "
-            "to use the lessons installed with astrolearn."
-        )
+        raise ContentError(f"{where} has no {expected}. {WHAT}")
     return path
 
 

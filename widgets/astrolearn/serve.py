@@ -679,6 +679,9 @@ def run_lab(args: argparse.Namespace) -> int:
         print(_busy_port_message("lab", args.host, args.port), file=sys.stderr)
         return 2
     lessons = args.lessons if args.lessons is not None else content.folder("lessons", args.content)
+    if not lessons.is_dir():
+        print(f"lab: --lessons {lessons} is not a folder: name a lessons folder", file=sys.stderr)
+        return 2
     if content.is_installed(lessons):
         lessons = _own_copy(lessons, Path.cwd() / LESSONS_COPY)
     command = [

@@ -19,6 +19,8 @@ Beneath the prefix, only these paths exist:
 
 * ``static/aladin-lite.js?v=<hash>``: the URL names the file's content, so the answer
   may be cached for a year (``immutable``); a new Aladin Lite gets a new URL.
+* ``static/toggle-state.js`` and ``static/toggle-state.css``: a toggle button that is
+  on says so by more than its shade, in every setting (:data:`PAGE_FILES`).
 * ``sky/<survey>/<token>/<HiPS file>``: ``properties``, ``Moc.fits``,
   ``Norder<k>/Allsky.<ext>`` or ``Norder<k>/Dir<d>/Npix<n>.<ext>`` of a tile set in
   ``astrolearn/data/sky/<survey>/``. ``<token>`` is a hash of the survey's
@@ -44,6 +46,11 @@ from tornado import web
 PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
 ALADIN_LITE = STATIC / "aladin-lite.js"
+#: Loaded by every page that shows widgets: the Voila template (apps/template), the
+#: book (its local extension) and JupyterLab (the lab extension). ipywidgets shows which
+#: toggle is on by its shade alone; the script says it to screen readers (aria-pressed)
+#: and the style draws it as bold text and a bar.
+PAGE_FILES = ("toggle-state.js", "toggle-state.css")
 #: Where the HiPS tile sets live, one folder per survey id (``astrolearn.data.sky``).
 SKY = PACKAGE / "data" / "sky"
 #: The URL prefix beneath a server's base URL, and the folder beneath a book's _static.
@@ -140,6 +147,13 @@ class AladinLiteFile(web.RequestHandler):
         self.finish(code)
 
 
+class PageFiles(web.StaticFileHandler):
+    """The :data:`PAGE_FILES` (the route names them; nothing else of ``static/``)."""
+
+    def initialize(self) -> None:
+        super().initialize(path=str(STATIC))
+
+
 class SkyFiles(web.StaticFileHandler):
     """The HiPS files of the local tile sets, and nothing else (see :func:`sky_file`).
 
@@ -168,6 +182,7 @@ def handlers(base_url: str, sky: Path = SKY) -> list[tuple]:
     root = base_url.rstrip("/") + f"/{PREFIX}/"
     return [
         (re.escape(root) + r"static/aladin-lite\.js", AladinLiteFile),
+        (re.escape(root) + rf"static/({'|'.join(map(re.escape, PAGE_FILES))})", PageFiles),
         (re.escape(root) + r"sky/(.*)", SkyFiles, {"sky": sky}),
     ]
 
@@ -178,7 +193,8 @@ def publish(target: Path, sky: Path = SKY) -> list[str]:
     Returns the surveys copied. Only the files :func:`sky_file` admits are copied.
     """
     (target / "static").mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ALADIN_LITE, target / "static" / ALADIN_LITE.name)
+    for path in (ALADIN_LITE, *(STATIC / name for name in PAGE_FILES)):
+        shutil.copy2(path, target / "static" / path.name)
     surveys = []
     for folder in sorted(sky.iterdir()) if sky.is_dir() else []:
         try:

@@ -18,6 +18,8 @@ The parts, and why:
   virtual environment made with ``uv`` from a Python every user can run (by default
   the system's ``/usr/bin/python3``; a Python under a private home, such as pyenv's
   under ``/root``, cannot be run by the students).
+* With ``--vo-mirror``, the local VO mirror (``astrolearn mirror``) as a hub-managed
+  service (``vo_mirror.py``), and the students' servers pointed at it on loopback.
 
 Only the standard library is imported at top level (the CLI builds its parser from
 this module).
@@ -102,6 +104,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=shutil.which(PROXY),
         help="the configurable-http-proxy command (default: the one on the PATH)",
     )
+    init.add_argument(
+        "--vo-mirror",
+        action="store_true",
+        help="start the local VO mirror (astrolearn mirror, GAVO DaCHS) with the hub and "
+        "point every student's server at it",
+    )
     content.add_option(init)
     start = steps.add_parser(
         "start",
@@ -140,11 +148,17 @@ def say(message: str) -> None:
 
 def init(args: argparse.Namespace) -> int:
     """Write the classroom folder and create the accounts (idempotent)."""
-    members = roster.read(args.roster)  # checked before anything is changed
+    # Both checked before anything is changed.
+    members = roster.read(args.roster)
+    lessons = content.folder("lessons", args.content)
     if not all(importlib.util.find_spec(name) for name in ("uv", "jupyterhub")):
         raise ClassroomError(EXTRA_HINT)
     if not args.proxy or not Path(args.proxy).is_file():
         raise ClassroomError(PROXY_HINT)
+    if args.vo_mirror and shutil.which("dachs") is None:
+        from astrolearn.vo.mirror import INSTALL_HINT
+
+        raise ClassroomError(f"--vo-mirror: {INSTALL_HINT}")
     folder = args.folder.resolve()
     if not folder.exists():
         folder.mkdir(parents=True)
@@ -162,7 +176,7 @@ def init(args: argparse.Namespace) -> int:
     # package first, which must not have imported that module already.
     from astrolearn.classroom.lessons import copy_missing
 
-    copied = copy_missing(content.folder("lessons", args.content), folder / "lessons")
+    copied = copy_missing(lessons, folder / "lessons")
     share(folder / "lessons")
     say(f"lessons in {folder / 'lessons'} ({len(copied)} new file(s))")
     lab_config = make_environment(folder / "env", args.python)
@@ -260,6 +274,8 @@ def make_environment(env: Path, python: str) -> str:
 
 def write_config(folder: Path, args: argparse.Namespace, lab_config: str) -> None:
     """Write jupyterhub_config.py from the template, unless the folder has one."""
+    from astrolearn.vo.mirror import MIRROR_URL
+
     path = folder / CONFIG
     values = {
         "folder": str(folder),
@@ -272,6 +288,8 @@ def write_config(folder: Path, args: argparse.Namespace, lab_config: str) -> Non
         "idle_timeout": repr(f"--timeout={args.idle_timeout}"),
         # Check often enough that a server is stopped soon after its timeout.
         "cull_every": repr(f"--cull-every={max(1, min(300, args.idle_timeout // 4))}"),
+        "vo_mirror": repr(args.vo_mirror),
+        "mirror_url": repr(MIRROR_URL),
     }
     text = string.Template(TEMPLATE.read_text()).substitute(values)
     if path.exists():

@@ -6,6 +6,7 @@ Steps (each is a sub-command; ``cycle`` runs them in order)::
     astrolearn grade generate-sources [ASSIGNMENT ...]   # lessons/*.md -> course/source/
     astrolearn grade release ASSIGNMENT [--exchange]      # nbgrader generate_assignment
     astrolearn grade students add ID [ID ...]             # nbgrader db student add
+    astrolearn grade students list                        # read only: writes nothing
     astrolearn grade collect ASSIGNMENT --from DIR        # DIR/<student>/<name>.ipynb
     astrolearn grade check ASSIGNMENT                     # integrity report, no grading
     astrolearn grade autograde ASSIGNMENT [--timeout S]   # check, then nbgrader autograde
@@ -14,18 +15,18 @@ Steps (each is a sub-command; ``cycle`` runs them in order)::
     astrolearn grade cycle ASSIGNMENT --from DIR          # all of the above
 
 nbgrader runs as a subprocess in the course folder (``--course``, default the current
-folder when it holds ``nbgrader_config.py``, else the content root's ``course/``, see
-:mod:`astrolearn.content`), so its ``nbgrader_config.py``
-applies. The course installed with the package is never written to: ``init`` copies it
-to a folder of one's own. nbgrader's own log goes in full to ``reports/nbgrader.log`` in
-the course; the terminal shows its warnings and errors and one line per run. Only the
-standard library is imported at module level (the ``astrolearn`` parser must stay fast).
+folder when it holds ``nbgrader_config.py``), so its ``nbgrader_config.py`` applies.
+The content root's ``course/`` (:mod:`astrolearn.content`; in a clone, tracked files)
+holds the settings only and is never the default: ``init`` copies it to a folder of
+one's own, where the gradebook and the grades are written. nbgrader's own log goes in
+full to ``reports/nbgrader.log`` in the course; the terminal shows its warnings and
+errors and one line per run. Only the standard library is imported at module level
+(the ``astrolearn`` parser must stay fast).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
 import math
@@ -39,7 +40,7 @@ import time
 import warnings
 from pathlib import Path
 
-from astrolearn import content  # standard library only
+from astrolearn import content, processes  # standard library only
 
 from . import sandbox  # standard library only
 
@@ -56,9 +57,9 @@ def _folder_options(parser: argparse.ArgumentParser, *, repeated: bool = False) 
         type=Path,
         metavar="DIR",
         default=unset,
-        help="nbgrader course folder (default: the current folder if it holds "
-        "nbgrader_config.py, else the content root's course/; start one of your own "
-        "with: astrolearn grade init DIR)",
+        help="nbgrader course folder, where the gradebook and grades are written (default: "
+        "the current folder if it holds nbgrader_config.py; start one of your own with: "
+        "astrolearn grade init DIR)",
     )
     parser.add_argument(
         "--lessons",
@@ -181,12 +182,24 @@ def _to_option(step: argparse.ArgumentParser) -> None:
     )
 
 
-def _default_course(content_root: Path | None) -> Path:
-    """The current folder when it is a course (as for plain nbgrader), else the content's."""
+def _default_course(content_root: Path | None) -> Path | None:
+    """The current folder when it is a course (as for plain nbgrader), else None.
+
+    The content root's ``course/`` is never the default: it holds the course settings
+    that ``init`` copies (in a clone, tracked files), not a class's gradebook and grades.
+    """
     here = Path.cwd()
     if (here / "nbgrader_config.py").is_file():
         return here
-    return content.folder("course", content_root)
+    template = content.folder("course", content_root)  # checked: a wrong root is named
+    print(
+        f"no course folder here: the current folder has no nbgrader_config.py, and "
+        f"{template} holds the course settings, not a class's grades. Start a course of "
+        "your own: astrolearn grade init my-course, then run this step in my-course or "
+        "add --course my-course",
+        file=sys.stderr,
+    )
+    return None
 
 
 #: Steps that read the lessons (the others need only the course).
@@ -198,7 +211,13 @@ def run(args: argparse.Namespace) -> int:
     step = args.step
     if step == "init":
         return init(Path(args.folder), content.folder("course", args.content))
-    course = (args.course or _default_course(args.content)).resolve()
+    if args.lessons is not None and not Path(args.lessons).is_dir():
+        print(f"--lessons {args.lessons} is not a folder: name a lessons folder", file=sys.stderr)
+        return 2
+    course = args.course or _default_course(args.content)
+    if course is None:
+        return 2
+    course = course.resolve()
     if not (course / "nbgrader_config.py").exists():
         print(
             f"--course {course}: no nbgrader_config.py there. Start a course folder with: "
@@ -219,7 +238,7 @@ def run(args: argparse.Namespace) -> int:
         return generate_sources(course, args.lessons, args.assignments)
     if step == "students":
         if args.action == "list":
-            return nbgrader(course, "db", "student", "list")
+            return list_students(course)
         return add_students(course, args.ids)
     if step == "export":
         return export(course, args.to)
@@ -337,22 +356,6 @@ def cycle(course: Path, args: argparse.Namespace) -> int:
     return status
 
 
-def _kill_tree(pid: int) -> None:
-    """Kill a process and all it started: kernels run in sessions of their own
-    (jupyter_client starts them so), out of reach of a signal to nbgrader's group, and
-    would keep its output pipe open."""
-    import psutil  # ipykernel's dependency
-
-    try:
-        top = psutil.Process(pid)
-        processes = [top, *top.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return
-    for process in processes:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            process.kill()
-
-
 #: Exit status of ``autograde`` (and ``cycle``) when some submissions were not graded.
 NOT_ALL_GRADED = 4
 #: Exit status of an nbgrader run stopped by its ``stop`` test (as timeout(1) uses).
@@ -400,7 +403,7 @@ def nbgrader(course: Path, *arguments: str, echo=None, env: dict | None = None, 
             while process.poll() is None:
                 if stop():
                     stopped.set()
-                    _kill_tree(process.pid)
+                    processes.kill_tree(process.pid)
                     return
                 time.sleep(1)
 
@@ -489,6 +492,37 @@ def add_students(course: Path, ids: list[str]) -> int:
         for student_id in ids:
             gradebook.update_or_create_student(student_id)
             print("added student", student_id)
+    return 0
+
+
+def list_students(course: Path) -> int:
+    """Print the students of the gradebook, which is only read.
+
+    ``nbgrader db student list`` creates the gradebook (and this command its log) when
+    there is none: a listing must leave the course as it found it.
+    """
+    database = course / "gradebook.db"
+    if not database.is_file():
+        print(
+            f"no students yet ({course} has no gradebook); add them with: "
+            f"astrolearn grade students add ID [ID ...] --course {course}"
+        )
+        return 0
+    import sqlite3
+
+    from nbgrader.api import Student
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    uri = f"{database.resolve().as_uri()}?mode=ro"
+    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
+    with Session(engine) as session:
+        students = session.query(Student).order_by(Student.id).all()
+        print(f"{len(students)} student(s) in {database}:")
+        for student in students:
+            name = " ".join(filter(None, [student.first_name, student.last_name]))
+            print(f"{student.id} ({name})" if name else student.id)
+    engine.dispose()
     return 0
 
 

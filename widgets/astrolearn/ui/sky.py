@@ -16,6 +16,8 @@ import socket
 import ipywidgets as widgets
 import numpy as np
 import traitlets
+from astropy import units as u
+from astropy.coordinates import SkyCoord
 from astropy.table import Table
 from ipyaladin import Aladin, Marker
 from ipyaladin.utils.call_store import CallStore
@@ -31,6 +33,14 @@ ONLINE_SURVEY = "P/DSS2/color"
 OFFLINE_CATALOG = "open_clusters_cg2018"
 SURVEY_HOST = ("alasky.cds.unistra.fr", 443)
 NO_DETAILS = "<i>Click a source to see its row.</i>"
+#: Where each move button takes the view, as a position angle (degrees east of north).
+#: Aladin Lite shows the sky as seen from the ground, north up and east to the left, so
+#: "Right" moves the view west, to lower right ascension (or Galactic longitude).
+PAN_ANGLES = {"Left": 90.0, "Right": 270.0, "Up": 0.0, "Down": 180.0}
+#: How far one press moves the view: this fraction of its width.
+PAN_STEP = 0.25
+#: Big enough to touch on a phone (WCAG 2.5.5: 44 CSS pixels).
+TOUCH = widgets.Layout(width="auto", min_width="44px", height="44px")
 
 
 class OfflineAladin(Aladin):
@@ -65,6 +75,83 @@ class OfflineAladin(Aladin):
     def _forget_replayed_calls(self, change) -> None:
         if change["new"]:
             self._call_store.calls.clear()
+
+
+def point(aladin: Aladin, position: SkyCoord) -> None:
+    """Centre ``aladin`` on ``position`` (any frame)."""
+    icrs = position.icrs
+    # Aladin's target refuses a negative RA, and "-0 0" typed by a visitor gives -0.0.
+    ra = float(icrs.ra.deg) % 360.0
+    aladin.target = f"{ra:.6f} {icrs.dec.deg:.6f}"
+
+
+class ViewControls(widgets.HBox):
+    """Buttons that move and zoom an Aladin view: the sky by keyboard, touch or mouse.
+
+    Aladin Lite itself answers only to a mouse or fingers. These buttons are reached with
+    Tab and pressed with Enter or Space: Left, Right, Up and Down move the view by a
+    quarter of its width (see :data:`PAN_ANGLES` for the directions on the sky); Zoom in
+    halves the field of view and Zoom out doubles it, within ``fov_range``. A line beside
+    them says where the view is, for screen readers too.
+
+    Parameters
+    ----------
+    aladin : ipyaladin.Aladin
+        The view to drive.
+    fov_range : tuple of float
+        The narrowest and widest field of view the zoom buttons reach, in degrees.
+
+    Examples
+    --------
+    >>> controls = ViewControls(OfflineAladin(target="10 20", fov=4))  # doctest: +SKIP
+    >>> controls.buttons["Right"].click()  # doctest: +SKIP
+    """
+
+    def __init__(self, aladin: Aladin, fov_range: tuple[float, float] = (0.01, 180.0)) -> None:
+        self.aladin = aladin
+        self.fov_range = fov_range
+        self.buttons = {}
+        for name, angle in PAN_ANGLES.items():
+            button = widgets.Button(description=name, layout=TOUCH)
+            button.tooltip = f"Move the view {name.lower()}, a quarter of its width"
+            button.on_click(lambda _, angle=angle: self.pan(angle))
+            self.buttons[name] = button
+        self.zoom_in = widgets.Button(description="Zoom in", layout=TOUCH)
+        self.zoom_out = widgets.Button(description="Zoom out", layout=TOUCH)
+        self.zoom_in.on_click(lambda _: self.zoom(0.5))
+        self.zoom_out.on_click(lambda _: self.zoom(2.0))
+        self.where = widgets.HTML()
+        super().__init__(
+            [*self.buttons.values(), self.zoom_in, self.zoom_out, self.where],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+        )
+        aladin.observe(self._say_where, ["_target", "_fov"])
+        self._say_where()
+
+    def pan(self, angle: float) -> None:
+        """Move the view a quarter of its width towards position angle ``angle`` (deg)."""
+        # Offsets along the frame the view is drawn in: its "up" is that frame's north.
+        frame = "galactic" if self.aladin.coo_frame.lower() == "galactic" else "icrs"
+        centre = self.aladin.target.transform_to(frame)
+        step = PAN_STEP * self.aladin.fov.to_value("deg")
+        point(self.aladin, centre.directional_offset_by(angle * u.deg, step * u.deg))
+
+    def zoom(self, factor: float) -> None:
+        """Multiply the field of view by ``factor``, kept within ``fov_range``."""
+        narrowest, widest = self.fov_range
+        fov = self.aladin.fov.to_value("deg") * factor
+        self.aladin.fov = min(max(fov, narrowest), widest)
+
+    def _say_where(self, change=None) -> None:
+        try:
+            centre = self.aladin.target
+        except ValueError:  # the page may send anything: keep the last line that made sense
+            return
+        self.where.value = (
+            "<span role='status' aria-live='polite'>"
+            f"Centre RA {centre.ra.deg:.2f}°, Dec {centre.dec.deg:+.2f}°; "
+            f"{self.aladin.fov.to_value('deg'):.3g}° across</span>"
+        )
 
 
 def network_available(address: tuple[str, int] = SURVEY_HOST, timeout: float = 1.0) -> bool:
@@ -155,8 +242,14 @@ class SkyViewer(widgets.VBox):
         self.status = widgets.HTML(f"Sky: {source}")
         self.select_button = widgets.Button(description="Select on sky", icon="square-o")
         self.select_button.on_click(lambda _: self.aladin.rectangular_selection())
+        self.controls = ViewControls(self.aladin)
         super().__init__(
-            [self.aladin, widgets.HBox([self.select_button, self.status]), self.details]
+            [
+                self.aladin,
+                self.controls,
+                widgets.HBox([self.select_button, self.status]),
+                self.details,
+            ]
         )
         if self.offline:
             self._add_offline_layers()

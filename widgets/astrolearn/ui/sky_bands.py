@@ -20,7 +20,7 @@ from astropy.coordinates import SkyCoord
 from astrolearn.data import sky as local_sky
 from astrolearn.static_files import survey_path
 
-from .sky import OfflineAladin, network_available
+from .sky import OfflineAladin, ViewControls, network_available, point
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ class MultiBandSky(widgets.VBox):
             show_share_control=False,
             # Aladin Lite's own menus (layers, settings, grid, frame, projection,
             # full screen, zoom) are icon buttons and lists without accessible names;
-            # the zoom and band buttons and the slider below take their place.
+            # the move, zoom and band buttons and the slider below take their place.
             show_layers_control=False,
             show_settings_control=False,
             show_coo_grid_control=False,
@@ -160,10 +160,8 @@ class MultiBandSky(widgets.VBox):
             # Its search box asks the network's name resolver, in grey on grey.
             show_coo_location=False,
         )
-        self.zoom_in = widgets.Button(description="Zoom in")
-        self.zoom_out = widgets.Button(description="Zoom out")
-        self.zoom_in.on_click(lambda _: self.zoom(0.5))
-        self.zoom_out.on_click(lambda _: self.zoom(2.0))
+        # The bundled maps have pixels of a few arcminutes: half a degree shows them.
+        self.controls = ViewControls(self.aladin, fov_range=(0.5, 180.0))
         self.buttons = widgets.ToggleButtons(
             description="Band:",
             style={"description_width": "initial", "button_width": "auto"},
@@ -195,7 +193,7 @@ class MultiBandSky(widgets.VBox):
         super().__init__(
             [
                 self.aladin,
-                widgets.HBox([self.zoom_in, self.zoom_out]),
+                self.controls,
                 self.buttons,
                 self.blend,
                 self.caption,
@@ -243,17 +241,9 @@ class MultiBandSky(widgets.VBox):
         self.show_band(id)
         return band
 
-    def zoom(self, factor: float) -> None:
-        """Multiply the field of view by ``factor`` (kept between 0.5 and 180 degrees)."""
-        fov = self.aladin.fov.to_value("deg") * factor
-        self.aladin.fov = min(max(fov, 0.5), 180.0)
-
     def goto(self, position: SkyCoord, fov: float | None = None) -> None:
         """Centre the view on ``position`` (any frame), with ``fov`` degrees if given."""
-        icrs = position.icrs
-        # Aladin's target refuses a negative RA, and "-0 0" typed by a visitor gives -0.0.
-        ra = float(icrs.ra.deg) % 360.0
-        self.aladin.target = f"{ra:.6f} {icrs.dec.deg:.6f}"
+        point(self.aladin, position)
         if fov is not None:
             self.aladin.fov = float(fov)
 

@@ -19,6 +19,12 @@
  * upgrade that fixes either side turns the workaround off instead of patching code it
  * was not written for (tests/browser/test_d3_event_guard.py).
  *
+ * Besides, it adds astrolearn's toggle-state script and style to the page (served by the
+ * Jupyter server beneath {baseUrl}astrolearn/static/, see astrolearn/static_files.py):
+ * ipywidgets shows which toggle button is on by its shade alone, and these say it to
+ * screen readers (aria-pressed) and draw it as bold text and a bar, as in the apps and
+ * the book.
+ *
  * The container has no plugins: it only watches the page's shared modules for d3 and
  * bqplot being loaded. Hand-written, no build step; a federated extension only needs a
  * global container with init() and get().
@@ -120,12 +126,30 @@ var _JUPYTERLAB;
     Lasso.prototype.astrolearnArrays = true;
   }
 
+  // The toggle-state files, from the server's base URL in the page's configuration (a
+  // page without one, such as a test page, gets none; an app's page has them already).
+  function addToggleState() {
+    const config = document.getElementById("jupyter-config-data");
+    const base = config && JSON.parse(config.textContent).baseUrl;
+    const root = typeof base === "string" && base.replace(/\/?$/, "/") + "astrolearn/static/";
+    if (!root || document.querySelector('link[href$="astrolearn/static/toggle-state.css"]')) {
+      return;
+    }
+    const style = document.createElement("link");
+    style.rel = "stylesheet";
+    style.href = root + "toggle-state.css";
+    const script = document.createElement("script");
+    script.src = root + "toggle-state.js";
+    document.head.append(style, script);
+  }
+
   _JUPYTERLAB = typeof _JUPYTERLAB === "undefined" ? {} : _JUPYTERLAB;
   _JUPYTERLAB["@astrolearn/d3-event"] = {
     init(scope) {
       watchShared(scope, "d3", (d3) => affected(scope) && loadedD3.add(d3));
       watchShared(scope, "bqplot", (bqplot) => affected(scope) && answerLassoForArrays(bqplot));
       answerWindowEventWithD3();
+      addToggleState();
     },
     affected,
     get() {
