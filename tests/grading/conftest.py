@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
+import nbformat
 import pytest
+from grading_course import FIXTURE, reference, release_fixture
 from lesson_runs import GradedLesson, grade_lesson
+
+
+@pytest.fixture(scope="session")
+def released_fixture(tmp_path_factory) -> Callable[[Path], tuple]:
+    """The fixture lesson released once per session, and copied for each grading module.
+
+    Calling it with a module's own ``root`` copies the released course there and returns
+    the course, the lessons folder and the reference submission (full marks). Every
+    module then runs its own ``grade cycle`` (which releases again) in its copy.
+    """
+    original = tmp_path_factory.mktemp("fixture-release")
+    release_fixture(original)
+
+    def copy(root: Path) -> tuple[Path, Path, nbformat.NotebookNode]:
+        shutil.copytree(original, root, dirs_exist_ok=True)
+        return root / "course", root / "lessons", reference(root / "course", FIXTURE)
+
+    return copy
 
 
 @pytest.fixture(scope="session")
