@@ -18,6 +18,7 @@ CASES = [(number, exercise) for number, cases in FINAL_NUMBER_ONLY.items() for e
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # the first test of a lesson makes its graded run
 @pytest.mark.parametrize(("number", "exercise"), CASES)
 def test_a_final_number_alone_earns_nothing(number, exercise, graded_lesson):
     run = graded_lesson(number)

@@ -39,6 +39,7 @@ def test_lesson_follows_the_exercise_convention(number):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # the first test of a lesson makes its graded run
 @pytest.mark.parametrize("number", GRADED)
 def test_reference_full_marks_release_zero(number, graded_lesson):
     run = graded_lesson(number)
