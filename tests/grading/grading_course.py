@@ -34,11 +34,11 @@ def make_course(root: Path, lessons: dict[str, Path]) -> tuple[Path, Path]:
 FIXTURE = "00-pleiades-fixture"
 
 
-def released_fixture(root: Path) -> tuple[Path, Path, nbformat.NotebookNode]:
-    """The fixture lesson released in a course under ``root``, for sandboxed grading.
+def release_fixture(root: Path) -> None:
+    """Release the fixture lesson in a course under ``root``, for sandboxed grading.
 
-    Returns the course, the lessons folder and the reference submission (full marks).
-    Skips (fails under CI) where the grading sandbox cannot run.
+    Skips (fails under CI) where the grading sandbox cannot run. The tests take copies
+    of one such release (the ``released_fixture`` fixture in conftest.py).
     """
     from astrolearn.grading import sandbox
 
@@ -47,7 +47,6 @@ def released_fixture(root: Path) -> tuple[Path, Path, nbformat.NotebookNode]:
     require(sandbox.available() == "", "Linux namespaces (unshare, setpriv)", "util-linux")
     course, lessons = make_course(root, {FIXTURE: FIXTURES / FIXTURE / "lesson.md"})
     assert cycle.release(course, lessons, FIXTURE) == 0
-    return course, lessons, reference(course, FIXTURE)
 
 
 def read(course: Path, stage: str, name: str) -> nbformat.NotebookNode:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from grading_course import FIXTURE as NAME
-from grading_course import read, released_fixture, run_cycle, scores, with_cells, write_submissions
+from grading_course import read, run_cycle, scores, with_cells, write_submissions
 
 pytestmark = pytest.mark.timeout(600)
 MARK = "astrolearn-escape-marker"
@@ -98,7 +98,7 @@ def listener():
 
 
 @pytest.fixture(scope="module")
-def escaped(tmp_path_factory, listener):
+def escaped(tmp_path_factory, listener, released_fixture):
     port, heard = listener
     root = tmp_path_factory.mktemp("escapes")
     course, lessons, good = released_fixture(root)

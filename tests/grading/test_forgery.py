@@ -17,7 +17,7 @@ import json
 
 import pytest
 from grading_course import FIXTURE as NAME
-from grading_course import read, released_fixture, run_cycle, scores, with_cells, write_submissions
+from grading_course import read, run_cycle, scores, with_cells, write_submissions
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -96,7 +96,7 @@ FORGERS = {
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, released_fixture):
     root = tmp_path_factory.mktemp("forgery")
     course, lessons, good = released_fixture(root)
     submissions = {"reference": good}

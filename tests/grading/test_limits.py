@@ -14,7 +14,7 @@ import csv
 
 import pytest
 from grading_course import FIXTURE as NAME
-from grading_course import released_fixture, run_cycle, scores, with_cells, write_submissions
+from grading_course import run_cycle, scores, with_cells, write_submissions
 
 pytestmark = pytest.mark.timeout(600)
 RIGHT_COUNT = 'n_bright = int(np.sum(members["phot_g_mean_mag"] < 10))\n'
@@ -40,7 +40,7 @@ LIMITED = {
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, released_fixture):
     root = tmp_path_factory.mktemp("limits")
     course, lessons, good = released_fixture(root)
     submissions = {"honest": good}

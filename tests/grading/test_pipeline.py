@@ -13,20 +13,9 @@ from __future__ import annotations
 import csv
 
 import pytest
-from grading_course import (
-    FIXTURES,
-    make_course,
-    reference,
-    run_cycle,
-    scores,
-    with_cells,
-    write_submissions,
-)
-
-from tests.conftest import require
+from grading_course import run_cycle, scores, with_cells, write_submissions
 
 NAME = "00-pleiades-fixture"
-UTIL_LINUX = "apt-get install util-linux (and allow namespaces in the container)"
 RIGHT_DISTANCE = 'cluster_distance_pc = float(1000 / np.median(members["parallax"]))'
 # Reads every readable file around the grading folder for the hidden test's number.
 READ_HIDDEN = r"""
@@ -48,16 +37,10 @@ print("found hidden value:", cluster_distance_pc)
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, released_fixture):
     root = tmp_path_factory.mktemp("grading")
-    from astrolearn.grading import cycle, sandbox
-
-    # without the sandbox the "hidden" submission below would read the hidden test
-    require(sandbox.available() == "", "Linux namespaces (unshare, setpriv)", UTIL_LINUX)
-    course, lessons = make_course(root, {NAME: FIXTURES / NAME / "lesson.md"})
-
-    assert cycle.release(course, lessons, NAME) == 0
-    good = reference(course, NAME)
+    # needs the sandbox: without it the "hidden" submission below would read the hidden test
+    course, lessons, good = released_fixture(root)
     release = with_cells(
         good,
         {

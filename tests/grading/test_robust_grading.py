@@ -17,7 +17,7 @@ import sqlite3
 
 import pytest
 from grading_course import FIXTURE as NAME
-from grading_course import released_fixture, run_cycle, scores, with_cells, write_submissions
+from grading_course import run_cycle, scores, with_cells, write_submissions
 
 pytestmark = pytest.mark.timeout(900)  # nine submissions, three of them stopped late
 #: Seconds one submission may take here: three cells of 3 s each overrun it.
@@ -46,7 +46,7 @@ def renamed(notebook, grade_id: str, new: str):
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, released_fixture):
     root = tmp_path_factory.mktemp("robust")
     course, lessons, good = released_fixture(root)
     bad_metadata = copy.deepcopy(good)
