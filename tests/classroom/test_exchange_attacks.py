@@ -1,0 +1,159 @@
+"""Students attacking the classroom collector (astrolearn.classroom.exchange.Collect),
+which runs as root in folders they write: real Unix accounts (``runuser``), real files,
+nbgrader's own collect into a course folder. Fast: no hub.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from astrolearn.classroom.exchange import COURSE_ID, Collect, layout
+from nbgrader.auth import Authenticator
+from nbgrader.coursedir import CourseDirectory
+
+from tests.classroom.conftest import remove_accounts
+from tests.conftest import require
+
+NOTEBOOK = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+
+
+@pytest.fixture(scope="module")
+def students() -> Iterator[list[str]]:
+    """Two real accounts (no home, no login), removed at teardown."""
+    require(os.geteuid() == 0, "root (to make accounts and collect)", "run the tests as root")
+    prefix = "ty" + secrets.token_hex(3)
+    names = [f"{prefix}a", f"{prefix}b"]
+    try:
+        for name in names:
+            subprocess.run(
+                ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+                check=True,
+            )
+        yield names
+    finally:
+        remove_accounts(names)
+
+
+@pytest.fixture(autouse=True)
+def venv_on_path(monkeypatch) -> None:
+    """nbgrader's gradebook runs ``alembic`` from the Python's own folder."""
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+
+
+@pytest.fixture
+def exchange(students) -> Iterator[Path]:
+    """The exchange, made by the module's own ``layout``, in a folder all can enter."""
+    root = Path(tempfile.mkdtemp(prefix="astrolearn-exchange-", dir="/tmp"))
+    root.chmod(0o755)
+    try:
+        layout(root / "exchange", students)
+        yield root / "exchange"
+    finally:
+        shutil.rmtree(root)
+
+
+def as_student(name: str, script: str, *args: str) -> subprocess.CompletedProcess:
+    """Run a shell script as the student (arguments as $1, $2...)."""
+    return subprocess.run(
+        ["runuser", "-u", name, "--", "sh", "-c", script, "sh", *args],
+        capture_output=True,
+        text=True,
+    )
+
+
+def hand_in(exchange: Path, name: str, owner: str, stamp: str, timestamp_txt: str) -> Path:
+    """``owner`` writes a submission folder, in ``name``'s name and inbound folder."""
+    folder = (
+        exchange / "astrolearn" / "inbound" / name / f"{name}+hw+{stamp}+{secrets.token_hex(4)}"
+    )
+    made = as_student(
+        owner,
+        'mkdir "$1" && printf %s "$2" > "$1/hw.ipynb" && printf %s "$3" > "$1/timestamp.txt"',
+        str(folder),
+        NOTEBOOK.replace("[]", f'[{{"cell_type": "raw", "metadata": {{}}, "source": "{owner}"}}]'),
+        timestamp_txt,
+    )
+    assert made.returncode == 0, made.stderr
+    return folder
+
+
+def collect(exchange: Path, course: Path) -> Collect:
+    """nbgrader's collect of ``hw`` with the classroom's Collect, as root."""
+    course.mkdir(exist_ok=True)
+    directory = CourseDirectory(root=str(course), course_id=COURSE_ID, assignment_id="hw")
+    collector = Collect(coursedir=directory, authenticator=Authenticator(), root=str(exchange))
+    collector.start()
+    return collector
+
+
+def utc_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "timestamp_txt"),
+    [
+        ("2026-01-01 00:00:00.000000 UTC", "2026-01-01 00:00:00.000000 UTC"),  # backdated
+        ("now", "a time? no"),  # nbgrader's autograde fails on garbage
+        ("9999-12-31 23:59:59.999999 UTC", "9999-12-31 23:59:59.999999 UTC"),
+    ],
+    ids=["backdated", "garbage", "far-future"],
+)
+def test_a_submission_is_timed_when_it_was_made_not_when_it_says(
+    students, exchange, tmp_path, stamp, timestamp_txt
+):
+    name = students[0]
+    made = utc_now()
+    stamp = f"{made:%Y-%m-%d %H:%M:%S.%f} UTC" if stamp == "now" else stamp
+    hand_in(exchange, name, name, stamp, timestamp_txt)
+    collected = collect(exchange, tmp_path / "course")
+    submitted = tmp_path / "course" / "submitted" / name / "hw"
+    assert name in (submitted / "hw.ipynb").read_text()
+    timestamp = collected.coursedir.get_existing_timestamp(str(submitted))
+    # Within a few seconds of the making (the file system's clock may be coarse).
+    assert abs((timestamp - made).total_seconds()) < 5, timestamp
+
+
+def test_a_timestamp_folder_is_refused_not_fatal(students, exchange, tmp_path):
+    name, other = students
+    folder = hand_in(exchange, name, name, f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC", "")
+    swapped = as_student(name, 'rm "$1" && mkdir "$1"', str(folder / "timestamp.txt"))
+    assert swapped.returncode == 0, swapped.stderr
+    hand_in(exchange, other, other, f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC", "")
+    collect(exchange, tmp_path / "course")
+    assert os.listdir(tmp_path / "course" / "submitted") == [other]
+
+
+def test_a_student_cannot_plant_a_submission_in_an_open_folder(students, exchange, tmp_path):
+    victim, attacker = students
+    own = exchange / "astrolearn" / "inbound" / victim
+    hand_in(exchange, victim, victim, f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC", "")
+    opened = as_student(victim, 'chmod 777 "$1" "$1"/*', str(own))
+    assert opened.returncode == 0, opened.stderr
+    # The attacker's one is the newest, in the victim's name, in the victim's folder.
+    later = utc_now() + datetime.timedelta(seconds=1)
+    hand_in(exchange, victim, attacker, f"{later:%Y-%m-%d %H:%M:%S.%f} UTC", "")
+    collect(exchange, tmp_path / "course")
+    collected = (tmp_path / "course" / "submitted" / victim / "hw" / "hw.ipynb").read_text()
+    assert victim in collected and attacker not in collected
+
+
+def test_a_student_cannot_move_or_replace_their_inbound_folder(students, exchange):
+    name = students[0]
+    inbound = exchange / "astrolearn" / "inbound"
+    moved = as_student(name, 'mv "$1/$2" "$1/moved"', str(inbound), name)
+    replaced = as_student(
+        name, 'ln -s / "$1/$2.new" && mv -T "$1/$2.new" "$1/$2"', str(inbound), name
+    )
+    assert moved.returncode != 0 and replaced.returncode != 0
+    assert (inbound / name).is_dir() and not (inbound / name).is_symlink()
+    assert sorted(os.listdir(inbound)) == sorted(students)
