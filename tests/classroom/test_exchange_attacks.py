@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from astrolearn.classroom.exchange import COURSE_ID, Collect, layout
+from astrolearn.grading import cycle
+from astrolearn.grading.cycle import give_back
 from nbgrader.auth import Authenticator
 from nbgrader.coursedir import CourseDirectory
 
@@ -157,3 +159,50 @@ def test_a_student_cannot_move_or_replace_their_inbound_folder(students, exchang
     assert moved.returncode != 0 and replaced.returncode != 0
     assert (inbound / name).is_dir() and not (inbound / name).is_symlink()
     assert sorted(os.listdir(inbound)) == sorted(students)
+
+
+def test_odd_names_are_collected_as_they_are(students, exchange, tmp_path):
+    name = students[0]
+    folder = hand_in(exchange, name, name, f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC", "")
+    odd = as_student(name, 'printf 1 > "$1/$(printf "\\377 a\\nb")"', str(folder))
+    assert odd.returncode == 0, odd.stderr
+    collect(exchange, tmp_path / "course")
+    submitted = tmp_path / "course" / "submitted" / name / "hw"
+    assert (submitted / os.fsdecode(b"\xff a\nb")).read_text() == "1"
+
+
+def test_giving_the_course_back_follows_no_link(students, tmp_path):
+    instructor = students[1]
+    secret = tmp_path / "shadow"
+    secret.write_text("root's")
+    course = tmp_path / "course"
+    (course / "submitted").mkdir(parents=True)
+    (course / "submitted" / "shadow").symlink_to(secret)
+    (course / "submitted" / "etc").symlink_to(tmp_path, target_is_directory=True)
+    shutil.chown(course, instructor, instructor)
+    give_back(course)
+    assert secret.stat().st_uid == 0 and tmp_path.stat().st_uid == 0
+    assert (course / "submitted").stat().st_uid == course.stat().st_uid != 0
+
+
+def test_giving_the_course_back_needs_protected_hard_links(
+    students, tmp_path, monkeypatch, capsys
+):
+    instructor = students[1]
+    course = tmp_path / "course"
+    course.mkdir()
+    shutil.chown(course, instructor, instructor)
+    secret = tmp_path / "shadow"
+    secret.write_text("root's")
+    secret.chmod(0o600)
+    # Linux's default: the instructor cannot link a file of root's into their course...
+    tried = as_student(instructor, 'ln "$1" "$2/mine"', str(secret), str(course))
+    assert tried.returncode != 0 and not (course / "mine").exists()
+    # ...but without it they could, and give_back would hand root's file over.
+    os.link(secret, course / "mine")
+    setting = tmp_path / "protected_hardlinks"
+    setting.write_text("0\n")
+    monkeypatch.setattr(cycle, "PROTECTED_HARDLINKS", setting)
+    give_back(course)
+    assert secret.stat().st_uid == 0
+    assert "fs.protected_hardlinks=1" in capsys.readouterr().err
