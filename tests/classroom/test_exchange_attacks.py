@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import pwd
 import secrets
 import shutil
 import subprocess
@@ -14,9 +15,11 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
-from astrolearn.classroom.exchange import COURSE_ID, Collect, layout
+from astrolearn.classroom import exchange as exchange_module
+from astrolearn.classroom.exchange import COURSE_ID, MAX_SUBMISSIONS, Collect, layout
 from astrolearn.grading import cycle
 from astrolearn.grading.cycle import give_back
 from nbgrader.auth import Authenticator
@@ -206,3 +209,25 @@ def test_giving_the_course_back_needs_protected_hard_links(
     give_back(course)
     assert secret.stat().st_uid == 0
     assert "fs.protected_hardlinks=1" in capsys.readouterr().err
+
+
+def test_a_flood_of_submissions_is_refused_not_tried_one_by_one(students, exchange, tmp_path):
+    # Each refused submission costs the collector about 2 ms: a million of them, a class's
+    # collect stalled for half an hour. A pipe in each makes each one refused.
+    name, other = students
+    flood = as_student(
+        name,
+        'cd "$1" && i=0; while [ $i -le "$3" ]; do '
+        'd="$2+hw+2026-12-07 00:00:00.$(printf %06d $i) UTC+x"; mkdir "$d" && mkfifo "$d/p"; '
+        "i=$((i+1)); done",
+        str(exchange / "astrolearn" / "inbound" / name),
+        name,
+        str(MAX_SUBMISSIONS),
+    )
+    assert flood.returncode == 0, flood.stderr
+    hand_in(exchange, other, other, f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC", "")
+    with mock.patch.object(exchange_module, "copy_owned", wraps=exchange_module.copy_owned) as spy:
+        collect(exchange, tmp_path / "course")
+        tried = [call.args[2] for call in spy.call_args_list]
+    assert tried == [pwd.getpwnam(other).pw_uid]
+    assert os.listdir(tmp_path / "course" / "submitted") == [other]

@@ -55,6 +55,8 @@ from nbgrader.utils import check_directory, parse_utc
 COURSE_ID = "astrolearn"
 #: At most this many files and folders in one submission.
 MAX_ENTRIES = 200
+#: At most this many submissions of one assignment by one student.
+MAX_SUBMISSIONS = 100
 #: At most this many seconds between the time a submission's name claims and the last
 #: change to its files (nbgrader names a submission, then copies its files into it).
 SUBMIT_SECONDS = 60
@@ -284,10 +286,21 @@ class Collect(ExchangeCollect):
     def _records(self, folder: os.DirEntry) -> list[dict]:
         """The student's submissions of this assignment, newest first."""
         records = []
+        seen = 0
         for entry in os.scandir(folder.path):
             parts = entry.name.split("+")
             if len(parts) != 4 or parts[1] != self.coursedir.assignment_id:
                 continue
+            seen += 1
+            if seen > MAX_SUBMISSIONS:
+                # Each is tried in turn: a flood of refused ones would stall the collect.
+                self.log.error(
+                    "refused: %s submitted %s more than %d times: ask them to remove some",
+                    folder.name,
+                    self.coursedir.assignment_id,
+                    MAX_SUBMISSIONS,
+                )
+                return []
             if parts[0] != folder.name:
                 self.log.error(
                     "refused: %s's folder holds a submission in the name of %s (%s)",
