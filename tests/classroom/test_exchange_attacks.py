@@ -82,10 +82,12 @@ def hand_in(exchange: Path, name: str, owner: str, stamp: str, timestamp_txt: st
     )
     made = as_student(
         owner,
-        'mkdir "$1" && printf %s "$2" > "$1/hw.ipynb" && printf %s "$3" > "$1/timestamp.txt"',
+        'mkdir "$1" && printf %s "$2" > "$1/hw.ipynb" && printf %s "$3" > "$1/timestamp.txt" '
+        '&& printf %s "$4" > "$1/submission_secret.txt"',
         str(folder),
         NOTEBOOK.replace("[]", f'[{{"cell_type": "raw", "metadata": {{}}, "source": "{owner}"}}]'),
         timestamp_txt,
+        secrets.token_hex(64),  # as nbgrader's submit writes it
     )
     assert made.returncode == 0, made.stderr
     return folder
@@ -230,4 +232,21 @@ def test_a_flood_of_submissions_is_refused_not_tried_one_by_one(students, exchan
         collect(exchange, tmp_path / "course")
         tried = [call.args[2] for call in spy.call_args_list]
     assert tried == [pwd.getpwnam(other).pw_uid]
+    assert os.listdir(tmp_path / "course" / "submitted") == [other]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    ['rm "$1"', 'printf "" > "$1"', 'printf "\\377" > "$1"', 'rm "$1" && mkdir "$1"'],
+    ids=["missing", "empty", "not-utf-8", "folder"],
+)
+def test_a_spoilt_submission_secret_is_refused(students, exchange, tmp_path, spoil):
+    # nbgrader's release_feedback reads every student's secret in turn, and stops at the
+    # first it cannot read: one student would hold back the class's feedback.
+    name, other = students
+    folder = hand_in(exchange, name, name, f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC", "")
+    spoilt = as_student(name, spoil, str(folder / "submission_secret.txt"))
+    assert spoilt.returncode == 0, spoilt.stderr
+    hand_in(exchange, other, other, f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC", "")
+    collect(exchange, tmp_path / "course")
     assert os.listdir(tmp_path / "course" / "submitted") == [other]

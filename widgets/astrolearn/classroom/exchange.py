@@ -36,6 +36,7 @@ import errno
 import json
 import os
 import pwd
+import re
 import shutil
 import stat
 import tempfile
@@ -229,6 +230,18 @@ class RefusedSubmission(Exception):
     """A submission the collector does not copy; the message says why."""
 
 
+def _check_secret(path: str) -> None:
+    """Refuse a submission without nbgrader's secret (128 hex digits): nbgrader's
+    release_feedback stops at the first secret it cannot use, for the whole class."""
+    try:
+        with open(path, "rb") as stream:
+            secret = stream.read(129)
+    except OSError:
+        secret = b""
+    if not re.fullmatch(rb"[0-9a-f]{128}", secret):
+        raise RefusedSubmission("its submission_secret.txt is not the one nbgrader wrote")
+
+
 class Collect(ExchangeCollect):
     """Collect each student's newest acceptable submission from their own folder (root).
 
@@ -326,6 +339,7 @@ class Collect(ExchangeCollect):
             staged = os.path.join(self.staging, f"{student}+{number}")
             try:
                 changed = copy_owned(record["path"], staged, uid, self._limits())
+                _check_secret(os.path.join(staged, "submission_secret.txt"))
                 made = _made(record["timestamp"], changed)
                 # nbgrader times the submission by this file, which the student wrote.
                 with open(os.path.join(staged, "timestamp.txt"), "w") as stream:
