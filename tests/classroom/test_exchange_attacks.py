@@ -250,3 +250,21 @@ def test_a_spoilt_submission_secret_is_refused(students, exchange, tmp_path, spo
     hand_in(exchange, other, other, f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC", "")
     collect(exchange, tmp_path / "course")
     assert os.listdir(tmp_path / "course" / "submitted") == [other]
+
+
+@pytest.mark.parametrize(
+    "plant",
+    [
+        'truncate -s 100G "$1/huge.csv"',
+        'd="$1"; for i in $(seq 300); do d="$d/x"; mkdir "$d"; done',
+    ],
+    ids=["sparse-100-GB", "deep"],
+)
+def test_a_huge_or_deep_submission_is_refused_unread(students, exchange, tmp_path, plant):
+    name, other = students
+    folder = hand_in(exchange, name, name, f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC", "")
+    planted = as_student(name, plant, str(folder))
+    assert planted.returncode == 0, planted.stderr
+    hand_in(exchange, other, other, f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC", "")
+    collect(exchange, tmp_path / "course")
+    assert os.listdir(tmp_path / "course" / "submitted") == [other]

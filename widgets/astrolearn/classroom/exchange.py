@@ -23,6 +23,9 @@ learns another's submission folder name reads, deletes or replaces it, and
   (:func:`_made`), and writes ``timestamp.txt`` itself.
 * Feedback stays nbgrader's: a file per notebook in ``feedback/``, named by a keyed hash
   of a 512-bit secret written into the submission, which now only the submitter reads.
+  A submission without that secret is refused: nbgrader's release would stop there.
+* A student who submits more than ``MAX_SUBMISSIONS`` times has none collected: each
+  refused one costs the collector time, and a flood of them would stall the class.
 
 ``layout`` (run by ``astrolearn classroom init``) makes the folders; ``write_config``
 writes the nbgrader settings every user's server reads, and the settings that hide the
