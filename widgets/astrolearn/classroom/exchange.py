@@ -18,9 +18,14 @@ learns another's submission folder name reads, deletes or replaces it, and
   account that owns it, and copies it without following links: every folder and file
   must belong to that student, files must be regular with one link, and the counts and
   sizes are bounded. A submission that fails a check is refused with the reason; the
-  others are collected.
+  others are collected. A student names their submission, time included, and writes its
+  ``timestamp.txt``: the collector times it by when its files last changed instead
+  (:func:`_made`), and writes ``timestamp.txt`` itself.
 * Feedback stays nbgrader's: a file per notebook in ``feedback/``, named by a keyed hash
   of a 512-bit secret written into the submission, which now only the submitter reads.
+  A submission without that secret is refused: nbgrader's release would stop there.
+* A student who submits more than ``MAX_SUBMISSIONS`` times has none collected: each
+  refused one costs the collector time, and a flood of them would stall the class.
 
 ``layout`` (run by ``astrolearn classroom init``) makes the folders; ``write_config``
 writes the nbgrader settings every user's server reads, and the settings that hide the
@@ -34,6 +39,7 @@ import errno
 import json
 import os
 import pwd
+import re
 import shutil
 import stat
 import tempfile
@@ -53,6 +59,11 @@ from nbgrader.utils import check_directory, parse_utc
 COURSE_ID = "astrolearn"
 #: At most this many files and folders in one submission.
 MAX_ENTRIES = 200
+#: At most this many submissions of one assignment by one student.
+MAX_SUBMISSIONS = 100
+#: At most this many seconds between the time a submission's name claims and the last
+#: change to its files (nbgrader names a submission, then copies its files into it).
+SUBMIT_SECONDS = 60
 #: nbgrader's server extensions a student's server does not load: the formgrader (and
 #: its API) and the course list are the instructor's.
 INSTRUCTOR_EXTENSIONS = (
@@ -209,8 +220,29 @@ def _is_of(name: str, exchange) -> bool:
     return len(parts) == 4 and parts[1] == exchange.coursedir.assignment_id
 
 
+def _made(claimed: datetime.datetime, changed: datetime.datetime) -> datetime.datetime:
+    """When a submission was made: the time its name claims if the files last changed
+    within ``SUBMIT_SECONDS`` after it (nbgrader names it, then copies), else when they
+    last changed. A student writes the name, but cannot set the change time back."""
+    if changed - datetime.timedelta(seconds=SUBMIT_SECONDS) <= claimed <= changed:
+        return claimed
+    return changed
+
+
 class RefusedSubmission(Exception):
     """A submission the collector does not copy; the message says why."""
+
+
+def _check_secret(path: str) -> None:
+    """Refuse a submission without nbgrader's secret (128 hex digits): nbgrader's
+    release_feedback stops at the first secret it cannot use, for the whole class."""
+    try:
+        with open(path, "rb") as stream:
+            secret = stream.read(129)
+    except OSError:
+        secret = b""
+    if not re.fullmatch(rb"[0-9a-f]{128}", secret):
+        raise RefusedSubmission("its submission_secret.txt is not the one nbgrader wrote")
 
 
 class Collect(ExchangeCollect):
@@ -270,10 +302,21 @@ class Collect(ExchangeCollect):
     def _records(self, folder: os.DirEntry) -> list[dict]:
         """The student's submissions of this assignment, newest first."""
         records = []
+        seen = 0
         for entry in os.scandir(folder.path):
             parts = entry.name.split("+")
             if len(parts) != 4 or parts[1] != self.coursedir.assignment_id:
                 continue
+            seen += 1
+            if seen > MAX_SUBMISSIONS:
+                # Each is tried in turn: a flood of refused ones would stall the collect.
+                self.log.error(
+                    "refused: %s submitted %s more than %d times: ask them to remove some",
+                    folder.name,
+                    self.coursedir.assignment_id,
+                    MAX_SUBMISSIONS,
+                )
+                return []
             if parts[0] != folder.name:
                 self.log.error(
                     "refused: %s's folder holds a submission in the name of %s (%s)",
@@ -298,13 +341,19 @@ class Collect(ExchangeCollect):
         for number, record in enumerate(records):
             staged = os.path.join(self.staging, f"{student}+{number}")
             try:
-                copy_owned(record["path"], staged, uid, self._limits())
+                changed = copy_owned(record["path"], staged, uid, self._limits())
+                _check_secret(os.path.join(staged, "submission_secret.txt"))
+                made = _made(record["timestamp"], changed)
+                # nbgrader times the submission by this file, which the student wrote.
+                with open(os.path.join(staged, "timestamp.txt"), "w") as stream:
+                    stream.write(f"{made:%Y-%m-%d %H:%M:%S.%f} UTC")
             except (RefusedSubmission, OSError) as error:
                 shutil.rmtree(staged, ignore_errors=True)
                 self.log.error(
                     "refused the submission of %s at %s: %s", student, record["timestamp"], error
                 )
                 continue
+            record["timestamp"] = made
             if len(records) > 1:
                 self.log.info(
                     "%s submitted %s %d times: collecting the one of %s",
@@ -339,27 +388,36 @@ _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 _FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
 
 
-def copy_owned(src: str, dest: str, uid: int, limits: dict) -> None:
+def copy_owned(src: str, dest: str, uid: int, limits: dict) -> datetime.datetime:
     """Copy the folder ``src`` to ``dest`` if everything in it is the student's own.
 
     Every open is relative to an already open folder and refuses links, and what is
     checked is the opened file itself (``fstat``), so nothing can be swapped in between.
+
+    Returns
+    -------
+    datetime.datetime
+        When the submission last changed (UTC, naive as nbgrader's): the newest inode
+        change time (``st_ctime``) of its folders and files, which their owner cannot set.
     """
-    counts = {"entries": 0, "total": 0}
+    counts = {"entries": 0, "total": 0, "changed": 0.0}
     top = _open(src, _DIRECTORY, src)
     try:
         _copy_folder(top, src, Path(dest), uid, limits, counts)
     finally:
         os.close(top)
+    changed = datetime.datetime.fromtimestamp(counts["changed"], datetime.UTC)
+    return changed.replace(tzinfo=None)
 
 
-def _check(info: os.stat_result, where: str, uid: int) -> None:
+def _check(info: os.stat_result, where: str, uid: int, counts: dict) -> None:
     if info.st_uid != uid:
         raise RefusedSubmission(f"{where} belongs to someone else (uid {info.st_uid})")
+    counts["changed"] = max(counts["changed"], info.st_ctime)
 
 
 def _copy_folder(fd: int, where: str, dest: Path, uid: int, limits: dict, counts: dict) -> None:
-    _check(os.fstat(fd), where, uid)
+    _check(os.fstat(fd), where, uid, counts)
     dest.mkdir(mode=0o700)
     with os.scandir(fd) as entries:  # read lazily: the count limit stops a huge folder
         names = []
@@ -401,7 +459,7 @@ def _open(name: str, flags: int, where: str, dir_fd: int | None = None) -> int:
 def _copy_file(fd, name, where, dest: Path, uid: int, limits: dict, counts: dict) -> None:
     with os.fdopen(_open(name, _FILE, where, dir_fd=fd), "rb") as reader:
         info = os.fstat(reader.fileno())
-        _check(info, where, uid)
+        _check(info, where, uid, counts)
         if not stat.S_ISREG(info.st_mode):
             raise RefusedSubmission(f"{where} is not a regular file")
         if info.st_nlink != 1:

@@ -280,15 +280,34 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
+#: While this reads 1 (Linux's default), nobody makes a hard link to a file they do not
+#: own and cannot write: without it, the course's owner could link /etc/shadow into the
+#: course for :func:`give_back` to hand over.
+PROTECTED_HARDLINKS = Path("/proc/sys/fs/protected_hardlinks")
+
+
 def give_back(course: Path) -> None:
     """Run as root, give the course's files back to the owner of the course folder.
 
     Collecting from a classroom hub's exchange needs root (astrolearn.classroom.exchange);
     the instructor then grades written answers in their own formgrader, as themselves.
-    ``os.fwalk`` holds each folder open, so a link swapped in meanwhile is not followed.
+    ``os.fwalk`` holds each folder open, so a link swapped in meanwhile is not followed;
+    a hard link cannot be told from the file, so hard links must be protected.
     """
     owner = course.stat()
     if os.geteuid() != 0 or owner.st_uid == 0:
+        return
+    try:
+        protected = PROTECTED_HARDLINKS.read_text().strip() == "1"
+    except OSError:
+        protected = False
+    if not protected:
+        print(
+            f"{course}'s new files stay root's: hard links are not protected here "
+            "(sysctl fs.protected_hardlinks=1 protects them), so the course's owner could "
+            "have linked any file into it. Check the course, then chown its files yourself.",
+            file=sys.stderr,
+        )
         return
     for _, _, files, folder in os.fwalk(course):
         os.chown(folder, owner.st_uid, owner.st_gid)
