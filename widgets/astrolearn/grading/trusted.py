@@ -152,7 +152,7 @@ class Reference:
         try:
             # Started now (it starts while the learner's kernel does), then run ahead.
             self._submit(self._start).result()
-            self._ahead = self._submit(self._run_ahead)
+            self._ahead = self._run_ahead()
         except BaseException:
             self.close()
             raise
@@ -176,8 +176,12 @@ class Reference:
             self._upcoming.clear()
         self._ahead.result()  # an error there is this check's, as if run now
         outputs = self._submit(self._check, test, answers, names).result()
-        self._ahead = self._submit(self._run_ahead)
+        self._ahead = self._run_ahead()
         return outputs
+
+    def _run_ahead(self) -> concurrent.futures.Future:
+        """Have the cells before the learner's next test cell run (or just connect)."""
+        return self._submit(self._run_to, self.tests[self._upcoming[0]] if self._upcoming else 0)
 
     def _submit(self, job, *args) -> concurrent.futures.Future:
         self._last = self._worker.submit(job, *args)
@@ -194,10 +198,6 @@ class Reference:
         )
         self.client.start_new_kernel()
         self._stack.callback(_stop, self._kernel)
-
-    def _run_ahead(self) -> None:
-        if self._upcoming:
-            self._run_to(self.tests[self._upcoming[0]])
 
     def _check(self, test: str, answers: str, names: list[str]) -> list:
         index = self.tests[test]
