@@ -118,7 +118,8 @@ class Reference:
     for what is left. A thread (rather than tasks on nbclient's event loop) because that
     loop runs only while the learner's client waits for its kernel, and a thread of its
     own is stopped and joined in one place. The thread runs one job at a time, in the
-    order given, so the reference runs the same cells in the same order as one waited for.
+    order given, so the reference kernel runs the same cells, in the same order, as it
+    would if each check waited for all of them.
 
     ``order`` is the learner's test cells (grade ids) in the order the learner's notebook
     reaches them.
