@@ -29,6 +29,9 @@ Used from ``course/nbgrader_config.py``::
 from __future__ import annotations
 
 import ast
+import asyncio
+import collections
+import concurrent.futures
 import contextlib
 import copy
 import functools
@@ -37,6 +40,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import uuid
 from pathlib import Path
 
@@ -46,13 +50,14 @@ import zmq.asyncio
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.paths import jupyter_runtime_dir
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_event_loop, run_sync
 from nbclient import NotebookClient
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
 from traitlets import Bool, Integer
 
+from .. import processes
 from . import sandbox
 from .answers import MAX_BYTES
 
@@ -105,34 +110,53 @@ def read_names(source: str) -> set[str]:
 
 
 class Reference:
-    """The instructor's notebook, run cell by cell in a kernel of its own."""
+    """The instructor's notebook, run cell by cell in a kernel of its own.
 
-    def __init__(self, notebook: nbformat.NotebookNode, timeout: int | None, log) -> None:
+    The reference kernel runs ahead: a worker thread, which owns the kernel and its
+    client, runs the instructor's cells up to the next test cell the learner's notebook
+    reaches while the learner's kernel runs the cells before it, and a check waits only
+    for what is left. A thread (rather than tasks on nbclient's event loop) because that
+    loop runs only while the learner's client waits for its kernel, and a thread of its
+    own is stopped and joined in one place. The thread runs one job at a time, in the
+    order given, so the reference kernel runs the same cells, in the same order, as it
+    would if each check waited for all of them.
+
+    ``order`` is the learner's test cells (grade ids) in the order the learner's notebook
+    reaches them.
+    """
+
+    def __init__(
+        self, notebook: nbformat.NotebookNode, order: list[str], timeout: int | None, log
+    ) -> None:
         self.notebook = notebook
         self.answer_names = set()
         for cell in notebook.cells:
             if cell.cell_type == "code" and is_solution(cell):
                 self.answer_names |= bound_names(cell.source)
         self.tests = {grade_id(c): i for i, c in enumerate(notebook.cells) if is_test_cell(c)}
+        self._upcoming = collections.deque(test for test in order if test in self.tests)
         self.next_cell = 0
         self._stack = contextlib.ExitStack()
-        folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
+        self._folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
         self.client = NotebookClient(
             copy.deepcopy(notebook),  # execute_cell puts each cell it runs into its notebook
             timeout=timeout,
             allow_errors=True,
             interrupt_on_timeout=True,
-            resources={"metadata": {"path": str(folder)}},
+            resources={"metadata": {"path": str(self._folder)}},
             log=log,
         )
-        # Set after __init__, so that the client still owns (and shuts down) the kernel.
-        self.client.km = AsyncKernelManager(
-            kernel_name=REFERENCE_KERNEL, kernel_spec_manager=_reference_specs(folder / "kernels")
-        )
-        # Started now, connected on first use: it starts while the learner's kernel does.
-        self.client.start_new_kernel()
-        self._stack.callback(_stop, self.client.km)
+        self._kernel = None
         self._connected = False
+        self._closing = threading.Event()
+        self._worker = concurrent.futures.ThreadPoolExecutor(1, "reference")
+        try:
+            # Started now (it starts while the learner's kernel does), then run ahead.
+            self._submit(self._start).result()
+            self._ahead = self._run_ahead()
+        except BaseException:
+            self.close()
+            raise
 
     def names_for(self, test: str) -> list[str]:
         """The learner's answers the test cell ``test`` reads, sorted."""
@@ -144,29 +168,89 @@ class Reference:
 
         The reference runs every cell before it first, test cells included (a test cell
         may import what later ones use), and the test cell itself after, on its own
-        answers, so that its state stays the one the notebook's author saw.
+        answers, so that its state stays the one the notebook's author saw. Then it runs
+        ahead to the next test cell.
         """
+        if self._upcoming and self._upcoming[0] == test:
+            self._upcoming.popleft()
+        else:  # not in the learner's order: run nothing ahead past what it asks for
+            self._upcoming.clear()
+        self._ahead.result()  # an error there is this check's, as if run now
+        outputs = self._submit(self._check, test, answers, names).result()
+        self._ahead = self._run_ahead()
+        return outputs
+
+    def _run_ahead(self) -> concurrent.futures.Future:
+        """Have the cells before the learner's next test cell run (or just connect)."""
+        return self._submit(self._run_to, self.tests[self._upcoming[0]] if self._upcoming else 0)
+
+    def _submit(self, job, *args) -> concurrent.futures.Future:
+        self._last = self._worker.submit(job, *args)
+        return self._last
+
+    # Run by the worker thread only.
+
+    def _start(self) -> None:
+        # Set after the client's __init__, so that the client still owns (and shuts
+        # down) the kernel; made here, so that its event loop is this thread's.
+        self.client.km = self._kernel = AsyncKernelManager(
+            kernel_name=REFERENCE_KERNEL,
+            kernel_spec_manager=_reference_specs(self._folder / "kernels"),
+        )
+        self.client.start_new_kernel()
+        self._stack.callback(_stop, self._kernel)
+
+    def _check(self, test: str, answers: str, names: list[str]) -> list:
         index = self.tests[test]
-        if not self._connected:
-            self._stack.enter_context(self.client.setup_kernel())
-            self._connected = True
-        self._run(range(self.next_cell, index))
+        self._run_to(index)
         source = self.notebook.cells[index].source
         probe = nbformat.v4.new_code_cell(_CHECK.format(source=source, text=answers, names=names))
         outputs = self.client.execute_cell(probe, index, store_history=False).outputs
         if self.next_cell <= index:  # not when the learner moved this test after a later one
-            self._run(range(index, index + 1))
+            self._run(index)
             self.next_cell = index + 1
         return outputs
 
-    def _run(self, indices: range) -> None:
-        for index in indices:
-            cell = self.notebook.cells[index]
-            if cell.cell_type == "code":
-                self.client.execute_cell(cell, index, store_history=False)
+    def _run_to(self, index: int) -> None:
+        """Connect on first use, then run the cells from ``next_cell`` to ``index``."""
+        if not self._connected:
+            self._stack.enter_context(self.client.setup_kernel())
+            self._connected = True
+        while self.next_cell < index and not self._closing.is_set():
+            self._run(self.next_cell)
+            self.next_cell += 1
+
+    def _run(self, index: int) -> None:
+        cell = self.notebook.cells[index]
+        if cell.cell_type == "code":
+            self.client.execute_cell(cell, index, store_history=False)
+
+    def _finish(self) -> None:
+        try:
+            self._stack.close()
+        finally:
+            _close_loop()
 
     def close(self) -> None:
-        self._stack.close()
+        """Stop the reference kernel, even in the middle of a cell, and the thread."""
+        self._closing.set()
+        pid = getattr(getattr(self._kernel, "provisioner", None), "pid", None)
+        if pid and not self._last.done():  # the cell it runs could take its whole timeout
+            processes.kill_tree(pid)
+        try:
+            self._worker.submit(self._finish).result()
+        finally:
+            self._worker.shutdown()
+
+
+def _close_loop() -> None:
+    """Close this thread's event loop, once what nbclient left on it has ended."""
+    loop = ensure_event_loop()
+    left = asyncio.all_tasks(loop)
+    for task in left:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+    loop.close()
 
 
 def _stop(km: AsyncKernelManager) -> None:
@@ -225,7 +309,9 @@ class TrustedExecute(Execute):
                 "notebook (astrolearn grade generate-sources writes it)"
             )
         self._findings, self._output_bytes, self._flooded = [], {}, set()
-        self._reference = Reference(nbformat.read(source, as_version=4), self.timeout, self.log)
+        order = [grade_id(cell) for cell in nb.cells if is_test_cell(cell)]
+        reference = nbformat.read(source, as_version=4)
+        self._reference = Reference(reference, order, self.timeout, self.log)
         try:
             return super().preprocess(nb, resources, km)
         finally:
