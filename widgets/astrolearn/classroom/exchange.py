@@ -304,9 +304,9 @@ class Collect(ExchangeCollect):
         records = []
         seen = 0
         for entry in os.scandir(folder.path):
-            parts = entry.name.split("+")
-            if len(parts) != 4 or parts[1] != self.coursedir.assignment_id:
+            if not _is_of(entry.name, self):
                 continue
+            parts = entry.name.split("+")
             seen += 1
             if seen > MAX_SUBMISSIONS:
                 # Each is tried in turn: a flood of refused ones would stall the collect.
