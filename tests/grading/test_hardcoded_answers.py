@@ -27,7 +27,7 @@ def test_a_final_number_alone_earns_nothing(number, exercise, graded_lesson):
     test_cell = FINAL_NUMBER_ONLY[number][exercise][0]
     assert run.scores["ref"] == run.points, "the reference must pass"
     assert exercise not in run.failed_cells[FINAL_NUMBERS], f"{exercise}: the answer raised"
-    assert run.failed_cells[FINAL_NUMBERS] == [], "a cell after the bare answers raised"
+    assert run.failed_cells[FINAL_NUMBERS] == [], "another cell of the submission raised"
     got = run.scores[FINAL_NUMBERS]
     assert got[test_cell] == 0.0, f"{exercise}: the final number alone passed"
     replaced = {cell for cell, _ in FINAL_NUMBER_ONLY[number].values()}
