@@ -14,9 +14,18 @@ from __future__ import annotations
 
 import argparse
 import ast
+import asyncio
 import json
+import os
 import re
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import jsonschema
 import pytest
@@ -29,6 +38,7 @@ from tests.conftest import REPO
 
 VALUES = REPO / "deploy" / "z2jh" / "values.yaml"
 CLAIM = REPO / "deploy" / "z2jh" / "exchange-pvc.yaml"
+JOB = REPO / "deploy" / "z2jh" / "grade-job.yaml"
 SCHEMA = json.loads(Path(__file__).with_name("z2jh_values_schema.json").read_text())
 
 
@@ -127,14 +137,12 @@ def test_the_cluster_logs_in_as_the_one_machine_class_does(values, tmp_path):
 
 def test_the_exchange_is_a_shared_volume_at_nbgraders_root(values):
     storage = values["singleuser"]["storage"]
-    [volume] = storage["extraVolumes"]
-    [mount] = storage["extraVolumeMounts"]
+    [volume] = [each for each in storage["extraVolumes"] if "persistentVolumeClaim" in each]
+    [mount] = [each for each in storage["extraVolumeMounts"] if each["name"] == volume["name"]]
     claim = yaml.safe_load(CLAIM.read_text())
     assert volume["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
-    assert mount["name"] == volume["name"]
     assert mount["mountPath"] == Exchange.root.default_value
     assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
-    assert "PER-STUDENT OWNERSHIP" in VALUES.read_text()
 
 
 def test_each_start_copies_the_lessons_with_the_classrooms_program(values):
@@ -149,5 +157,301 @@ def test_each_start_copies_the_lessons_with_the_classrooms_program(values):
     assert f"--target-repo-dir {Path(source).parent}" in VALUES.read_text()
     assert (REPO / Path(source).name).is_dir()
     assert target == "/home/jovyan/lessons"
-    config_path = values["singleuser"]["extraEnv"]["JUPYTER_CONFIG_PATH"]
-    assert (REPO / Path(config_path).name / "jupyter_server_config.py").is_file()
+    image_config = "/srv/astrolearn/binder"  # the JUPYTER_CONFIG_PATH the hub sets
+    assert f"--target-repo-dir {Path(image_config).parent}" in VALUES.read_text()
+    assert (REPO / Path(image_config).name / "jupyter_server_config.py").is_file()
+
+
+# --- Per-student ownership: the hub's extraConfig, with a real KubeSpawner -------------
+# The chart's hub config (4.4.0) turns the values into KubeSpawner settings; these are the
+# ones it makes of what this values file and the chart's defaults set (home storage
+# "dynamic", uid 1000, fsGid 100, extraEnv {}), then it runs hub.extraConfig. The pod is
+# what KubeSpawner sends to Kubernetes, after its modify_pod_hook: no cluster is needed,
+# only a kube-config to load (it is never contacted).
+HOME_VOLUME = "volume-{user_server}"
+KUBECONFIG = """apiVersion: v1
+kind: Config
+clusters: [{name: none, cluster: {server: "https://127.0.0.1:9"}}]
+users: [{name: none, user: {token: unused}}]
+contexts: [{name: none, context: {cluster: none, user: none}}]
+current-context: none
+"""
+
+
+def chart_config(values: dict) -> Config:
+    user = values["singleuser"]
+    c = Config()
+    c.KubeSpawner.uid = 1000
+    c.KubeSpawner.fs_gid = 100
+    c.KubeSpawner.environment = {}
+    c.KubeSpawner.image = f"{user['image']['name']}:{user['image']['tag']}"
+    c.KubeSpawner.lifecycle_hooks = user["lifecycleHooks"]
+    home = {"name": HOME_VOLUME, "persistentVolumeClaim": {"claimName": "{pvc_name}"}}
+    c.KubeSpawner.volumes = {
+        HOME_VOLUME: home,
+        **{volume["name"]: volume for volume in user["storage"]["extraVolumes"]},
+    }
+    c.KubeSpawner.volume_mounts = {
+        HOME_VOLUME: {"name": HOME_VOLUME, "mountPath": "/home/jovyan"},
+        **{f"{i}-{m['name']}": m for i, m in enumerate(user["storage"]["extraVolumeMounts"])},
+    }
+    for key, code in sorted(values["hub"]["extraConfig"].items()):
+        exec(compile(code, key, "exec"), {"c": c})
+    return c
+
+
+@pytest.fixture(scope="module")
+def pods(values, tmp_path_factory) -> dict:
+    """The pods of an instructor (hub user id 1) and two students (ids 2 and 7)."""
+    from kubernetes_asyncio.client import ApiClient
+    from kubernetes_asyncio.config import kube_config
+    from kubespawner import KubeSpawner
+
+    config = tmp_path_factory.mktemp("kube") / "config"
+    config.write_text(KUBECONFIG)
+    hub = SimpleNamespace(
+        public_host="", url="http://hub:8081/hub/", base_url="/", api_url="http://hub:8081/hub/api"
+    )
+    users = {
+        "ada": (1, ["instructors"]),
+        "bob": (2, ["students"]),
+        "cy.d@uni.edu": (7, ["students"]),
+    }
+
+    async def manifest(name, number, groups):
+        user = SimpleNamespace(
+            name=name,
+            id=number,
+            url=f"/user/{name}/",
+            groups=[SimpleNamespace(name=g) for g in groups],
+        )
+        spawner = KubeSpawner(config=chart_config(values), user=user, hub=hub, _mock=True)
+        pod = spawner.modify_pod_hook(spawner, await spawner.get_pod_manifest())
+        # As sent to Kubernetes.
+        return ApiClient().sanitize_for_serialization(pod)
+
+    async def every():
+        return {name: await manifest(name, *user) for name, user in users.items()}
+
+    with pytest.MonkeyPatch.context() as patch:
+        # Where KubeSpawner's client looks when it is not in a cluster ($KUBECONFIG, read
+        # when the client is imported).
+        patch.setattr(kube_config, "KUBE_CONFIG_DEFAULT_LOCATION", str(config))
+        return asyncio.run(every())
+
+
+def account_step(pod: dict) -> dict:
+    [step] = [
+        each for each in pod["spec"]["initContainers"] if each["name"] == "astrolearn-account"
+    ]
+    return step
+
+
+def mounts_of(container: dict) -> dict:
+    return {mount["mountPath"]: mount for mount in container["volumeMounts"]}
+
+
+def test_each_user_runs_as_a_uid_of_their_own(pods):
+    server = {name: pod["spec"]["containers"][0] for name, pod in pods.items()}
+    uids = {name: each["securityContext"]["runAsUser"] for name, each in server.items()}
+    assert uids == {"ada": 10001, "bob": 10002, "cy.d@uni.edu": 10007}
+    for name, pod in pods.items():
+        assert server[name]["securityContext"]["runAsGroup"] == 100
+        assert server[name]["securityContext"]["allowPrivilegeEscalation"] is False
+        assert pod["spec"]["securityContext"]["fsGroup"] == 100  # the home volume is theirs
+
+
+def test_a_root_init_container_makes_the_users_account_and_folder(pods):
+    for name, pod in pods.items():
+        server = pod["spec"]["containers"][0]
+        step = account_step(pod)
+        assert step["image"] == server["image"]  # astrolearn is in the students' image
+        context = step["securityContext"]
+        assert context["runAsUser"] == 0
+        assert context["allowPrivilegeEscalation"] is False
+        assert context["capabilities"] == {
+            "drop": ["ALL"],
+            "add": ["CHOWN", "DAC_OVERRIDE", "FOWNER"],
+        }
+        uid = str(server["securityContext"]["runAsUser"])
+        assert step["command"][-1] == "user"
+        assert step["args"][:2] == [name, uid]  # a list: no shell reads the name
+        mounts = {path: mount["name"] for path, mount in mounts_of(step).items()}
+        assert mounts["/home/jovyan"] == mounts_of(server)["/home/jovyan"]["name"]
+        volumes = {volume["name"]: volume for volume in pod["spec"]["volumes"]}
+        assert set(mounts.values()) <= set(volumes)
+        home = volumes[mounts["/home/jovyan"]]["persistentVolumeClaim"]["claimName"]
+        assert home.startswith("claim-")  # the user's own home volume
+
+
+def test_the_server_reads_its_account_from_a_file_it_cannot_change(pods):
+    for pod in pods.values():
+        mounts = mounts_of(pod["spec"]["containers"][0])
+        step = mounts_of(account_step(pod))
+        for target in ("/etc/passwd", "/etc/group"):
+            assert mounts[target]["readOnly"] is True
+            assert mounts[target]["subPath"] == Path(target).name
+            assert mounts[target]["name"] == step["/run/astrolearn"]["name"]
+        assert mounts["/run/astrolearn"]["readOnly"] is True
+        exchange = mounts[Exchange.root.default_value]
+        assert exchange["name"] == step[Exchange.root.default_value]["name"]
+        assert not exchange.get("readOnly")  # a student writes into their own folder
+
+
+def test_only_students_servers_hide_the_formgrader(pods):
+    def config_path(pod):
+        env = pod["spec"]["containers"][0]["env"]
+        [path] = [each["value"] for each in env if each["name"] == "JUPYTER_CONFIG_PATH"]
+        return path.split(":")
+
+    assert config_path(pods["ada"]) == [
+        "/run/astrolearn/jupyter/everyone",
+        "/srv/astrolearn/binder",
+    ]
+    assert config_path(pods["bob"]) == [
+        "/run/astrolearn/jupyter/students",
+        *config_path(pods["ada"]),
+    ]
+
+
+# --- The init container's program, run for real (as root, in folders of the test) ------
+def run_step(pod, places: dict[str, Path]) -> int:
+    """Run the pod's account step here, with its paths moved into ``places``."""
+    from astrolearn.classroom import pods as program
+
+    step = account_step(pod)
+    assert step["command"][:4] == ["python", "-I", "-m", program.__name__]
+    args = [str(places.get(arg, arg)) for arg in step["args"]]
+    return program.main([step["command"][-1], *args])
+
+
+@pytest.fixture
+def places() -> Iterator[dict[str, Path]]:
+    """Where the pod's volumes are, in a folder every uid can enter (pytest's are private)."""
+    root = Path(tempfile.mkdtemp(prefix="astrolearn-z2jh-", dir="/tmp"))
+    root.chmod(0o755)
+    try:
+        yield {
+            Exchange.root.default_value: root / "exchange",
+            "/run/astrolearn": root / "run",
+            "/home/jovyan": root / "home",
+        }
+    finally:
+        shutil.rmtree(root)
+
+
+def as_user(uid: int, passwd: Path, code: str) -> subprocess.CompletedProcess:
+    """Run Python ``code`` as ``uid``, with ``passwd`` mounted over /etc/passwd as in the pod."""
+    script = (
+        f"mount --bind {passwd} /etc/passwd && "
+        f'setpriv --reuid={uid} --regid=100 --clear-groups {sys.executable} -I -c "$0"'
+    )
+    return subprocess.run(
+        ["unshare", "--mount", "sh", "-c", script, code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="chown and mount need root")
+
+
+@needs_root
+def test_the_step_gives_each_student_a_private_folder(pods, places):
+    inbound = places[Exchange.root.default_value] / "astrolearn" / "inbound"
+    for name in ("bob", "cy.d@uni.edu"):
+        places["/home/jovyan"].mkdir(exist_ok=True)
+        assert run_step(pods[name], places) == 0
+        folder = os.lstat(inbound / name)
+        assert (folder.st_uid, folder.st_gid, stat.S_IMODE(folder.st_mode)) == (
+            pods[name]["spec"]["containers"][0]["securityContext"]["runAsUser"],
+            100,
+            0o700,
+        )
+    assert stat.S_IMODE(os.stat(inbound).st_mode) == 0o711
+    assert os.stat(inbound).st_uid == 0
+    assert os.stat(places["/home/jovyan"]).st_uid == 10007  # the last one's home
+    passwd = places["/run/astrolearn"] / "passwd"
+    assert passwd.read_text().startswith(Path("/etc/passwd").read_text())
+    assert os.stat(passwd).st_uid == 0 and stat.S_IMODE(os.stat(passwd).st_mode) == 0o644
+    # The exchange learns the name from the uid, through the mounted file.
+    whoami = "import os, pwd; print(pwd.getpwuid(os.getuid()).pw_name)"
+    assert as_user(10007, passwd, whoami).stdout.strip() == "cy.d@uni.edu"
+    # Only the owner enters their folder: cy writes into theirs, not into bob's.
+    write = "import sys; open(sys.argv[1], 'w').write('x')"
+    for target, works in ((inbound / "cy.d@uni.edu" / "n", True), (inbound / "bob" / "n", False)):
+        done = as_user(10007, passwd, f"import sys; sys.argv[1:] = [{str(target)!r}]; {write}")
+        assert (done.returncode == 0) is works, done.stderr
+        assert target.exists() is works
+    settings = (
+        places["/run/astrolearn"] / "jupyter" / "everyone" / "nbgrader_config.py"
+    ).read_text()
+    assert f"c.Exchange.root = {str(places[Exchange.root.default_value])!r}" in settings
+    assert "astrolearn.classroom.exchange.Submit" in settings
+
+
+@needs_root
+def test_the_step_refuses_a_uid_that_owns_another_users_folder(pods, places, capsys):
+    places["/home/jovyan"].mkdir()
+    assert run_step(pods["bob"], places) == 0
+    # A new hub database gave ada bob's old id: ada must not get bob's submissions.
+    inbound = places[Exchange.root.default_value] / "astrolearn" / "inbound"
+    os.chown(inbound / "bob", 10001, 100)
+    assert run_step(pods["ada"], places) == 1
+    assert "already owns" in capsys.readouterr().err
+    assert not (inbound / "ada").exists()
+
+
+@needs_root
+@pytest.mark.parametrize("name", ["a:b", "x+y", "../up", "Bob", ""])
+def test_the_step_refuses_a_name_the_exchange_cannot_hold(places, name, capsys):
+    from astrolearn.classroom import pods as program
+
+    places["/home/jovyan"].mkdir()
+    args = ["user", name, "10002", "--exchange", str(places[Exchange.root.default_value])]
+    args += ["--run", str(places["/run/astrolearn"]), "--home", str(places["/home/jovyan"])]
+    assert program.main(args) == 1
+    assert "cannot be a classroom account" in capsys.readouterr().err
+    assert not (places["/run/astrolearn"] / "passwd").exists()
+
+
+@needs_root
+def test_the_grading_job_knows_every_student_by_their_folder(pods, places):
+    from astrolearn.classroom import pods as program
+
+    places["/home/jovyan"].mkdir()
+    for name in ("bob", "cy.d@uni.edu"):
+        assert run_step(pods[name], places) == 0
+    job = yaml.safe_load(JOB.read_text())["spec"]["template"]["spec"]
+    [step] = job["initContainers"]
+    args = [str(places.get(arg, arg)) for arg in step["args"]]
+    assert program.main([step["command"][-1], *args]) == 0
+    lines = (places["/run/astrolearn"] / "passwd").read_text().splitlines()
+    assert "bob:x:10002:100::/home/jovyan:/bin/bash" in lines
+    assert "cy.d@uni.edu:x:10007:100::/home/jovyan:/bin/bash" in lines
+
+
+def test_the_grading_job_runs_the_one_machine_command_as_root(values):
+    job = yaml.safe_load(JOB.read_text())
+    spec = job["spec"]["template"]["spec"]
+    [grade] = spec["containers"]
+    assert grade["command"][:2] == ["astrolearn", "grade"]
+    assert grade["args"][0] == "cycle" and grade["args"][-1] == "--exchange"
+    assert grade["securityContext"]["runAsUser"] == 0
+    image = values["singleuser"]["image"]
+    assert {grade["image"], spec["initContainers"][0]["image"]} == {
+        f"{image['name']}:{image['tag']}"
+    }
+    user = values["singleuser"]["storage"]
+    volumes = {volume["name"]: volume for volume in spec["volumes"]}
+    exchange = next(v for v in user["extraVolumes"] if "persistentVolumeClaim" in v)
+    assert volumes[exchange["name"]] == exchange
+    mounts = {m["mountPath"]: m for m in grade["volumeMounts"]}
+    for mount in user["extraVolumeMounts"]:
+        assert mounts[mount["mountPath"]] == mount
+    # Beside the instructor's server, whose home volume may attach to one node only.
+    [near] = spec["affinity"]["podAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+    assert near["topologyKey"] == "kubernetes.io/hostname"
+    assert volumes["home"]["persistentVolumeClaim"]["claimName"] == "claim-<instructor>"
+    assert near["labelSelector"]["matchLabels"]["hub.jupyter.org/username"] == "<instructor>"
