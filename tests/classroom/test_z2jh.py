@@ -169,6 +169,7 @@ def test_each_start_copies_the_lessons_with_the_classrooms_program(values):
 # what KubeSpawner sends to Kubernetes, after its modify_pod_hook: no cluster is needed,
 # only a kube-config to load (it is never contacted).
 HOME_VOLUME = "volume-{user_server}"
+NOTEBOOK = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
 KUBECONFIG = """apiVersion: v1
 kind: Config
 clusters: [{name: none, cluster: {server: "https://127.0.0.1:9"}}]
@@ -340,18 +341,22 @@ def places() -> Iterator[dict[str, Path]]:
         shutil.rmtree(root)
 
 
-def as_user(uid: int, passwd: Path, code: str) -> subprocess.CompletedProcess:
-    """Run Python ``code`` as ``uid``, with ``passwd`` mounted over /etc/passwd as in the pod."""
-    script = (
-        f"mount --bind {passwd} /etc/passwd && "
-        f'setpriv --reuid={uid} --regid=100 --clear-groups {sys.executable} -I -c "$0"'
-    )
+def in_pod(uid: int, passwd: Path, *command: str, **options) -> subprocess.CompletedProcess:
+    """Run ``command`` as ``uid`` with ``passwd`` mounted over /etc/passwd, as in the pod."""
+    become = f"setpriv --reuid={uid} --regid=100 --clear-groups"
+    script = f'mount --bind {passwd} /etc/passwd && exec {become} "$@"'
     return subprocess.run(
-        ["unshare", "--mount", "sh", "-c", script, code],
+        ["unshare", "--mount", "sh", "-c", script, "sh", *command],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
+        **options,
     )
+
+
+def as_user(uid: int, passwd: Path, code: str) -> subprocess.CompletedProcess:
+    """Run Python ``code`` as ``uid`` in the pod's accounts."""
+    return in_pod(uid, passwd, sys.executable, "-I", "-c", code)
 
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="chown and mount need root")
@@ -417,19 +422,54 @@ def test_the_step_refuses_a_name_the_exchange_cannot_hold(places, name, capsys):
 
 
 @needs_root
-def test_the_grading_job_knows_every_student_by_their_folder(pods, places):
+def test_a_student_submits_and_the_grading_job_collects_with_these_accounts(pods, places):
+    """nbgrader's own submit and collect, through the classroom's exchange, with the
+    accounts the pods' steps write (none of these uids has an account on this machine)."""
     from astrolearn.classroom import pods as program
 
-    places["/home/jovyan"].mkdir()
-    for name in ("bob", "cy.d@uni.edu"):
+    home, run = places["/home/jovyan"], places["/run/astrolearn"]
+    home.mkdir()
+    for name in ("bob", "cy.d@uni.edu"):  # cy's pod starts last: the home is theirs
         assert run_step(pods[name], places) == 0
+    course = places[Exchange.root.default_value] / "astrolearn"
+    (course / "outbound" / "ps1").mkdir(mode=0o755)
+    (course / "outbound" / "ps1" / "ps1.ipynb").write_text(NOTEBOOK)
+    (home / "ps1").mkdir()
+    (home / "ps1" / "ps1.ipynb").write_text(NOTEBOOK)
+    os.chown(home / "ps1", 10007, 100)
+    # nbgrader runs alembic (a new gradebook) from PATH: this environment's.
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
+    settings = {"JUPYTER_CONFIG_PATH": str(run / "jupyter" / "everyone"), "PATH": path}
+    nbgrader = [sys.executable, "-m", "nbgrader"]
+    submit = in_pod(
+        10007,
+        run / "passwd",
+        *nbgrader,
+        "submit",
+        "ps1",
+        cwd=home,
+        env={**settings, "HOME": str(home)},
+    )
+    assert submit.returncode == 0, submit.stderr
+    [submitted] = os.listdir(course / "inbound" / "cy.d@uni.edu")
+    assert submitted.startswith("cy.d@uni.edu+ps1+")
+
+    # The Job: its init container writes everyone's accounts, then root collects.
     job = yaml.safe_load(JOB.read_text())["spec"]["template"]["spec"]
     [step] = job["initContainers"]
     args = [str(places.get(arg, arg)) for arg in step["args"]]
     assert program.main([step["command"][-1], *args]) == 0
-    lines = (places["/run/astrolearn"] / "passwd").read_text().splitlines()
+    lines = (run / "passwd").read_text().splitlines()
     assert "bob:x:10002:100::/home/jovyan:/bin/bash" in lines
     assert "cy.d@uni.edu:x:10007:100::/home/jovyan:/bin/bash" in lines
+    grading = places["/home/jovyan"].parent / "course"
+    grading.mkdir()
+    collect = in_pod(0, run / "passwd", *nbgrader, "collect", "ps1", cwd=grading, env=settings)
+    assert collect.returncode == 0, collect.stderr
+    assert "not a student's own folder" not in collect.stderr
+    copied = grading / "submitted" / "cy.d@uni.edu" / "ps1" / "ps1.ipynb"
+    assert json.loads(copied.read_text()) == json.loads(NOTEBOOK)
+    assert not (grading / "submitted" / "bob").exists()  # bob submitted nothing
 
 
 def test_the_grading_job_runs_the_one_machine_command_as_root(values):
