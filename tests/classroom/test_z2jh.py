@@ -228,8 +228,8 @@ def pods(values, tmp_path_factory) -> dict:
         )
         spawner = KubeSpawner(config=chart_config(values), user=user, hub=hub, _mock=True)
         pod = spawner.modify_pod_hook(spawner, await spawner.get_pod_manifest())
-        # As sent to Kubernetes.
-        return ApiClient().sanitize_for_serialization(pod)
+        async with ApiClient() as api:
+            return api.sanitize_for_serialization(pod)  # as sent to Kubernetes
 
     async def every():
         return {name: await manifest(name, *user) for name, user in users.items()}
@@ -342,9 +342,20 @@ def places() -> Iterator[dict[str, Path]]:
 
 
 def in_pod(uid: int, passwd: Path, *command: str, **options) -> subprocess.CompletedProcess:
-    """Run ``command`` as ``uid`` with ``passwd`` mounted over /etc/passwd, as in the pod."""
-    become = f"setpriv --reuid={uid} --regid=100 --clear-groups"
-    script = f'mount --bind {passwd} /etc/passwd && exec {become} "$@"'
+    """Run ``command`` as ``uid`` with ``passwd`` as /etc/passwd, as in the pod.
+
+    The file goes in through an overlay on /etc: a bind mount on /etc/passwd itself is
+    dropped when the machine replaces that file (as ``useradd`` does, and other tests
+    add accounts meanwhile).
+    """
+    scratch = passwd.parent.parent / "overlay"
+    scratch.mkdir(exist_ok=True)
+    script = (
+        f"mount -t tmpfs tmpfs {scratch} && mkdir {scratch}/up {scratch}/work && "
+        f"cp {passwd} {scratch}/up/passwd && mount -t overlay overlay "
+        f"-o lowerdir=/etc,upperdir={scratch}/up,workdir={scratch}/work /etc && "
+        f'exec setpriv --reuid={uid} --regid=100 --clear-groups "$@"'
+    )
     return subprocess.run(
         ["unshare", "--mount", "sh", "-c", script, "sh", *command],
         capture_output=True,
