@@ -38,6 +38,8 @@ from astrolearn.classroom import exchange
 
 #: The group of every user's account (``users``, as the chart's ``fsGid``).
 GID = 100
+#: The image's own accounts, to which the users' are added.
+IMAGE_PASSWD = Path("/etc/passwd")
 #: A name the exchange can use as a folder and as the first field of a submission
 #: (``NAME+ASSIGNMENT+TIME+RANDOM``), and a passwd file as an account name.
 NAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
@@ -64,7 +66,7 @@ def _settle(run: Path, root: Path, accounts: dict[str, int]) -> None:
     exchange._folder(run, 0o755)
     _write(
         run / "passwd",
-        Path("/etc/passwd").read_text()
+        IMAGE_PASSWD.read_text()
         + "".join(
             f"{name}:x:{uid}:{GID}::/home/jovyan:/bin/bash\n" for name, uid in accounts.items()
         ),
@@ -99,6 +101,8 @@ def user(name: str, uid: int, root: Path, run: Path, home: Path) -> None:
         say with a new hub database: that user's submissions must not become this one's).
     """
     _checked(name)
+    if any(line.split(":", 1)[0] == name for line in IMAGE_PASSWD.read_text().splitlines()):
+        raise Refused(f"{name} is an account of the image: it cannot be a classroom user")
     if uid < 10000:
         raise Refused(f"uid {uid} is below 10000: it may be the image's own user's")
     course = _course(root)
