@@ -8,14 +8,14 @@ root, in an init container before each of their servers starts::
 
     python -I -m astrolearn.classroom.pods user NAME UID --exchange ROOT --run DIR --home HOME
 
-It writes ``DIR/passwd`` and ``DIR/group`` (the image's own, with the user's account
-added), which the server's container mounts read-only over ``/etc/passwd`` and
-``/etc/group``: the exchange learns who submits from the uid, as on one machine,
-through a file the student cannot change (environment variables they can). It makes the
-exchange's folders as :func:`~astrolearn.classroom.exchange.layout` does, with this
-user's own inbound folder, and gives the top of the home volume to the user. It writes
-the nbgrader settings of every server in ``DIR/jupyter/everyone`` and those of
-students' servers in ``DIR/jupyter/students``.
+It writes ``DIR/passwd`` (the image's own, with the user's account added), which the
+server's container mounts read-only over ``/etc/passwd``: the exchange learns who
+submits from the uid, as on one machine, through a file the student cannot change
+(environment variables they can). It makes the exchange's folders as
+:func:`~astrolearn.classroom.exchange.layout` does, with this user's own inbound folder,
+and gives the top of the home volume to the user. It writes the nbgrader settings of
+every server in ``DIR/jupyter/everyone`` and those of students' servers in
+``DIR/jupyter/students``.
 
 The grading Job (``deploy/z2jh/grade-job.yaml``) runs, as root::
 
@@ -49,10 +49,11 @@ class Refused(Exception):
     """The pod must not start: the message says why."""
 
 
-def _checked(name: str) -> str:
+def _check(name: str) -> None:
     if not NAME.fullmatch(name):
         raise Refused(f"{name!r} cannot be a classroom account: use {NAME.pattern}")
-    return name
+    if any(line.split(":", 1)[0] == name for line in IMAGE_PASSWD.read_text().splitlines()):
+        raise Refused(f"{name} is an account of the image: it cannot be a classroom user")
 
 
 def _write(path: Path, text: str) -> None:
@@ -61,8 +62,8 @@ def _write(path: Path, text: str) -> None:
 
 
 def _settle(run: Path, root: Path, accounts: dict[str, int]) -> None:
-    """Write ``run/passwd`` and ``run/group`` (the image's, with ``accounts`` added), and
-    the nbgrader settings of the exchange at ``root`` under ``run/jupyter``."""
+    """Write ``run/passwd`` (the image's, with ``accounts`` added) and the nbgrader
+    settings of the exchange at ``root`` under ``run/jupyter``."""
     exchange._folder(run, 0o755)
     _write(
         run / "passwd",
@@ -71,7 +72,6 @@ def _settle(run: Path, root: Path, accounts: dict[str, int]) -> None:
             f"{name}:x:{uid}:{GID}::/home/jovyan:/bin/bash\n" for name, uid in accounts.items()
         ),
     )
-    _write(run / "group", Path("/etc/group").read_text())
     exchange.write_config(run / "jupyter" / "everyone", run / "jupyter" / "students", root)
 
 
@@ -85,11 +85,6 @@ def _owners(course: Path) -> dict[str, int]:
     return owners
 
 
-def _course(root: Path) -> Path:
-    """The exchange's folders without any student's, owners and modes repaired."""
-    return exchange.layout(root, [])
-
-
 def user(name: str, uid: int, root: Path, run: Path, home: Path) -> None:
     """Prepare the pod of the hub user ``name``, who runs as ``uid`` (as root).
 
@@ -100,17 +95,14 @@ def user(name: str, uid: int, root: Path, run: Path, home: Path) -> None:
         uid that already owns another user's inbound folder (the hub's user ids changed,
         say with a new hub database: that user's submissions must not become this one's).
     """
-    _checked(name)
-    if any(line.split(":", 1)[0] == name for line in IMAGE_PASSWD.read_text().splitlines()):
-        raise Refused(f"{name} is an account of the image: it cannot be a classroom user")
+    _check(name)
     if uid < 10000:
         raise Refused(f"uid {uid} is below 10000: it may be the image's own user's")
-    course = _course(root)
-    taken = {other: owner for other, owner in _owners(course).items() if owner == uid}
-    taken.pop(name, None)
-    if taken:
+    course = exchange.layout(root, [])  # the course's folders, owners and modes repaired
+    taken = sorted(other for other, owner in _owners(course).items() if owner == uid)
+    if set(taken) - {name}:
         raise Refused(
-            f"uid {uid} of {name} already owns {course / 'inbound' / min(taken)}: the hub's "
+            f"uid {uid} of {name} already owns {course / 'inbound' / taken[0]}: the hub's "
             "user ids changed. Move the exchange's inbound folders aside, then start again."
         )
     exchange._folder(course / "inbound" / name, 0o700, uid, GID)
@@ -120,7 +112,7 @@ def user(name: str, uid: int, root: Path, run: Path, home: Path) -> None:
 
 def collector(root: Path, run: Path) -> dict[str, int]:
     """Write the accounts of everyone with an inbound folder (as root), and return them."""
-    owners = _owners(_course(root))
+    owners = _owners(exchange.layout(root, []))
     _settle(run, root, owners)
     return owners
 
