@@ -267,6 +267,7 @@ def test_a_root_init_container_makes_the_users_account_and_folder(pods):
         server = pod["spec"]["containers"][0]
         step = account_step(pod)
         assert step["image"] == server["image"]  # astrolearn is in the students' image
+        assert unknown_keys(step, "V1Container") == []  # every key is Kubernetes'
         context = step["securityContext"]
         assert context["runAsUser"] == 0
         assert context["allowPrivilegeEscalation"] is False
@@ -523,3 +524,30 @@ def test_the_grading_job_runs_the_one_machine_command_as_root(values, pods):
     [near] = spec["affinity"]["podAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
     assert near["topologyKey"] == "kubernetes.io/hostname"
     assert near["labelSelector"]["matchLabels"].items() <= ada["metadata"]["labels"].items()
+
+
+def unknown_keys(value, kind: str, where: str = "") -> list[str]:
+    """The keys of ``value`` that are not fields of the Kubernetes object ``kind``
+    (as the Kubernetes client's models, generated from Kubernetes' API, name them)."""
+    from kubernetes_asyncio.client import models
+
+    if kind.startswith("list["):
+        return [bad for item in value for bad in unknown_keys(item, kind[5:-1], where + "[]")]
+    if kind.startswith("dict(") or not hasattr(models, kind):
+        return []  # free-form maps (labels, resources) and plain values
+    model = getattr(models, kind)
+    fields = {name: model.openapi_types[attr] for attr, name in model.attribute_map.items()}
+    bad = [f"{where}.{key}" for key in value if key not in fields]
+    for key, item in value.items():
+        if key in fields:
+            bad += unknown_keys(item, fields[key], f"{where}.{key}")
+    return bad
+
+
+@pytest.mark.parametrize(
+    ("manifest", "kind"), [(JOB, "V1Job"), (CLAIM, "V1PersistentVolumeClaim")]
+)
+def test_the_manifests_are_kubernetes_objects(manifest, kind):
+    assert unknown_keys(yaml.safe_load(manifest.read_text()), kind) == []
+    misspelt = manifest.read_text().replace("metadata:", "metdata:", 1)
+    assert unknown_keys(yaml.safe_load(misspelt), kind)  # the check can fail
