@@ -1,5 +1,6 @@
-"""The Zero to JupyterHub values file (deploy/z2jh/) and the hub config's SystemdSpawner
-block: valid, and the same class as `astrolearn classroom` on one machine.
+"""The Zero to JupyterHub files (deploy/z2jh/) and the hub config's SystemdSpawner
+block: valid, the same class as `astrolearn classroom` on one machine, and as private an
+exchange: each user's pod runs as a uid of their own, which owns their inbound folder.
 
 No validator of the chart is on the package registries: the chart is published only in
 its own Helm repository, Debian has no Helm package, the PyPI and npm packages named
@@ -7,7 +8,10 @@ its own Helm repository, Debian has no Helm package, the PyPI and npm packages n
 values are checked against a schema derived from the chart's own (4.4.0), kept beside
 this file: every key name on the paths the values set, with the chart's types and
 ``additionalProperties``. The full chart schema accepted the same values when this was
-written (see the schema file's ``$comment``). Nothing here needs root or a network.
+written (see the schema file's ``$comment``). The pods are built by a real KubeSpawner
+from the values, without a cluster; the program of their init container then runs here,
+and nbgrader submits and collects with the accounts it writes (that part needs root, for
+chown and a private mount namespace). Nothing here needs a network.
 """
 
 from __future__ import annotations
