@@ -263,7 +263,8 @@ def test_each_user_runs_as_a_uid_of_their_own(pods):
     for name, pod in pods.items():
         assert server[name]["securityContext"]["runAsGroup"] == 100
         assert server[name]["securityContext"]["allowPrivilegeEscalation"] is False
-        assert pod["spec"]["securityContext"]["fsGroup"] == 100  # the home volume is theirs
+        # No fsGroup: it would make the exchange group-writable on storage that takes it.
+        assert "fsGroup" not in pod["spec"].get("securityContext", {})
 
 
 def test_a_root_init_container_makes_the_users_account_and_folder(pods):
@@ -392,6 +393,7 @@ def test_the_step_gives_each_student_a_private_folder(pods, places):
     assert stat.S_IMODE(os.stat(inbound).st_mode) == 0o711
     assert os.stat(inbound).st_uid == 0
     assert os.stat(places["/home/jovyan"]).st_uid == 10007  # the last one's home
+
     passwd = places["/run/astrolearn"] / "passwd"
     assert passwd.read_text().startswith(Path("/etc/passwd").read_text())
     assert os.stat(passwd).st_uid == 0 and stat.S_IMODE(os.stat(passwd).st_mode) == 0o644
@@ -409,6 +411,24 @@ def test_the_step_gives_each_student_a_private_folder(pods, places):
     ).read_text()
     assert f"c.Exchange.root = {str(places[Exchange.root.default_value])!r}" in settings
     assert "astrolearn.classroom.exchange.Submit" in settings
+
+
+@needs_root
+def test_the_step_gives_the_home_volume_to_its_user(pods, places):
+    home = places["/home/jovyan"]
+    (home / "notes").mkdir(parents=True)
+    (home / "notes" / "old.md").write_text("from the days of uid 1000")
+    secret = home.parent / "secret"  # not the user's: a link to it must not hand it over
+    secret.write_text("root's")
+    (home / "notes" / "link").symlink_to(secret)
+    for path in (home, home / "notes", home / "notes" / "old.md"):
+        os.chown(path, 1000, 1000)
+    assert run_step(pods["bob"], places) == 0
+    for path in (home, home / "notes", home / "notes" / "old.md", home / "notes" / "link"):
+        info = os.lstat(path)
+        assert (info.st_uid, info.st_gid) == (10002, 100), path
+    assert os.stat(secret).st_uid == 0
+    assert stat.S_IMODE(os.stat(home).st_mode) == 0o700
 
 
 @needs_root

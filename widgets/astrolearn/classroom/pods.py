@@ -13,7 +13,10 @@ server's container mounts read-only over ``/etc/passwd``: the exchange learns wh
 submits from the uid, as on one machine, through a file the student cannot change
 (environment variables they can). It makes the exchange's folders as
 :func:`~astrolearn.classroom.exchange.layout` does, with this user's own inbound folder,
-and gives the top of the home volume to the user. It writes the nbgrader settings of
+and gives the home volume to the user (all of it when its top is not theirs yet: a new
+volume, or one of an earlier uid). No ``fsGroup`` is needed, which matters: Kubernetes
+would apply it to the exchange's volume too on storage that supports it, and give every
+student the group's access to every folder in it. It writes the nbgrader settings of
 every server in ``DIR/jupyter/everyone`` and those of students' servers in
 ``DIR/jupyter/students``.
 
@@ -85,6 +88,16 @@ def _owners(course: Path) -> dict[str, int]:
     return owners
 
 
+def _give(home: Path, uid: int) -> None:
+    """Make everything in ``home`` the user's. ``os.fwalk`` holds each folder open and
+    links are changed, never followed; a hard link can only lead to a file of the same
+    volume, which is the user's own."""
+    for _, _, files, folder in os.fwalk(home):
+        os.chown(folder, uid, GID)
+        for name in files:
+            os.chown(name, uid, GID, dir_fd=folder, follow_symlinks=False)
+
+
 def user(name: str, uid: int, root: Path, run: Path, home: Path) -> None:
     """Prepare the pod of the hub user ``name``, who runs as ``uid`` (as root).
 
@@ -106,6 +119,8 @@ def user(name: str, uid: int, root: Path, run: Path, home: Path) -> None:
             "user ids changed. Move the exchange's inbound folders aside, then start again."
         )
     exchange._folder(course / "inbound" / name, 0o700, uid, GID)
+    if os.lstat(home).st_uid != uid:
+        _give(home, uid)  # a new volume (root's), or files of an earlier uid
     exchange._folder(home, 0o700, uid, GID)
     _settle(run, root, {name: uid})
 
