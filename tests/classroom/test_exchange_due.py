@@ -17,7 +17,6 @@ import re
 import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator
@@ -37,8 +36,9 @@ from astrolearn.grading import cycle
 from nbgrader.auth import Authenticator
 from nbgrader.coursedir import CourseDirectory
 
-from tests.classroom.conftest import remove_accounts
-from tests.conftest import require
+from tests.classroom.conftest import nologin_accounts
+
+pytestmark = pytest.mark.usefixtures("venv_on_path")
 
 NOTEBOOK = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
 STAMP = "%Y-%m-%d %H:%M:%S.%f UTC"
@@ -47,21 +47,8 @@ STAMP = "%Y-%m-%d %H:%M:%S.%f UTC"
 @pytest.fixture(scope="module")
 def student() -> Iterator[str]:
     """A real account (no home, no login), removed at teardown."""
-    require(os.geteuid() == 0, "root (to make accounts and release)", "run the tests as root")
-    name = "tl" + secrets.token_hex(3)
-    try:
-        subprocess.run(
-            ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True
-        )
+    with nologin_accounts(["tl" + secrets.token_hex(3)]) as (name,):
         yield name
-    finally:
-        remove_accounts([name])
-
-
-@pytest.fixture(autouse=True)
-def venv_on_path(monkeypatch) -> None:
-    """nbgrader's gradebook runs ``alembic`` from the Python's own folder."""
-    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
 
 
 @pytest.fixture
@@ -99,19 +86,17 @@ def capture() -> tuple[logging.Logger, io.StringIO]:
     return logger, text
 
 
+def run(step: type, course: Path, exchange: Path, **options) -> None:
+    """Run nbgrader's exchange ``step`` (one of the classroom's classes) on ``hw``."""
+    directory = CourseDirectory(root=str(course), course_id=COURSE_ID, assignment_id="hw")
+    step(coursedir=directory, authenticator=Authenticator(), root=str(exchange), **options).start()
+
+
 def release(place: Path, due: datetime.datetime | None) -> None:
     """The instructor sets the due date (or none) in the gradebook and releases, as root."""
-    directory = CourseDirectory(
-        root=str(place / "course"), course_id=COURSE_ID, assignment_id="hw"
-    )
     with cycle._gradebook(place / "course") as gradebook:
         gradebook.update_or_create_assignment("hw", duedate=due)
-    ReleaseAssignment(
-        coursedir=directory,
-        authenticator=Authenticator(),
-        root=str(place / "exchange"),
-        force=True,
-    ).start()
+    run(ReleaseAssignment, place / "course", place / "exchange", force=True)
 
 
 def as_account(name: str, action: Callable[[], str]) -> tuple[int, str]:
@@ -144,15 +129,8 @@ def submit(place: Path, student: str) -> str:
     def action() -> str:
         logger, text = capture()
         os.chdir(place / "work")
-        directory = CourseDirectory(root=str(place / "work"), course_id=COURSE_ID)
-        directory.assignment_id = "hw"
-        Submit(
-            coursedir=directory,
-            authenticator=Authenticator(),
-            root=str(place / "exchange"),
-            cache=str(place / "work" / "cache"),
-            log=logger,
-        ).start()
+        cache = str(place / "work" / "cache")
+        run(Submit, place / "work", place / "exchange", cache=cache, log=logger)
         return text.getvalue()
 
     code, text = as_account(student, action)
@@ -267,13 +245,7 @@ def test_a_submission_name_cannot_forge_a_line_of_the_collectors_log(student, pl
     logger, text = capture()
     course = tmp_path / "course"
     course.mkdir()
-    directory = CourseDirectory(root=str(course), course_id=COURSE_ID, assignment_id="hw")
-    Collect(
-        coursedir=directory,
-        authenticator=Authenticator(),
-        root=str(place / "exchange"),
-        log=logger,
-    ).start()
+    run(Collect, course, place / "exchange", log=logger)
     lines = text.getvalue().splitlines()
     (refusal,) = [line for line in lines if "has no valid time" in line]
     assert repr(forged) in refusal
