@@ -1,9 +1,10 @@
 """Grading through the classroom hub: nbgrader's exchange with a private inbound folder
 per student (astrolearn.classroom.exchange), and the formgrader for instructors only.
 
-One assignment is released; five real students fetch it (one through their server's
-nbgrader API, the others with ``nbgrader`` run as their own account, as a terminal in
-JupyterLab does), work and submit (one a broken notebook, one twice, one late);
+One assignment is released; one student finds it in JupyterLab's Assignments tab in
+Chromium; five real students fetch it (one through their server's nbgrader API, the
+others with ``nbgrader`` run as their own account, as a terminal in JupyterLab does),
+work and submit (one a broken notebook, one twice, one late, and told so at submit);
 ``astrolearn grade cycle --exchange`` collects as root, grades in the sandbox and
 releases feedback, which each graded student fetches. Meanwhile one student tries to
 read, replace and forge the others' work, the instructor's course and the formgrader,
