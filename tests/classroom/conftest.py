@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,6 +170,37 @@ def remove_accounts(names: list[str]) -> None:
                 process.send_signal(signal.SIGKILL)
         subprocess.run(["userdel", "--remove", name], capture_output=True)
         assert not Path("/home", name).exists()
+
+
+@contextmanager
+def nologin_accounts(names: list[str]) -> Iterator[list[str]]:
+    """Real accounts ``names`` without home or login, removed afterwards (even on failure)."""
+    require(os.geteuid() == 0, "root (to make accounts)", "run the tests as root")
+    try:
+        for name in names:
+            subprocess.run(
+                ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+                check=True,
+            )
+        yield names
+    finally:
+        remove_accounts(names)
+
+
+@pytest.fixture
+def venv_on_path(monkeypatch) -> None:
+    """nbgrader's gradebook runs ``alembic`` from the Python's own folder."""
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+
+
+def log_in_with_chromium(page, hub: Hub, name: str) -> None:
+    """``name`` logs in on the hub's page (first-use password); JupyterLab opens."""
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("#username_input", name)
+    page.fill("#password_input", hub.password(name))
+    page.click("#login_submit")
+    # The hub starts the server and JupyterLab opens.
+    page.wait_for_url(re.compile(f"/user/{name}/lab"))
 
 
 @pytest.fixture(scope="module")
