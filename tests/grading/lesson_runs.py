@@ -20,6 +20,7 @@ import nbformat
 from astrolearn.grading import assignments, cycle
 from grading_course import (
     REPO,
+    grade_id,
     make_course,
     read,
     reference,
@@ -181,6 +182,9 @@ class GradedLesson:
     failed_cells: dict[str, list[str]]
 
 
+#: what nbgrader puts in place of a solution (course/nbgrader_config.py)
+STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+
 #: the student whose submission holds a lesson's final-number-only answers
 FINAL_NUMBERS = "final-numbers"
 
@@ -194,7 +198,11 @@ def grade_lesson(root: Path, number: str) -> GradedLesson:
     good = reference(course, name)
     submissions = {"ref": good, "untouched": read(course, "release", name)}
     if number in FINAL_NUMBER_ONLY:
-        answers = {exercise: answer for exercise, (_, answer) in FINAL_NUMBER_ONLY[number].items()}
+        released = {grade_id(cell): cell.source for cell in submissions["untouched"].cells}
+        answers = {
+            exercise: typed_in(released[exercise], answer)
+            for exercise, (_, answer) in FINAL_NUMBER_ONLY[number].items()
+        }
         submissions[FINAL_NUMBERS] = with_cells(good, answers)
     inbox = write_submissions(root / "inbox", name, submissions)
     # release, collect and autograde only: feedback and export are tested in test_pipeline
@@ -209,6 +217,16 @@ def grade_lesson(root: Path, number: str) -> GradedLesson:
         integrity,
         {student: failed_cells(course, name, student) for student in submissions},
     )
+
+
+def typed_in(released: str, answer: str) -> str:
+    """The released cell with ``answer`` where the learner types, in place of the stub.
+
+    The cell's given lines (comments, a value such as ``patience = 10``) stay, as they
+    do when a learner answers.
+    """
+    assert released.count(STUB) == 1, f"no single answer stub in:\n{released}"
+    return released.replace(STUB, answer)
 
 
 def failed_cells(course: Path, name: str, student: str) -> list[str]:
