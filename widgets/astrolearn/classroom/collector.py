@@ -52,6 +52,8 @@ MAX_REQUEST = 4096
 READ_SECONDS = 10.0
 #: Staged copies are removed when the caller hangs up, or after this many seconds.
 KEEP_SECONDS = 600.0
+#: After any other answer, the caller has this long to hang up.
+HANG_UP_SECONDS = 2.0
 #: An assignment or student name: nbgrader's folder names, never a path.
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 
@@ -82,9 +84,6 @@ def ask(exchange_root: str | Path, request: dict) -> tuple[socket.socket, dict]:
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         connection.connect(str(path))
-        connection.sendall(json.dumps(request).encode() + b"\n")
-        with connection.makefile("rb") as stream:
-            answer = json.loads(stream.readline() or b"{}")
     except OSError as error:
         connection.close()
         raise Refused(
@@ -92,6 +91,14 @@ def ask(exchange_root: str | Path, request: dict) -> tuple[socket.socket, dict]:
             " it runs with the hub (astrolearn classroom start); as root, collect with "
             "`astrolearn grade cycle ASSIGNMENT --exchange`"
         ) from None
+    # A caller the collector refuses may be answered before it has sent anything.
+    with contextlib.suppress(OSError):
+        connection.sendall(json.dumps(request).encode() + b"\n")
+    try:
+        with connection.makefile("rb") as stream:
+            answer = json.loads(stream.readline() or b"{}")
+    except (OSError, ValueError):
+        answer = {}
     if "error" in answer or not answer:
         connection.close()
         raise Refused(answer.get("error", "the collector stopped without an answer"))
@@ -149,7 +156,8 @@ def checked(request: dict) -> dict:
     fields = {"action": action}
     for key, anything in (("assignment", action == "list"), ("student", True)):
         value = request.get(key) or "*"
-        if not (value == "*" and anything) and not (NAME.fullmatch(value) and ".." not in value):
+        named = isinstance(value, str) and NAME.fullmatch(value) and ".." not in value
+        if not (value == "*" and anything) and not named:
             raise Refused(f"{key} must be a name (letters, digits, _ . -), not {value!r}")
         fields[key] = value
     duedate = request.get("duedate")
@@ -240,12 +248,8 @@ class Handler(socketserver.BaseRequestHandler):
             try:
                 request = checked(read_request(connection))
                 reply, staging = server.answer(account, request)
-                send(connection, reply)
-                if staging:
-                    # The instructor's server copies them meanwhile.
-                    connection.settimeout(KEEP_SECONDS)
-                    with contextlib.suppress(OSError):
-                        connection.recv(1)
+                # The instructor's server copies the staged submissions meanwhile.
+                answer(connection, reply, KEEP_SECONDS if staging else HANG_UP_SECONDS)
             finally:
                 if staging:
                     shutil.rmtree(staging, ignore_errors=True)
@@ -253,13 +257,24 @@ class Handler(socketserver.BaseRequestHandler):
                     server.busy.discard(uid)
         except Refused as error:
             print(f"collector: refused uid {uid}: {error}", flush=True)
-            send(connection, {"error": f"collector: {error}"})
+            answer(connection, {"error": f"collector: {error}"}, HANG_UP_SECONDS)
 
 
-def send(connection: socket.socket, answer: dict) -> None:
+def answer(connection: socket.socket, reply: dict, wait: float) -> None:
+    """Send the reply, then wait up to ``wait`` seconds for the caller to hang up.
+
+    Closing first would throw away the answer of a caller refused before its request
+    was read (the kernel resets a connection closed with data unread).
+    """
     try:
         connection.settimeout(READ_SECONDS)  # a caller that does not read is let go
-        connection.sendall(json.dumps(answer).encode() + b"\n")
+        connection.sendall(json.dumps(reply).encode() + b"\n")
+        connection.shutdown(socket.SHUT_WR)
+        deadline = time.monotonic() + wait
+        while (left := deadline - time.monotonic()) > 0:
+            connection.settimeout(left)
+            if not connection.recv(MAX_REQUEST):
+                return
     except OSError:
         pass
 

@@ -313,7 +313,7 @@ def _check_secret(path: str) -> None:
         raise RefusedSubmission("its submission_secret.txt is not the one nbgrader wrote")
 
 
-class Collect(ExchangeCollect):
+class Collect(ReadableRoot, ExchangeCollect):
     """Collect each student's newest acceptable submission from their own folder.
 
     As root, each candidate, newest first, is copied with :func:`copy_owned` into a
