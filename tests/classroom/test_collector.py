@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pytest
 from astrolearn.classroom import collector, roster
-from astrolearn.classroom.exchange import COURSE_ID, Collect, List, layout
+from astrolearn.classroom.exchange import COURSE_ID, Collect, List, inbound, layout
 from nbgrader.api import Gradebook
 from nbgrader.auth import Authenticator
 from nbgrader.coursedir import CourseDirectory
 
 from tests.classroom.conftest import remove_accounts
-from tests.classroom.test_exchange_attacks import hand_in, utc_now
+from tests.classroom.test_exchange_attacks import as_student, hand_in, utc_now
 from tests.conftest import require
 
 
@@ -271,7 +271,8 @@ def hold_open(exchange: Path, seconds: float) -> dict:
 
 
 def flood(exchange: Path, count: int) -> list[str]:
-    """Open ``count`` connections at once; return each answer's error."""
+    """Open ``count`` connections at once; return the answers' errors ("closed" for a
+    connection closed unanswered)."""
     connections = []
     for _ in range(count):
         connection = socket.socket(socket.AF_UNIX)
@@ -279,8 +280,12 @@ def flood(exchange: Path, count: int) -> list[str]:
         connections.append(connection)
     answers = []
     for connection in connections:
-        with connection, connection.makefile("rb") as stream:
-            answers.append(json.loads(stream.readline())["error"])
+        try:
+            with connection, connection.makefile("rb") as stream:
+                line = stream.readline()
+        except OSError:
+            line = b""
+        answers.append(json.loads(line)["error"] if line else "closed")
     return sorted(set(answers))
 
 
@@ -303,9 +308,9 @@ def test_slow_callers_and_floods_do_not_hold_up_the_others(accounts, service):
     twice = run_as(t2, ask_raw, service, json.dumps({"action": "list"}).encode() + b"\n")
     still_waiting = time.monotonic() - begin < collector.READ_SECONDS
     cut_off = result(slow)["value"]
-    assert flooded["value"] == [
-        f"collector: only the class's instructors may ask; {s1} is not one"
-    ]
+    # A few are answered; the rest are closed at once (at most MAX_OPEN open per account).
+    refused = f"collector: only the class's instructors may ask; {s1} is not one"
+    assert flooded["value"] == sorted(["closed", refused])
     assert answered["value"]["submissions"] == 1 and answered["value"]["seconds"] < 5
     assert twice["value"] == {
         "error": "collector: you have a request open already: wait until it is done"
@@ -320,3 +325,28 @@ def test_slow_callers_and_floods_do_not_hold_up_the_others(accounts, service):
 def test_the_collector_needs_root(accounts):
     student = accounts["student"][0]
     assert run_as(student, collector.main, ["/nonexistent"]) == {"value": 4}
+
+
+def test_the_list_shows_only_each_students_own_submissions(accounts, classroom):
+    s1, s2 = accounts["student"]
+    exchange = classroom / "exchange"
+    now = f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC"
+    own = hand_in(exchange, s1, s1, now, "")
+    theirs = hand_in(exchange, s2, s2, now, "")
+    # In s1's own folder: a link to s2's submission, and a folder in s2's name.
+    planted = as_student(
+        s1,
+        'ln -s "$2" "$1/$3+hw+$4+aa" && mkdir "$1/$5+hw+$4+bb"',
+        str(own.parent),
+        str(theirs),
+        s1,
+        now,
+        s2,
+    )
+    assert planted.returncode == 0, planted.stderr
+    found = inbound(exchange)
+    assert sorted((info["student_id"], info["path"]) for info in found) == [
+        (s1, str(own)),
+        (s2, str(theirs)),
+    ]
+    assert all([n["notebook_id"] for n in info["notebooks"]] == ["hw"] for info in found)

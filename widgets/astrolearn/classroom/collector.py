@@ -21,7 +21,7 @@ The client side is :func:`ask`; ``Collect`` and ``List`` use it whenever they ar
 run as root, so the formgrader's Collect button and ``nbgrader collect`` just work.
 Bounds: a request is one line of at most ``MAX_REQUEST`` bytes sent within
 ``READ_SECONDS``; each instructor has one request open at a time, and submissions are
-read for one request at a time.
+read for one request at a time; an account has at most ``MAX_OPEN`` connections open.
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ READ_SECONDS = 10.0
 KEEP_SECONDS = 600.0
 #: After any other answer, the caller has this long to hang up.
 HANG_UP_SECONDS = 2.0
+#: At most this many connections open from one account: more are closed unanswered.
+MAX_OPEN = 4
 #: An assignment or student name: nbgrader's folder names, never a path.
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 
@@ -181,7 +183,8 @@ class Collector(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         self.folder = folder
         self.exchange = folder / "exchange"
         self.busy: set[int] = set()  # the instructors with a request open
-        self.lock = threading.Lock()  # guards busy
+        self.open: dict[int, int] = {}  # connections open, by caller
+        self.lock = threading.Lock()  # guards busy and open
         self.reading = threading.Lock()  # one request reads the students' folders at a time
         path = socket_path(self.exchange)
         if path.is_socket():
@@ -190,6 +193,27 @@ class Collector(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         # Anyone may connect; the kernel tells who did, and only instructors are served.
         path.chmod(0o666)
 
+    def process_request(self, request: socket.socket, client_address) -> None:
+        """Start a thread for the connection, unless its caller has ``MAX_OPEN`` already:
+        a flood of connections costs one account's few threads, not the service."""
+        uid = peer_uid(request)
+        with self.lock:
+            if self.open.get(uid, 0) >= MAX_OPEN:
+                self.shutdown_request(request)
+                return
+            self.open[uid] = self.open.get(uid, 0) + 1
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: socket.socket, client_address) -> None:
+        uid = peer_uid(request)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self.lock:
+                self.open[uid] -= 1
+                if not self.open[uid]:
+                    del self.open[uid]
+
     def instructor(self, uid: int) -> pwd.struct_passwd:
         """The caller's account, if an instructor on the roster (read at each request,
         so that a roster changed by ``classroom init`` counts at once)."""
@@ -197,7 +221,10 @@ class Collector(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
             account = pwd.getpwuid(uid)
         except KeyError:
             raise Refused(f"user id {uid} has no account") from None
-        members = roster.read(self.folder / "roster.csv")
+        try:
+            members = roster.read(self.folder / "roster.csv")
+        except roster.RosterError as error:
+            raise Refused(f"the class's roster cannot be read: {error}") from None
         if account.pw_name not in roster.names(members, "instructor"):
             raise Refused(f"only the class's instructors may ask; {account.pw_name} is not one")
         return account
@@ -247,7 +274,11 @@ class Handler(socketserver.BaseRequestHandler):
                 server.busy.add(uid)
             try:
                 request = checked(read_request(connection))
-                reply, staging = server.answer(account, request)
+                try:
+                    reply, staging = server.answer(account, request)
+                except OSError as error:  # the exchange itself is broken: say so
+                    print(f"collector: {request['action']} failed: {error}", flush=True)
+                    raise Refused(f"{request['action']} failed: {error}") from None
                 # The instructor's server copies the staged submissions meanwhile.
                 answer(connection, reply, KEEP_SECONDS if staging else HANG_UP_SECONDS)
             finally:

@@ -340,11 +340,15 @@ class Collect(ReadableRoot, ExchangeCollect):
         self.staging = tempfile.mkdtemp(prefix="astrolearn-collect-")
         wanted = self.coursedir.student_id or "*"
         self.src_records = []
-        for entry in sorted(os.scandir(self.inbound_path), key=lambda e: e.name):
-            if fnmatch(entry.name, wanted) and self._own_folder(entry):
-                chosen = self._choose(entry.name, self._records(entry))
-                if chosen is not None:
-                    self.src_records.append(chosen)
+        try:
+            for entry in sorted(os.scandir(self.inbound_path), key=lambda e: e.name):
+                if fnmatch(entry.name, wanted) and self._own_folder(entry):
+                    chosen = self._choose(entry.name, self._records(entry))
+                    if chosen is not None:
+                        self.src_records.append(chosen)
+        except BaseException:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise
 
     def _ask(self) -> None:
         """Have the collector service stage them; it keeps them until we hang up."""
@@ -534,13 +538,25 @@ def inbound(root: Path, assignment: str = "*", student: str = "*") -> list[dict]
 
 def _submission(course: Path, path: str, parts: list[str], uid: int) -> dict:
     """nbgrader's description of one submission in the inbound folder."""
-    with os.scandir(path) as entries:
-        notebooks = sorted(
-            entry.name.removesuffix(".ipynb")
-            for entry in islice(entries, MAX_ENTRIES)
-            if entry.name.endswith(".ipynb") and entry.is_file(follow_symlinks=False)
-        )
-    secret = _secret(os.path.join(path, "submission_secret.txt"), uid)
+    # Opened without following a link: its student could swap it for one meanwhile.
+    try:
+        fd = os.open(path, _DIRECTORY)
+    except OSError:
+        fd = None
+    try:
+        if fd is None or os.fstat(fd).st_uid != uid:
+            notebooks, secret = [], None
+        else:
+            with os.scandir(fd) as entries:
+                notebooks = sorted(
+                    entry.name.removesuffix(".ipynb")
+                    for entry in islice(entries, MAX_ENTRIES)
+                    if entry.name.endswith(".ipynb") and entry.is_file(follow_symlinks=False)
+                )
+            secret = _secret(fd, uid)
+    finally:
+        if fd is not None:
+            os.close(fd)
     described = []
     for notebook in notebooks:
         key = notebook_hash(secret=secret, notebook_id=notebook) if secret else ""
@@ -571,10 +587,11 @@ def _submission(course: Path, path: str, parts: list[str], uid: int) -> dict:
     }
 
 
-def _secret(path: str, uid: int) -> str | None:
-    """A submission's secret, read without following a link, from the student's own file."""
+def _secret(folder: int, uid: int) -> str | None:
+    """The secret of the submission open as ``folder``, read without following a link,
+    from the student's own file."""
     try:
-        with os.fdopen(os.open(path, _FILE), "rb") as stream:
+        with os.fdopen(os.open("submission_secret.txt", _FILE, dir_fd=folder), "rb") as stream:
             info = os.fstat(stream.fileno())
             secret = stream.read(129) if stat.S_ISREG(info.st_mode) and info.st_uid == uid else b""
     except OSError:
