@@ -9,6 +9,7 @@ prefix, and is removed (``userdel -r``) at teardown, even when a test failed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pwd
@@ -203,6 +204,23 @@ def new_hub(root: Path, name: str, accounts: list[str], namespace: list[str]) ->
 def port_options(namespace: list[str]) -> list[str]:
     port, hub_port, api_port = free_ports(namespace, 3)
     return ["--port", str(port), "--hub-port", str(hub_port), "--proxy-api-port", str(api_port)]
+
+
+@contextlib.contextmanager
+def running_hub(folder: Path, prefix: str, students: int, namespace: list[str]) -> Iterator[Hub]:
+    """A started hub for ``students`` students (PREFIX-s1...) and PREFIX-teach; stopped,
+    and its accounts removed, at the end, even when a test failed."""
+    require_classroom_parts()
+    names = [f"{prefix}-s{i}" for i in range(1, students + 1)]
+    classroom = Hub(folder, names, f"{prefix}-teach", namespace)
+    try:
+        made = classroom.init(*port_options(namespace))
+        assert made.returncode == 0, made.stdout + made.stderr
+        classroom.start()
+        yield classroom
+    finally:
+        classroom.stop()
+        remove_accounts([*names, classroom.instructor])
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,12 @@ from nbgrader.auth import Authenticator
 from nbgrader.coursedir import CourseDirectory
 
 from tests.classroom.conftest import remove_accounts
-from tests.classroom.test_exchange_attacks import as_student, hand_in, utc_now
+from tests.classroom.test_exchange_attacks import (  # venv_on_path: used by every test here
+    as_student,
+    hand_in,
+    utc_now,
+    venv_on_path,  # noqa: F401
+)
 from tests.conftest import require
 
 
@@ -50,12 +55,6 @@ def accounts() -> Iterator[dict[str, list[str]]]:
         yield people
     finally:
         remove_accounts(names)
-
-
-@pytest.fixture(autouse=True)
-def venv_on_path(monkeypatch) -> None:
-    """nbgrader's gradebook runs ``alembic`` from the Python's own folder."""
-    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
 
 
 @pytest.fixture

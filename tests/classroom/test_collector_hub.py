@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from tests.classroom.conftest import Hub, port_options, remove_accounts, require_classroom_parts
+from tests.classroom.conftest import Hub, running_hub
 from tests.classroom.test_exchange import calls, home, nbgrader
 
 pytestmark = [pytest.mark.classroom, pytest.mark.slow]
@@ -30,19 +30,9 @@ NOTEBOOK = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 @pytest.fixture(scope="module")
 def hub(classroom_root, offline_namespace) -> Iterator[Hub]:
     """Two students and an instructor, on a hub that runs the collector."""
-    require_classroom_parts()
     prefix = "tk" + secrets.token_hex(2)
-    students = [f"{prefix}-s1", f"{prefix}-s2"]
-    instructor = f"{prefix}-teach"
-    classroom = Hub(classroom_root / "collect", students, instructor, offline_namespace)
-    try:
-        made = classroom.init(*port_options(offline_namespace))
-        assert made.returncode == 0, made.stdout + made.stderr
-        classroom.start()
+    with running_hub(classroom_root / "collect", prefix, 2, offline_namespace) as classroom:
         yield classroom
-    finally:
-        classroom.stop()
-        remove_accounts([*students, instructor])
 
 
 def write_as(name: str, path: Path, notebook: dict) -> None:

@@ -13,11 +13,13 @@ learns another's submission folder name reads, deletes or replaces it, and
 
 * A student submits with :class:`Submit`: always as their own Unix account, into their
   own folder (``--student`` naming someone else is refused).
-* The collector, :class:`Collect`, runs as root (``astrolearn grade cycle --exchange``
-  or ``nbgrader collect`` as root). It takes a submission only from the folder of the
-  account that owns it, and copies it without following links: every folder and file
-  must belong to that student, files must be regular with one link, and the counts and
-  sizes are bounded. A submission that fails a check is refused with the reason; the
+* The collector, :class:`Collect`, reads the students' folders as root
+  (``astrolearn grade cycle --exchange`` or ``nbgrader collect`` as root); an
+  instructor's own server (the formgrader's Collect, ``nbgrader collect``) has the hub's
+  collector service do that part (:mod:`astrolearn.classroom.collector`). It takes a
+  submission only from the folder of the account that owns it, and copies it without
+  following links: every folder and file must belong to that student, files must be
+  regular with one link, and the counts and sizes are bounded. A submission that fails a check is refused with the reason; the
   others are collected. A student names their submission, time included, and writes its
   ``timestamp.txt``: the collector times it by when its files last changed instead
   (:func:`_made`), and writes ``timestamp.txt`` itself.
@@ -26,6 +28,9 @@ learns another's submission folder name reads, deletes or replaces it, and
   A submission without that secret is refused: nbgrader's release would stop there.
 * A student who submits more than ``MAX_SUBMISSIONS`` times has none collected: each
   refused one costs the collector time, and a flood of them would stall the class.
+
+``nbgrader list --inbound`` (:class:`List`, :func:`inbound`) lists the submissions the
+same two ways.
 
 ``layout`` (run by ``astrolearn classroom init``) makes the folders; ``write_config``
 writes the nbgrader settings every user's server reads, and the settings that hide the
