@@ -19,10 +19,11 @@ learns another's submission folder name reads, deletes or replaces it, and
   collector service do that part (:mod:`astrolearn.classroom.collector`). It takes a
   submission only from the folder of the account that owns it, and copies it without
   following links: every folder and file must belong to that student, files must be
-  regular with one link, and the counts and sizes are bounded. A submission that fails a check is refused with the reason; the
-  others are collected. A student names their submission, time included, and writes its
-  ``timestamp.txt``: the collector times it by when its files last changed instead
-  (:func:`_made`), and writes ``timestamp.txt`` itself.
+  regular with one link, and the counts and sizes are bounded. A submission that fails
+  a check is refused with the reason; the others are collected. A student names their
+  submission, time included, and writes its ``timestamp.txt``: the collector times it
+  by when its files last changed instead (:func:`_made`), and writes ``timestamp.txt``
+  itself.
 * Feedback stays nbgrader's: a file per notebook in ``feedback/``, named by a keyed hash
   of a 512-bit secret written into the submission, which now only the submitter reads.
   A submission without that secret is refused: nbgrader's release would stop there.
