@@ -258,11 +258,14 @@ def run_app(name: str) -> dict:
 AXE = TESTS / "book" / "vendor" / "axe.min.js"
 
 
-def serious_axe_violations(page) -> list:
-    """axe-core's critical and serious violations on ``page``: (rule, help, elements)."""
+def serious_axe_violations(page, within: str | None = None) -> list:
+    """axe-core's critical and serious violations on ``page`` (or in the part the CSS
+    selector ``within`` picks): (rule, help, elements)."""
     page.evaluate(AXE.read_text())  # evaluated by the browser's debugger: CSP allows it
     violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        "async (within) => (await axe.run(within || document, "
+        "{resultTypes: ['violations']})).violations",
+        within,
     )
     return [
         (v["id"], v["help"], [node["html"][:120] for node in v["nodes"][:3]])

@@ -9,7 +9,6 @@ prefix, and is removed (``userdel -r``) at teardown, even when a test failed.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import pwd
@@ -22,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,6 +172,37 @@ def remove_accounts(names: list[str]) -> None:
         assert not Path("/home", name).exists()
 
 
+@contextmanager
+def nologin_accounts(names: list[str]) -> Iterator[list[str]]:
+    """Real accounts ``names`` without home or login, removed afterwards (even on failure)."""
+    require(os.geteuid() == 0, "root (to make accounts)", "run the tests as root")
+    try:
+        for name in names:
+            subprocess.run(
+                ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+                check=True,
+            )
+        yield names
+    finally:
+        remove_accounts(names)
+
+
+@pytest.fixture
+def venv_on_path(monkeypatch) -> None:
+    """nbgrader's gradebook runs ``alembic`` from the Python's own folder."""
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+
+
+def log_in_with_chromium(page, hub: Hub, name: str) -> None:
+    """``name`` logs in on the hub's page (first-use password); JupyterLab opens."""
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("#username_input", name)
+    page.fill("#password_input", hub.password(name))
+    page.click("#login_submit")
+    # The hub starts the server and JupyterLab opens.
+    page.wait_for_url(re.compile(f"/user/{name}/lab"))
+
+
 @pytest.fixture(scope="module")
 def accounts() -> Iterator[list[str]]:
     """Names for this module's accounts (random prefix); all removed at teardown."""
@@ -206,7 +237,7 @@ def port_options(namespace: list[str]) -> list[str]:
     return ["--port", str(port), "--hub-port", str(hub_port), "--proxy-api-port", str(api_port)]
 
 
-@contextlib.contextmanager
+@contextmanager
 def running_hub(folder: Path, prefix: str, students: int, namespace: list[str]) -> Iterator[Hub]:
     """A started hub for ``students`` students (PREFIX-s1...) and PREFIX-teach; stopped,
     and its accounts removed, at the end, even when a test failed."""

@@ -28,14 +28,11 @@ from nbgrader.api import Gradebook
 from nbgrader.auth import Authenticator
 from nbgrader.coursedir import CourseDirectory
 
-from tests.classroom.conftest import remove_accounts
-from tests.classroom.test_exchange_attacks import (  # venv_on_path: used by every test here
-    as_student,
-    hand_in,
-    utc_now,
-    venv_on_path,  # noqa: F401
-)
+from tests.classroom.conftest import nologin_accounts
+from tests.classroom.test_exchange_attacks import as_student, hand_in, utc_now
 from tests.conftest import require
+
+pytestmark = pytest.mark.usefixtures("venv_on_path")
 
 
 @pytest.fixture(scope="module")
@@ -47,14 +44,10 @@ def accounts() -> Iterator[dict[str, list[str]]]:
         "student": [f"{prefix}s1", f"{prefix}s2"],
         "instructor": [f"{prefix}t1", f"{prefix}t2"],
     }
-    names = [*people["student"], *people["instructor"]]
-    try:
-        for name in names:
-            useradd = ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin"]
-            subprocess.run([*useradd, "--comment", roster.COMMENT, name], check=True)
+    with nologin_accounts([*people["student"], *people["instructor"]]) as names:
+        for name in names:  # as `classroom init` makes them: the roster checks it
+            subprocess.run(["usermod", "--comment", roster.COMMENT, name], check=True)
         yield people
-    finally:
-        remove_accounts(names)
 
 
 @pytest.fixture

@@ -8,11 +8,9 @@ call is refused, and so is ``nbgrader collect`` run as a student. Accounts start
 from __future__ import annotations
 
 import json
-import os
 import pwd
 import secrets
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,22 +56,14 @@ def submitted(hub) -> list[str]:
     return hub.students
 
 
-@pytest.fixture(scope="module")
-def course(hub, monkeypatch_module) -> Path:
+@pytest.fixture
+def course(hub, venv_on_path) -> Path:
     """The instructor's course: their home, where their server (and formgrader) runs."""
     course = home(hub.instructor)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "astrolearn") as gradebook:
         gradebook.update_or_create_assignment("hw")
     shutil.chown(course / "gradebook.db", hub.instructor, hub.instructor)
     return course
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
-    """nbgrader's new gradebook runs ``alembic`` from the Python's own folder."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-        yield patch
 
 
 COLLECT = ["POST", "formgrader/api/assignment/hw/collect", {}]

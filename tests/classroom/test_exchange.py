@@ -1,9 +1,10 @@
 """Grading through the classroom hub: nbgrader's exchange with a private inbound folder
 per student (astrolearn.classroom.exchange), and the formgrader for instructors only.
 
-One assignment is released; five real students fetch it (one through their server's
-nbgrader API, the others with ``nbgrader`` run as their own account, as a terminal in
-JupyterLab does), work and submit (one a broken notebook, one twice, one late);
+One assignment is released; one student finds it in JupyterLab's Assignments tab in
+Chromium; five real students fetch it (one through their server's nbgrader API, the
+others with ``nbgrader`` run as their own account, as a terminal in JupyterLab does),
+work and submit (one a broken notebook, one twice, one late, and told so at submit);
 ``astrolearn grade cycle --exchange`` collects as root, grades in the sandbox and
 releases feedback, which each graded student fetches. Meanwhile one student tries to
 read, replace and forge the others' work, the instructor's course and the formgrader,
@@ -27,7 +28,8 @@ import nbformat
 import pytest
 from astrolearn.classroom.exchange import INSTRUCTOR_PLUGINS
 
-from tests.classroom.conftest import Hub, astrolearn, running_hub
+from tests.apps.conftest import serious_axe_violations
+from tests.classroom.conftest import Hub, astrolearn, log_in_with_chromium, running_hub
 from tests.grading.grading_course import FIXTURE, FIXTURES, make_course, reference, scores
 
 pytestmark = [pytest.mark.classroom, pytest.mark.slow]
@@ -114,10 +116,52 @@ def grade(course: Path, *arguments: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def submitted(hub, course) -> dict:
-    """Release; every student fetches, works and submits. Returns what each handed in."""
-    released = grade(course, "release", FIXTURE, "--exchange")
-    assert released.returncode == 0, released.stdout + released.stderr
+def released(course) -> None:
+    """The instructor releases the assignment through the exchange (no due date yet)."""
+    done = grade(course, "release", FIXTURE, "--exchange")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_student_finds_the_assignment_in_the_assignments_tab_in_chromium(
+    hub, released, browser, artifacts_dir
+):
+    # Before anyone fetched: s1 logs in, opens nbgrader's menu and its Assignments tab.
+    name = hub.students[0]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(180_000)
+    try:
+        log_in_with_chromium(page, hub, name)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+        menu = page.locator("#jp-mainmenu-nbgrader")
+        menu.wait_for()
+        entries = [text.strip() for text in menu.locator(".lm-Menu-itemLabel").all_inner_texts()]
+        menu.locator(".lm-Menu-item", has_text="Assignment List").click()
+        panel = page.locator("#nbgrader-assignment-list")
+        row = panel.locator("#released_assignments_list .list_item", has_text=FIXTURE)
+        row.wait_for()
+        fetch = row.get_by_role("button", name="Fetch")
+        fetch_shown = fetch.is_visible()
+        violations = serious_axe_violations(page, "#nbgrader-assignment-list")
+    finally:
+        page.screenshot(path=str(artifacts_dir / "classroom-assignments-tab.png"))
+        page.close()
+    assert "Assignment List" in entries
+    assert not [e for e in entries if "Formgrader" in e or "Course List" in e], entries
+    assert fetch_shown
+    # nbgrader 0.9.6's own markup: an empty list of its panel is a role="tablist" without
+    # tabs. Anything else axe finds serious fails the test.
+    upstream = [
+        v
+        for v in violations
+        if v[0] == "aria-required-children"
+        and all('class="list_container" role="tablist"' in node for node in v[2])
+    ]
+    assert [v for v in violations if v not in upstream] == [], entries
+
+
+@pytest.fixture(scope="module")
+def submitted(hub, course, released) -> dict:
+    """Every student fetches, works and submits. Returns what each handed in."""
     s1, s2, s3, s4, s5 = hub.students
     good = reference(course, FIXTURE)
     blank = nbformat.read(course / "release" / FIXTURE / f"{FIXTURE}.ipynb", as_version=4)
@@ -133,6 +177,7 @@ def submitted(hub, course) -> dict:
     write_notebook(s1, blank)
     first = nbgrader(hub, s1, "submit", FIXTURE)
     assert first.returncode == 0, first.stderr
+    assert "due date" not in first.stderr and "on time" not in first.stderr  # none set yet
     write_notebook(s1, good)
     (second,) = calls(hub, s1, [["POST", "assignments/submit", form]])
     assert json.loads(second["body"])["success"], second
@@ -143,10 +188,22 @@ def submitted(hub, course) -> dict:
     (home(s4) / FIXTURE / f"{FIXTURE}.ipynb").write_text('{"cells": [')  # broken JSON
     done = nbgrader(hub, s4, "submit", FIXTURE)
     assert done.returncode == 0, done.stderr
-    due = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    # The instructor sets a due date, now, and releases again; s3 then submits, late.
+    due = datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
+    from astrolearn.grading import cycle
+
+    with cycle._gradebook(course) as gradebook:
+        gradebook.update_or_create_assignment(FIXTURE, duedate=due)
+    again = grade(course, "release", FIXTURE, "--exchange")
+    assert again.returncode == 0, again.stdout + again.stderr
     write_notebook(s3, good)
     late = nbgrader(hub, s3, "submit", FIXTURE)
     assert late.returncode == 0, late.stderr
+    assert re.search(
+        rf"Submitted late by (under a minute|\d+ min) \(due {due:%Y-%m-%d %H:%M} UTC\); "
+        "it is kept and the instructor's late policy applies",
+        late.stderr,
+    ), late.stderr
     return {"due": due}
 
 
@@ -245,6 +302,8 @@ def test_a_student_cannot_reach_others_work_the_course_or_the_gradebook(hub, cou
     assert all(
         os.stat(inbound / name).st_uid == pwd.getpwnam(name).pw_uid for name in hub.students
     )
+    # Releasing did not open the exchange's root to everyone (nbgrader's release does).
+    assert oct(os.stat(hub.folder / "exchange").st_mode & 0o7777) == "0o755"
     outcomes = attempt(hub, attacker, code + "print(json.dumps(outcomes))")
     assert outcomes == dict.fromkeys(targets, "PermissionError")
     assert (theirs / f"{FIXTURE}.ipynb").is_file()

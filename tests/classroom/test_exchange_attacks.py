@@ -11,7 +11,6 @@ import pwd
 import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,8 +24,9 @@ from astrolearn.grading.cycle import give_back
 from nbgrader.auth import Authenticator
 from nbgrader.coursedir import CourseDirectory
 
-from tests.classroom.conftest import remove_accounts
-from tests.conftest import require
+from tests.classroom.conftest import nologin_accounts
+
+pytestmark = pytest.mark.usefixtures("venv_on_path")
 
 NOTEBOOK = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
 
@@ -34,24 +34,9 @@ NOTEBOOK = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
 @pytest.fixture(scope="module")
 def students() -> Iterator[list[str]]:
     """Two real accounts (no home, no login), removed at teardown."""
-    require(os.geteuid() == 0, "root (to make accounts and collect)", "run the tests as root")
     prefix = "ty" + secrets.token_hex(3)
-    names = [f"{prefix}a", f"{prefix}b"]
-    try:
-        for name in names:
-            subprocess.run(
-                ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
-                check=True,
-            )
+    with nologin_accounts([f"{prefix}a", f"{prefix}b"]) as names:
         yield names
-    finally:
-        remove_accounts(names)
-
-
-@pytest.fixture(autouse=True)
-def venv_on_path(monkeypatch) -> None:
-    """nbgrader's gradebook runs ``alembic`` from the Python's own folder."""
-    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
 
 
 @pytest.fixture

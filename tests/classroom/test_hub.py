@@ -24,7 +24,13 @@ from astrolearn.classroom import roster
 from astrolearn.notebooks import read_myst
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.classroom.conftest import astrolearn, new_hub, port_options, require_classroom_parts
+from tests.classroom.conftest import (
+    astrolearn,
+    log_in_with_chromium,
+    new_hub,
+    port_options,
+    require_classroom_parts,
+)
 
 pytestmark = [pytest.mark.classroom, pytest.mark.slow]
 
@@ -170,12 +176,8 @@ def test_the_instructor_works_in_chromium(hub, browser, artifacts_dir):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(180_000)
     try:
-        page.goto(f"{hub.url}/hub/login")
-        page.fill("#username_input", name)
-        page.fill("#password_input", hub.password(name))
-        page.click("#login_submit")
-        # The hub starts the server and JupyterLab opens on the lessons.
-        page.wait_for_url(re.compile(f"/user/{name}/lab"))
+        log_in_with_chromium(page, hub, name)
+        # JupyterLab opens on the lessons.
         page.locator(".jp-DirListing-itemText", has_text="01-data-deluge").wait_for()
         # A lesson opens as a notebook (astrolearn's JupyterLab settings reach the hub).
         page.goto(f"{hub.url}/user/{name}/lab/tree/{LESSON}")

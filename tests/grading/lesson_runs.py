@@ -3,9 +3,11 @@
 Grading one submission of a real lesson runs the whole lesson twice (the learner's
 kernel and the trusted checker's reference kernel), so each lesson is released once and
 every submission its tests need is graded in one ``autograde``: the reference solution
-(student ``ref``), the untouched release (``untouched``) and, for each exercise listed in
-``FINAL_NUMBER_ONLY``, the reference with only that exercise's answer replaced by one that
-binds the final number alone (the student is named after the exercise).
+(student ``ref``), the untouched release (``untouched``) and, for a lesson listed in
+``FINAL_NUMBER_ONLY``, the reference with each listed exercise's answer replaced by one
+that binds the final number alone (student ``final-numbers``). One submission serves all
+of a lesson's exercises because each replaced answer computes its number from the
+lesson's shared cells only; that every one of them ran is checked, not assumed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 from astrolearn.grading import assignments, cycle
 from grading_course import (
     REPO,
@@ -174,6 +177,12 @@ class GradedLesson:
     points: dict[str, float]
     #: the rows of the integrity report (student, grade_id, kind, message); none if clean
     integrity: list[dict[str, str]]
+    #: per student, the grade_id or number of each cell outside the tests that raised
+    failed_cells: dict[str, list[str]]
+
+
+#: the student whose submission holds a lesson's final-number-only answers
+FINAL_NUMBERS = "final-numbers"
 
 
 def grade_lesson(root: Path, number: str) -> GradedLesson:
@@ -184,8 +193,9 @@ def grade_lesson(root: Path, number: str) -> GradedLesson:
     assert cycle.release(course, lessons, name) == 0
     good = reference(course, name)
     submissions = {"ref": good, "untouched": read(course, "release", name)}
-    for exercise, (_, answer) in FINAL_NUMBER_ONLY.get(number, {}).items():
-        submissions[exercise] = with_cells(good, {exercise: answer})
+    if number in FINAL_NUMBER_ONLY:
+        answers = {exercise: answer for exercise, (_, answer) in FINAL_NUMBER_ONLY[number].items()}
+        submissions[FINAL_NUMBERS] = with_cells(good, answers)
     inbox = write_submissions(root / "inbox", name, submissions)
     # release, collect and autograde only: feedback and export are tested in test_pipeline
     assert cycle.collect(course, name, inbox) == 0
@@ -194,5 +204,21 @@ def grade_lesson(root: Path, number: str) -> GradedLesson:
     integrity = list(csv.DictReader(report.read_text().splitlines())) if report.exists() else []
     points = assignments.summarize(lesson).autograded
     return GradedLesson(
-        scores(course, name), {cell: float(p) for cell, p in points.items()}, integrity
+        scores(course, name),
+        {cell: float(p) for cell, p in points.items()},
+        integrity,
+        {student: failed_cells(course, name, student) for student in submissions},
     )
+
+
+def failed_cells(course: Path, name: str, student: str) -> list[str]:
+    """Cells of ``student``'s autograded notebook, other than test cells, that raised."""
+    notebook = nbformat.read(course / "autograded" / student / name / f"{name}.ipynb", 4)
+    failed = []
+    for number, cell in enumerate(notebook.cells):
+        nbgrader = cell.metadata.get("nbgrader", {})
+        is_test = nbgrader.get("grade") and not nbgrader.get("solution")
+        outputs = cell.get("outputs", [])
+        if not is_test and any(out.output_type == "error" for out in outputs):
+            failed.append(nbgrader.get("grade_id", str(number)))
+    return failed

@@ -44,6 +44,7 @@ def test_lesson_follows_the_exercise_convention(number):
 def test_reference_full_marks_release_zero(number, graded_lesson):
     run = graded_lesson(number)
     assert run.scores["ref"] == run.points, "reference must pass"
+    assert run.failed_cells["ref"] == [], "a cell of the reference solution raised"
     untouched = run.scores["untouched"]
     assert untouched == dict.fromkeys(run.points, 0.0), "the release must earn nothing"
     # only "review by hand" notes are acceptable for honest work (the other students of

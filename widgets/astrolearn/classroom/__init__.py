@@ -5,7 +5,9 @@
 students' Python environment, copies the lessons, creates a Unix account for every
 name on the roster (home at mode 700) and nbgrader's exchange, with a private inbound
 folder for each student (:mod:`astrolearn.classroom.exchange`). Running it again with a
-longer roster adds the new accounts and changes nothing else. ``start DIR`` runs the
+longer roster adds the new accounts and changes nothing else; with ``--vo-mirror`` or
+``--no-vo-mirror`` it also switches the mirror in the existing config, line
+``VO_MIRROR = ...`` only, keeping the operator's other edits. ``start DIR`` runs the
 hub in the foreground. Both need root: the hub starts each student's server as that student.
 
 The parts, and why:
@@ -40,6 +42,7 @@ import filecmp
 import importlib.util
 import os
 import pwd
+import re
 import shutil
 import signal
 import stat
@@ -54,6 +57,8 @@ from astrolearn.classroom import roster
 TEMPLATE = Path(__file__).with_name("jupyterhub_config.py.in")
 CONFIG = "jupyterhub_config.py"
 PROXY = "configurable-http-proxy"
+#: The line of the config that turns the VO mirror service on or off.
+VO_MIRROR_LINE = re.compile(r"^VO_MIRROR = (True|False)\b", re.MULTILINE)
 #: Run by a student (``nobody``) with the students' Python: it must import what a
 #: student's server needs, and it prints where astrolearn's JupyterLab settings are.
 LAB_CONFIG = (
@@ -106,9 +111,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     init.add_argument(
         "--vo-mirror",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         help="start the local VO mirror (astrolearn mirror, GAVO DaCHS) with the hub and "
-        "point every student's server at it",
+        "point every student's server at it; on an existing classroom, switch it on (or "
+        "off) in its config, then restart the hub (default: off, or as the config says)",
     )
     content.add_option(init)
     start = steps.add_parser(
@@ -288,16 +294,41 @@ def write_config(folder: Path, args: argparse.Namespace, lab_config: str) -> Non
         "idle_timeout": repr(f"--timeout={args.idle_timeout}"),
         # Check often enough that a server is stopped soon after its timeout.
         "cull_every": repr(f"--cull-every={max(1, min(300, args.idle_timeout // 4))}"),
-        "vo_mirror": repr(args.vo_mirror),
+        "vo_mirror": repr(bool(args.vo_mirror)),
         "mirror_url": repr(MIRROR_URL),
     }
     text = string.Template(TEMPLATE.read_text()).substitute(values)
     if path.exists():
         kept = "" if path.read_text() == text else " (it differs from what init would write)"
         say(f"kept {path}{kept}")
+        if args.vo_mirror is not None:
+            switch_vo_mirror(path, args.vo_mirror)
         return
     path.write_text(text)
     say(f"wrote {path}")
+
+
+def switch_vo_mirror(path: Path, on: bool) -> None:
+    """Set ``VO_MIRROR`` in the existing config ``path``, changing no other line."""
+    text = path.read_text()
+    found = VO_MIRROR_LINE.findall(text)
+    if len(found) != 1:
+        raise ClassroomError(
+            f"{path} should have one line starting 'VO_MIRROR = True' or 'VO_MIRROR = False' "
+            f"(found {len(found)}): set it there by hand"
+        )
+    if found[0] == str(on):
+        say(f"VO_MIRROR is already {on} in {path}")
+        return
+    new = path.with_name(f".{path.name}.new")
+    new.write_text(VO_MIRROR_LINE.sub(f"VO_MIRROR = {on}", text))
+    shutil.copymode(path, new)
+    os.chown(new, path.stat().st_uid, path.stat().st_gid)
+    new.replace(path)
+    say(
+        f"changed VO_MIRROR from {found[0]} to {on} in {path}; restart the hub for it to "
+        f"take effect (Ctrl+C, then `astrolearn classroom start {path.parent}`)"
+    )
 
 
 def add_account(username: str) -> str:

@@ -7,6 +7,7 @@ learns another's submission folder name reads, deletes or replaces it, and
     exchange/                     root, 755
       astrolearn/                 root, 755 (the course id)
         outbound/                 root, 755: released assignments, read by everyone
+        duedates/                 root, 755: <assignment>.txt, each one's due date, 644
         inbound/                  root, 711: nobody lists who submitted
           <student>/              the student, 700: only they (and root) enter it
         feedback/                 root, 711: HTML named by a secret only the submitter has
@@ -24,6 +25,10 @@ learns another's submission folder name reads, deletes or replaces it, and
   submission, time included, and writes its ``timestamp.txt``: the collector times it
   by when its files last changed instead (:func:`_made`), and writes ``timestamp.txt``
   itself.
+* The instructor's release (:class:`ReleaseAssignment`, run as root) also writes the
+  assignment's due date from the gradebook into ``duedates/``, which students read but
+  cannot change, and which fetch does not copy. At submit, a student is told whether the
+  submission is on time or late, by the collector's rule (:func:`lateness`).
 * Feedback stays nbgrader's: a file per notebook in ``feedback/``, named by a keyed hash
   of a 512-bit secret written into the submission, which now only the submitter reads.
   A submission without that secret is refused: nbgrader's release would stop there.
@@ -62,6 +67,7 @@ from nbgrader.exchange.default import (
     ExchangeFetchAssignment,
     ExchangeFetchFeedback,
     ExchangeList,
+    ExchangeReleaseAssignment,
     ExchangeSubmit,
 )
 from nbgrader.utils import check_directory, notebook_hash, parse_utc
@@ -75,6 +81,10 @@ MAX_SUBMISSIONS = 100
 #: At most this many seconds between the time a submission's name claims and the last
 #: change to its files (nbgrader names a submission, then copies its files into it).
 SUBMIT_SECONDS = 60
+#: The folder of the course in the exchange that holds each assignment's due date.
+DUE_DATES = "duedates"
+#: How a due date is written there (naive UTC, as nbgrader's gradebook keeps it).
+DUE_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
 #: nbgrader's server extensions a student's server does not load: the formgrader (and
 #: its API) and the course list are the instructor's.
 INSTRUCTOR_EXTENSIONS = (
@@ -88,6 +98,7 @@ INSTRUCTOR_PLUGINS = (
     "@jupyter/nbgrader:course-list",
 )
 CLASSES = {
+    "release_assignment": "ReleaseAssignment",
     "submit": "Submit",
     "fetch_assignment": "FetchAssignment",
     "fetch_feedback": "FetchFeedback",
@@ -157,10 +168,89 @@ def layout(root: Path, students: list[str]) -> Path:
     _folder(course / "outbound", 0o755)
     _folder(course / "inbound", 0o711)
     _folder(course / "feedback", 0o711)
+    _folder(course / DUE_DATES, 0o755)
     for name in students:
         account = pwd.getpwnam(name)
         _folder(course / "inbound" / name, 0o700, account.pw_uid, account.pw_gid)
     return course
+
+
+def gradebook_duedate(coursedir) -> datetime.datetime | None:
+    """The due date of ``coursedir``'s assignment in its gradebook (naive UTC), if any."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
+        try:
+            return gradebook.find_assignment(coursedir.assignment_id).duedate
+        except MissingEntry:
+            return None
+
+
+def publish_duedate(course: Path, assignment: str, due: datetime.datetime | None) -> None:
+    """Write ``assignment``'s due date where students read it (or remove it: none).
+
+    Written by whoever releases (root) into a folder only they write, at mode 644, and
+    swapped in whole, so that a submit never reads half a file.
+    """
+    folder = course / DUE_DATES
+    _folder(folder, 0o755, os.geteuid(), os.getegid())  # an exchange made before it had one
+    path = folder / f"{assignment}.txt"
+    if due is None:
+        path.unlink(missing_ok=True)
+        return
+    with tempfile.NamedTemporaryFile("w", dir=folder, delete=False) as stream:
+        stream.write(f"{due:{DUE_FORMAT}}\n")
+    os.chmod(stream.name, 0o644)
+    os.replace(stream.name, path)
+
+
+def read_duedate(course: Path, assignment: str) -> datetime.datetime | None:
+    """The due date the release published for ``assignment``: None if it has none.
+
+    Raises
+    ------
+    ValueError
+        If the file is there but is not a due date (a folder, garbage, an older format).
+    """
+    path = course / DUE_DATES / f"{assignment}.txt"
+    try:
+        with open(path, "rb") as stream:
+            text = stream.read(100).decode("ascii").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path} cannot be read: {error}") from None
+    try:
+        return datetime.datetime.strptime(text, DUE_FORMAT)
+    except ValueError:
+        raise ValueError(f"{path} does not hold a due date: {_shown(text)}") from None
+
+
+def lateness(made: datetime.datetime, due: datetime.datetime) -> str:
+    """What a student is told at submit: on time, or late by how much (naive UTC times).
+
+    The rule is nbgrader's, and the collector's: late if made after the due date.
+    """
+    when = f"due {due:%Y-%m-%d %H:%M} UTC"
+    if made <= due:
+        return f"Submitted on time ({when})."
+    minutes = int((made - due).total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    late = " ".join(
+        f"{value} {unit}" for value, unit in ((days, "d"), (hours, "h"), (minutes, "min")) if value
+    )
+    return (
+        f"Submitted late by {late or 'under a minute'} ({when}); it is kept and the "
+        "instructor's late policy applies. The time that counts is when your files reached "
+        "the exchange, which the collector reads from the files themselves."
+    )
+
+
+def _shown(text: str) -> str:
+    """``text`` safe to log: quoted with its control characters escaped if it has any, so
+    that a name a student chose cannot start a log line of its own."""
+    return text if text.isprintable() else repr(text)
 
 
 class ReadableRoot:
@@ -169,6 +259,22 @@ class ReadableRoot:
     def ensure_root(self) -> None:
         if not check_directory(self.root, read=True, execute=True):
             self.fail(f"the exchange {self.root} is missing: ask your instructor")
+
+
+class ReleaseAssignment(ReadableRoot, ExchangeReleaseAssignment):
+    """nbgrader's release (as root), which also publishes the gradebook's due date.
+
+    nbgrader's own opens the exchange root to everyone (777): a student could then rename
+    the course's folder and put one of their own in its place. This one leaves it at 755.
+    """
+
+    def copy_files(self) -> None:
+        super().copy_files()
+        course = Path(self.root, self.coursedir.course_id)
+        due = gradebook_duedate(self.coursedir)
+        publish_duedate(course, self.coursedir.assignment_id, due)
+        if due is not None:
+            self.log.info("Students are told at submit that it is due %s", f"{due:{DUE_FORMAT}}")
 
 
 class FetchAssignment(ReadableRoot, ExchangeFetchAssignment):
@@ -239,7 +345,7 @@ class Submit(ReadableRoot, ExchangeSubmit):
         me = pwd.getpwuid(os.getuid()).pw_name
         if self.coursedir.student_id not in ("*", me):
             self.fail(
-                f"you submit as yourself ({me}): --student={self.coursedir.student_id} "
+                f"you submit as yourself ({me}): --student={_shown(self.coursedir.student_id)} "
                 "is not allowed here"
             )
         self.coursedir.student_id = me
@@ -265,13 +371,39 @@ class Submit(ReadableRoot, ExchangeSubmit):
                 "it; the newest one is graded.",
                 self.coursedir.assignment_id,
                 len(earlier),
-                max(name.split("+")[2] for name in earlier),
+                _shown(max(name.split("+")[2] for name in earlier)),
             )
 
     def copy_files(self) -> None:
         super().copy_files()
+        submission = os.path.join(self.inbound_path, self.assignment_filename)
         # nbgrader opens the submission to everyone (777); here only its owner needs it.
-        os.chmod(os.path.join(self.inbound_path, self.assignment_filename), 0o700)
+        os.chmod(submission, 0o700)
+        self._tell_lateness(submission)
+
+    def _tell_lateness(self, submission: str) -> None:
+        """Say whether the submission is late, as the collector will judge it."""
+        course = Path(self.root, self.coursedir.course_id)
+        try:
+            due = read_duedate(course, self.coursedir.assignment_id)
+        except ValueError as error:
+            self.log.warning(
+                "Your submission is kept, but its due date is unreadable (%s): ask your "
+                "instructor whether it is on time.",
+                error,
+            )
+            return
+        if due is None:
+            return
+        changes = []
+        for folder, _, files in os.walk(submission):
+            changes += [os.lstat(os.path.join(folder, name)).st_ctime for name in [".", *files]]
+        changed = datetime.datetime.fromtimestamp(max(changes), datetime.UTC)
+        made = _made(parse_utc(self.timestamp), changed.replace(tzinfo=None))
+        if made > due:
+            self.log.warning(lateness(made, due))
+        else:
+            self.log.info(lateness(made, due))
 
 
 def _owner(entry: os.DirEntry) -> int | None:
@@ -334,7 +466,7 @@ class Collect(ReadableRoot, ExchangeCollect):
         # The owner is checked more strictly while staging; the staged copy is not theirs.
         self.check_owner = False
         self.connection = None
-        self.duedate = self._duedate()
+        self.duedate = gradebook_duedate(self.coursedir)
         if os.geteuid() == 0:
             self.stage()
         else:
@@ -389,18 +521,9 @@ class Collect(ReadableRoot, ExchangeCollect):
             else:
                 shutil.rmtree(self.staging, ignore_errors=True)
 
-    def _duedate(self) -> datetime.datetime | None:
-        from nbgrader.api import Gradebook, MissingEntry
-
-        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gradebook:
-            try:
-                return gradebook.find_assignment(self.coursedir.assignment_id).duedate
-            except MissingEntry:
-                return None
-
     def _own_folder(self, entry: os.DirEntry) -> bool:
         if _owner(entry) is None:
-            self.log.error("%s is not a student's own folder: skipped", entry.path)
+            self.log.error("%s is not a student's own folder: skipped", _shown(entry.path))
             return False
         return True
 
@@ -426,14 +549,16 @@ class Collect(ReadableRoot, ExchangeCollect):
                 self.log.error(
                     "refused: %s's folder holds a submission in the name of %s (%s)",
                     folder.name,
-                    parts[0],
-                    entry.name,
+                    _shown(parts[0]),
+                    _shown(entry.name),
                 )
                 continue
             try:
                 timestamp = parse_utc(parts[2])
             except (ValueError, OverflowError):
-                self.log.error("refused: %s has no valid time: %s", folder.name, entry.name)
+                self.log.error(
+                    "refused: %s has no valid time: %s", folder.name, _shown(entry.name)
+                )
                 continue
             records.append({"username": folder.name, "path": entry.path, "timestamp": timestamp})
         return sorted(records, key=lambda record: record["timestamp"], reverse=True)
@@ -455,7 +580,10 @@ class Collect(ReadableRoot, ExchangeCollect):
             except (RefusedSubmission, OSError) as error:
                 shutil.rmtree(staged, ignore_errors=True)
                 self.log.error(
-                    "refused the submission of %s at %s: %s", student, record["timestamp"], error
+                    "refused the submission of %s at %s: %s",
+                    student,
+                    record["timestamp"],
+                    _shown(str(error)),
                 )
                 continue
             record["timestamp"] = made
