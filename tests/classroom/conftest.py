@@ -237,6 +237,23 @@ def port_options(namespace: list[str]) -> list[str]:
     return ["--port", str(port), "--hub-port", str(hub_port), "--proxy-api-port", str(api_port)]
 
 
+@contextmanager
+def running_hub(folder: Path, prefix: str, students: int, namespace: list[str]) -> Iterator[Hub]:
+    """A started hub for ``students`` students (PREFIX-s1...) and PREFIX-teach; stopped,
+    and its accounts removed, at the end, even when a test failed."""
+    require_classroom_parts()
+    names = [f"{prefix}-s{i}" for i in range(1, students + 1)]
+    classroom = Hub(folder, names, f"{prefix}-teach", namespace)
+    try:
+        made = classroom.init(*port_options(namespace))
+        assert made.returncode == 0, made.stdout + made.stderr
+        classroom.start()
+        yield classroom
+    finally:
+        classroom.stop()
+        remove_accounts([*names, classroom.instructor])
+
+
 @pytest.fixture(scope="module")
 def hub(classroom_root, accounts, offline_namespace) -> Iterator[Hub]:
     """The class: five students and an instructor, on a hub started for this module."""

@@ -29,14 +29,7 @@ import pytest
 from astrolearn.classroom.exchange import INSTRUCTOR_PLUGINS
 
 from tests.apps.conftest import serious_axe_violations
-from tests.classroom.conftest import (
-    Hub,
-    astrolearn,
-    log_in_with_chromium,
-    port_options,
-    remove_accounts,
-    require_classroom_parts,
-)
+from tests.classroom.conftest import Hub, astrolearn, log_in_with_chromium, running_hub
 from tests.grading.grading_course import FIXTURE, FIXTURES, make_course, reference, scores
 
 pytestmark = [pytest.mark.classroom, pytest.mark.slow]
@@ -47,19 +40,9 @@ FULL = {"bright-members-test": 1.0, "cluster-distance-test": 2.0}
 @pytest.fixture(scope="module")
 def hub(classroom_root, offline_namespace) -> Iterator[Hub]:
     """Five students (the first, s1, ..., the fifth the attacker) and an instructor."""
-    require_classroom_parts()
     prefix = "tx" + secrets.token_hex(2)
-    students = [f"{prefix}-s{i}" for i in range(1, 6)]
-    instructor = f"{prefix}-teach"
-    classroom = Hub(classroom_root / "grading", students, instructor, offline_namespace)
-    try:
-        made = classroom.init(*port_options(offline_namespace))
-        assert made.returncode == 0, made.stdout + made.stderr
-        classroom.start()
+    with running_hub(classroom_root / "grading", prefix, 5, offline_namespace) as classroom:
         yield classroom
-    finally:
-        classroom.stop()
-        remove_accounts([*students, instructor])
 
 
 def home(name: str) -> Path:

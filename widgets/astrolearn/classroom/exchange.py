@@ -14,14 +14,17 @@ learns another's submission folder name reads, deletes or replaces it, and
 
 * A student submits with :class:`Submit`: always as their own Unix account, into their
   own folder (``--student`` naming someone else is refused).
-* The collector, :class:`Collect`, runs as root (``astrolearn grade cycle --exchange``
-  or ``nbgrader collect`` as root). It takes a submission only from the folder of the
-  account that owns it, and copies it without following links: every folder and file
-  must belong to that student, files must be regular with one link, and the counts and
-  sizes are bounded. A submission that fails a check is refused with the reason; the
-  others are collected. A student names their submission, time included, and writes its
-  ``timestamp.txt``: the collector times it by when its files last changed instead
-  (:func:`_made`), and writes ``timestamp.txt`` itself.
+* The collector, :class:`Collect`, reads the students' folders as root
+  (``astrolearn grade cycle --exchange`` or ``nbgrader collect`` as root); an
+  instructor's own server (the formgrader's Collect, ``nbgrader collect``) has the hub's
+  collector service do that part (:mod:`astrolearn.classroom.collector`). It takes a
+  submission only from the folder of the account that owns it, and copies it without
+  following links: every folder and file must belong to that student, files must be
+  regular with one link, and the counts and sizes are bounded. A submission that fails
+  a check is refused with the reason; the others are collected. A student names their
+  submission, time included, and writes its ``timestamp.txt``: the collector times it
+  by when its files last changed instead (:func:`_made`), and writes ``timestamp.txt``
+  itself.
 * The instructor's release (:class:`ReleaseAssignment`, run as root) also writes the
   assignment's due date from the gradebook into ``duedates/``, which students read but
   cannot change, and which fetch does not copy. At submit, a student is told whether the
@@ -31,6 +34,9 @@ learns another's submission folder name reads, deletes or replaces it, and
   A submission without that secret is refused: nbgrader's release would stop there.
 * A student who submits more than ``MAX_SUBMISSIONS`` times has none collected: each
   refused one costs the collector time, and a flood of them would stall the class.
+
+``nbgrader list --inbound`` (:class:`List`, :func:`inbound`) lists the submissions the
+same two ways.
 
 ``layout`` (run by ``astrolearn classroom init``) makes the folders; ``write_config``
 writes the nbgrader settings every user's server reads, and the settings that hide the
@@ -42,15 +48,20 @@ from __future__ import annotations
 import datetime
 import errno
 import json
+import logging
+import logging.handlers
 import os
 import pwd
 import re
 import shutil
 import stat
+import sys
 import tempfile
 from fnmatch import fnmatch
+from itertools import islice
 from pathlib import Path
 
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.exchange.default import (
     ExchangeCollect,
     ExchangeFetchAssignment,
@@ -59,7 +70,7 @@ from nbgrader.exchange.default import (
     ExchangeReleaseAssignment,
     ExchangeSubmit,
 )
-from nbgrader.utils import check_directory, parse_utc
+from nbgrader.utils import check_directory, notebook_hash, parse_utc
 
 #: The course id of the astrolearn course (course/nbgrader_config.py).
 COURSE_ID = "astrolearn"
@@ -275,7 +286,55 @@ class FetchFeedback(ReadableRoot, ExchangeFetchFeedback):
 
 
 class List(ReadableRoot, ExchangeList):
-    """nbgrader's list (the Assignments tab), from an exchange students cannot write to."""
+    """nbgrader's list (the Assignments tab), from an exchange students cannot write to.
+
+    ``--inbound`` (an instructor's list of submissions) reads the students' own folders:
+    as root directly (:func:`inbound`), otherwise through the classroom's collector.
+    """
+
+    def init_dest(self) -> None:
+        if not self.inbound:
+            super().init_dest()
+        elif self.remove:
+            self.fail("submissions are not removed here: each is in its student's own folder")
+
+    def parse_assignments(self) -> list[dict]:
+        if not self.inbound:
+            return super().parse_assignments()
+        assignment = self.coursedir.assignment_id or "*"
+        student = self.coursedir.student_id or "*"
+        if os.geteuid() == 0:
+            found = inbound(Path(self.root), assignment, student)
+        else:
+            from astrolearn.classroom import collector
+
+            request = {
+                "action": "list",
+                "course": self.coursedir.course_id,
+                "assignment": assignment,
+                "student": student,
+            }
+            try:
+                connection, answer = collector.ask(self.root, request)
+            except collector.Refused as error:
+                self.fail(str(error))
+            connection.close()
+            found = answer["submissions"]
+        # Grouped as nbgrader's list groups them: by student and assignment, oldest first.
+        groups: dict[tuple, list] = {}
+        for info in sorted(found, key=lambda info: info["timestamp"]):
+            key = (info["course_id"], info["student_id"], info["assignment_id"])
+            groups.setdefault(key, []).append(info)
+        return [
+            {
+                "course_id": course,
+                "student_id": student_id,
+                "assignment_id": assignment_id,
+                "status": "submitted",
+                "submissions": submissions,
+            }
+            for (course, student_id, assignment_id), submissions in sorted(groups.items())
+        ]
 
 
 class Submit(ReadableRoot, ExchangeSubmit):
@@ -347,6 +406,17 @@ class Submit(ReadableRoot, ExchangeSubmit):
             self.log.info(lateness(made, due))
 
 
+def _owner(entry: os.DirEntry) -> int | None:
+    """The user id of the student whose folder ``entry`` is, if owned by the account of
+    its name; else None."""
+    try:
+        owner = pwd.getpwnam(entry.name).pw_uid
+    except KeyError:
+        return None
+    info = entry.stat(follow_symlinks=False)
+    return owner if stat.S_ISDIR(info.st_mode) and info.st_uid == owner else None
+
+
 def _is_of(name: str, exchange) -> bool:
     parts = name.split("+")
     return len(parts) == 4 and parts[1] == exchange.coursedir.assignment_id
@@ -365,6 +435,10 @@ class RefusedSubmission(Exception):
     """A submission the collector does not copy; the message says why."""
 
 
+#: The secret nbgrader's submit writes into a submission.
+SECRET = re.compile(rb"[0-9a-f]{128}")
+
+
 def _check_secret(path: str) -> None:
     """Refuse a submission without nbgrader's secret (128 hex digits): nbgrader's
     release_feedback stops at the first secret it cannot use, for the whole class."""
@@ -373,51 +447,82 @@ def _check_secret(path: str) -> None:
             secret = stream.read(129)
     except OSError:
         secret = b""
-    if not re.fullmatch(rb"[0-9a-f]{128}", secret):
+    if not SECRET.fullmatch(secret):
         raise RefusedSubmission("its submission_secret.txt is not the one nbgrader wrote")
 
 
-class Collect(ExchangeCollect):
-    """Collect each student's newest acceptable submission from their own folder (root).
+class Collect(ReadableRoot, ExchangeCollect):
+    """Collect each student's newest acceptable submission from their own folder.
 
-    Each candidate, newest first, is copied with :func:`copy_owned` into a private
-    staging folder; the first that passes is collected, and every refusal is logged with
-    its reason. nbgrader then copies the staged submission into ``submitted/``.
+    As root, each candidate, newest first, is copied with :func:`copy_owned` into a
+    private staging folder (:meth:`stage`); the first that passes is collected, and every
+    refusal is logged with its reason. Anyone else (an instructor's own server) asks the
+    classroom's collector service (:mod:`astrolearn.classroom.collector`), which stages
+    them the same way as root and hands the copies over. nbgrader then copies the staged
+    submissions into ``submitted/``.
     """
 
     def init_src(self) -> None:
-        if os.geteuid() != 0:
-            self.fail(
-                "collecting needs root (each student's inbound folder is theirs alone): "
-                "run `astrolearn grade cycle ASSIGNMENT --exchange` as root"
-            )
-        # The owner is checked more strictly below; the staged copy is root's.
+        # The owner is checked more strictly while staging; the staged copy is not theirs.
         self.check_owner = False
+        self.connection = None
+        self.duedate = gradebook_duedate(self.coursedir)
+        if os.geteuid() == 0:
+            self.stage()
+        else:
+            self._ask()
+
+    def stage(self) -> None:
+        """Stage the submissions to collect into ``self.staging`` (root only)."""
         self.inbound_path = os.path.join(self.root, self.coursedir.course_id, "inbound")
         self.staging = tempfile.mkdtemp(prefix="astrolearn-collect-")
-        self.duedate = gradebook_duedate(self.coursedir)
         wanted = self.coursedir.student_id or "*"
         self.src_records = []
-        for entry in sorted(os.scandir(self.inbound_path), key=lambda e: e.name):
-            if fnmatch(entry.name, wanted) and self._own_folder(entry):
-                chosen = self._choose(entry.name, self._records(entry))
-                if chosen is not None:
-                    self.src_records.append(chosen)
+        try:
+            for entry in sorted(os.scandir(self.inbound_path), key=lambda e: e.name):
+                if fnmatch(entry.name, wanted) and self._own_folder(entry):
+                    chosen = self._choose(entry.name, self._records(entry))
+                    if chosen is not None:
+                        self.src_records.append(chosen)
+        except BaseException:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise
+
+    def _ask(self) -> None:
+        """Have the collector service stage them; it keeps them until we hang up."""
+        from astrolearn.classroom import collector
+
+        request = {
+            "action": "collect",
+            "course": self.coursedir.course_id,
+            "assignment": self.coursedir.assignment_id,
+            "student": self.coursedir.student_id or "*",
+            "duedate": self.duedate.isoformat() if self.duedate else None,
+            "before_duedate": self.before_duedate,
+        }
+        try:
+            self.connection, answer = collector.ask(self.root, request)
+        except collector.Refused as error:
+            self.fail(str(error))
+        for level, message in answer["log"]:
+            self.log.log(level, "%s", message)
+        self.inbound_path = self.root  # each record's filename is an absolute path
+        self.src_records = [
+            {**record, "timestamp": datetime.datetime.fromisoformat(record["timestamp"])}
+            for record in answer["records"]
+        ]
 
     def copy_files(self) -> None:
         try:
             super().copy_files()
         finally:
-            shutil.rmtree(self.staging, ignore_errors=True)
+            if self.connection is not None:
+                self.connection.close()  # the collector removes the staged copies
+            else:
+                shutil.rmtree(self.staging, ignore_errors=True)
 
     def _own_folder(self, entry: os.DirEntry) -> bool:
-        """Whether ``entry`` is a student's folder, owned by the account of its name."""
-        try:
-            owner = pwd.getpwnam(entry.name).pw_uid
-        except KeyError:
-            owner = None
-        info = entry.stat(follow_symlinks=False)
-        if owner is None or not stat.S_ISDIR(info.st_mode) or info.st_uid != owner:
+        if _owner(entry) is None:
             self.log.error("%s is not a student's own folder: skipped", _shown(entry.path))
             return False
         return True
@@ -509,6 +614,123 @@ class Collect(ExchangeCollect):
             "total": 1000 * self.coursedir.max_dir_size,
             "ignore": list(self.coursedir.ignore),
         }
+
+
+def stage(
+    root: Path,
+    assignment: str,
+    student: str,
+    duedate: datetime.datetime | None,
+    before_duedate: bool,
+) -> tuple[list[dict], list[list], str]:
+    """Stage one assignment's submissions as :class:`Collect` does (root only).
+
+    For the collector service. ``student`` is a name or ``*``.
+
+    Returns
+    -------
+    tuple
+        nbgrader's records of the staged submissions, the log as ``[level, message]``
+        pairs, and the staging folder (root's, mode 700) for the caller to remove.
+    """
+    log = logging.Logger("collect")
+    captured = logging.handlers.BufferingHandler(capacity=sys.maxsize)
+    log.addHandler(captured)
+    coursedir = CourseDirectory(course_id=COURSE_ID, assignment_id=assignment, student_id=student)
+    collect = Collect(coursedir=coursedir, root=str(root), before_duedate=before_duedate, log=log)
+    collect.duedate = duedate
+    collect.stage()
+    messages = [[record.levelno, record.getMessage()] for record in captured.buffer]
+    return collect.src_records, messages, collect.staging
+
+
+def inbound(root: Path, assignment: str = "*", student: str = "*") -> list[dict]:
+    """The submissions in the students' own folders, as ``nbgrader list --inbound``
+    describes each (root only; names are read, notebooks are not opened).
+
+    At most ``MAX_SUBMISSIONS`` per student and ``MAX_ENTRIES`` notebooks per submission
+    are listed: a student's folder holds whatever they put there.
+    """
+    course = Path(root, COURSE_ID)
+    found = []
+    for folder in sorted(os.scandir(course / "inbound"), key=lambda entry: entry.name):
+        uid = _owner(folder) if fnmatch(folder.name, student) else None
+        if uid is None:
+            continue
+        with os.scandir(folder.path) as entries:
+            names = sorted(
+                entry.name
+                for entry in islice(entries, 2 * MAX_SUBMISSIONS)
+                if entry.is_dir(follow_symlinks=False)
+            )
+        for name in names[-MAX_SUBMISSIONS:]:
+            parts = name.split("+")
+            if len(parts) == 4 and parts[0] == folder.name and fnmatch(parts[1], assignment):
+                found.append(_submission(course, os.path.join(folder.path, name), parts, uid))
+    return found
+
+
+def _submission(course: Path, path: str, parts: list[str], uid: int) -> dict:
+    """nbgrader's description of one submission in the inbound folder."""
+    # Opened without following a link: its student could swap it for one meanwhile.
+    try:
+        fd = os.open(path, _DIRECTORY)
+    except OSError:
+        fd = None
+    try:
+        if fd is None or os.fstat(fd).st_uid != uid:
+            notebooks, secret = [], None
+        else:
+            with os.scandir(fd) as entries:
+                notebooks = sorted(
+                    entry.name.removesuffix(".ipynb")
+                    for entry in islice(entries, MAX_ENTRIES)
+                    if entry.name.endswith(".ipynb") and entry.is_file(follow_symlinks=False)
+                )
+            secret = _secret(fd, uid)
+    finally:
+        if fd is not None:
+            os.close(fd)
+    described = []
+    for notebook in notebooks:
+        key = notebook_hash(secret=secret, notebook_id=notebook) if secret else ""
+        described.append(
+            {
+                "notebook_id": notebook,
+                "path": os.path.join(path, f"{notebook}.ipynb"),
+                "has_local_feedback": False,
+                "has_exchange_feedback": bool(key)
+                and (course / "feedback" / f"{key}.html").is_file(),
+                "local_feedback_path": None,
+                "feedback_updated": False,
+            }
+        )
+    return {
+        "course_id": COURSE_ID,
+        "student_id": parts[0],
+        "assignment_id": parts[1],
+        "timestamp": parts[2],
+        "status": "submitted",
+        "path": path,
+        "notebooks": described,
+        "has_local_feedback": False,
+        "has_exchange_feedback": bool(described)
+        and all(notebook["has_exchange_feedback"] for notebook in described),
+        "feedback_updated": False,
+        "local_feedback_path": None,
+    }
+
+
+def _secret(folder: int, uid: int) -> str | None:
+    """The secret of the submission open as ``folder``, read without following a link,
+    from the student's own file."""
+    try:
+        with os.fdopen(os.open("submission_secret.txt", _FILE, dir_fd=folder), "rb") as stream:
+            info = os.fstat(stream.fileno())
+            secret = stream.read(129) if stat.S_ISREG(info.st_mode) and info.st_uid == uid else b""
+    except OSError:
+        return None
+    return secret.decode() if SECRET.fullmatch(secret) else None
 
 
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW

@@ -1,0 +1,334 @@
+"""The classroom's collector: an instructor's own server collects through it.
+
+Each student's inbound folder is theirs alone (:mod:`astrolearn.classroom.exchange`),
+so only root can read the submissions, and an instructor's JupyterLab does not run as
+root. This small service does, started by the hub beside it
+(``python -m astrolearn.classroom.collector FOLDER``). It listens on a Unix socket,
+``collector.sock`` at the exchange's root, and asks the kernel who is calling
+(``SO_PEERCRED``: a caller cannot claim another account). Only the instructors on the
+classroom's roster are answered, and only two questions:
+
+* ``collect``: stage each student's newest acceptable submission of one assignment, with
+  the checks of :class:`~astrolearn.classroom.exchange.Collect` (only the student's own
+  regular files, bounded in number and size, timed by their change time). The staged
+  copies are handed to the instructor's account, and nbgrader, in the instructor's own
+  server, copies them into their course: root never writes into a course, so a course
+  folder holds nothing root can be tricked into. The copies are removed when the
+  caller hangs up, or after ``KEEP_SECONDS``.
+* ``list``: the submissions in the inbound folders (``nbgrader list --inbound``).
+
+The client side is :func:`ask`; ``Collect`` and ``List`` use it whenever they are not
+run as root, so the formgrader's Collect button and ``nbgrader collect`` just work.
+Bounds: a request is one line of at most ``MAX_REQUEST`` bytes sent within
+``READ_SECONDS``; each instructor has one request open at a time, and submissions are
+read for one request at a time; an account has at most ``MAX_OPEN`` connections open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import socketserver
+import struct
+import sys
+import threading
+import time
+from pathlib import Path
+
+from astrolearn.classroom import roster
+
+#: The socket's name, in the exchange's root folder (root's, mode 755).
+SOCKET = "collector.sock"
+#: A request is one JSON line of at most this many bytes,
+MAX_REQUEST = 4096
+#: sent within this many seconds of connecting.
+READ_SECONDS = 10.0
+#: Staged copies are removed when the caller hangs up, or after this many seconds.
+KEEP_SECONDS = 600.0
+#: After any other answer, the caller has this long to hang up.
+HANG_UP_SECONDS = 2.0
+#: At most this many connections open from one account: more are closed unanswered.
+MAX_OPEN = 4
+#: An assignment or student name: nbgrader's folder names, never a path.
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+
+
+class Refused(Exception):
+    """A request the collector does not serve; the message says why, to the caller."""
+
+
+def socket_path(exchange_root: str | Path) -> Path:
+    """Where the collector of the exchange at ``exchange_root`` listens."""
+    return Path(exchange_root) / SOCKET
+
+
+# --- The client: the instructor's server ----------------------------------------------
+
+
+def ask(exchange_root: str | Path, request: dict) -> tuple[socket.socket, dict]:
+    """Send ``request`` to the collector; return the open connection and the answer.
+
+    The caller closes the connection when done with what was staged for it.
+
+    Raises
+    ------
+    Refused
+        No collector answers, or it refused (its reason).
+    """
+    path = socket_path(exchange_root)
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(str(path))
+    except OSError as error:
+        connection.close()
+        raise Refused(
+            f"the classroom's collector does not answer at {path} ({error.strerror or error}):"
+            " it runs with the hub (astrolearn classroom start); as root, collect with "
+            "`astrolearn grade cycle ASSIGNMENT --exchange`"
+        ) from None
+    # A caller the collector refuses may be answered before it has sent anything.
+    with contextlib.suppress(OSError):
+        connection.sendall(json.dumps(request).encode() + b"\n")
+    try:
+        with connection.makefile("rb") as stream:
+            answer = json.loads(stream.readline() or b"{}")
+    except (OSError, ValueError):
+        answer = {}
+    if "error" in answer or not answer:
+        connection.close()
+        raise Refused(answer.get("error", "the collector stopped without an answer"))
+    return connection, answer
+
+
+# --- The service (root) ----------------------------------------------------------------
+
+
+def peer_uid(connection: socket.socket) -> int:
+    """The user id of the process at the other end, as the kernel has it."""
+    credentials = connection.getsockopt(
+        socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")
+    )
+    return struct.unpack("3i", credentials)[1]
+
+
+def read_request(connection: socket.socket) -> dict:
+    """One JSON line, bounded in size and in time (a slow caller is cut off)."""
+    deadline = time.monotonic() + READ_SECONDS
+    data = b""
+    while b"\n" not in data:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise Refused(f"no request within {READ_SECONDS:g} s")
+        connection.settimeout(left)
+        try:
+            chunk = connection.recv(MAX_REQUEST + 1 - len(data))
+        except TimeoutError:
+            continue
+        if not chunk:
+            raise Refused("the request ended early")
+        data += chunk
+        if len(data) > MAX_REQUEST:
+            raise Refused(f"a request is at most {MAX_REQUEST} bytes")
+    try:
+        request = json.loads(data.split(b"\n", 1)[0])
+    except ValueError:
+        raise Refused("a request is one line of JSON") from None
+    if not isinstance(request, dict):
+        raise Refused("a request is a JSON object")
+    return request
+
+
+def checked(request: dict) -> dict:
+    """The request's fields, each checked; :class:`Refused` says which is wrong."""
+    from astrolearn.classroom.exchange import COURSE_ID
+
+    action = request.get("action")
+    if action not in ("collect", "list"):
+        raise Refused("the collector does 'collect' and 'list', nothing else")
+    course = request.get("course") or COURSE_ID
+    if course != COURSE_ID:
+        raise Refused(f"this classroom's exchange holds the course {COURSE_ID!r} only")
+    fields = {"action": action}
+    for key, anything in (("assignment", action == "list"), ("student", True)):
+        value = request.get(key) or "*"
+        named = isinstance(value, str) and NAME.fullmatch(value) and ".." not in value
+        if not (value == "*" and anything) and not named:
+            raise Refused(f"{key} must be a name (letters, digits, _ . -), not {value!r}")
+        fields[key] = value
+    duedate = request.get("duedate")
+    try:
+        due = datetime.datetime.fromisoformat(duedate) if duedate else None
+    except (TypeError, ValueError):
+        raise Refused(f"duedate must be an ISO date and time, not {duedate!r}") from None
+    if due is not None and due.tzinfo is not None:  # nbgrader's times are naive UTC
+        due = due.astimezone(datetime.UTC).replace(tzinfo=None)
+    fields["duedate"] = due
+    fields["before_duedate"] = request.get("before_duedate") is True
+    return fields
+
+
+class Collector(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    """The service: answers the classroom's instructors, one request each at a time."""
+
+    daemon_threads = True
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.exchange = folder / "exchange"
+        self.busy: set[int] = set()  # the instructors with a request open
+        self.open: dict[int, int] = {}  # connections open, by caller
+        self.lock = threading.Lock()  # guards busy and open
+        self.reading = threading.Lock()  # one request reads the students' folders at a time
+        path = socket_path(self.exchange)
+        if path.is_socket():
+            path.unlink()  # left by a collector that was killed
+        super().__init__(str(path), Handler)
+        # Anyone may connect; the kernel tells who did, and only instructors are served.
+        path.chmod(0o666)
+
+    def process_request(self, request: socket.socket, client_address) -> None:
+        """Start a thread for the connection, unless its caller has ``MAX_OPEN`` already:
+        a flood of connections costs one account's few threads, not the service."""
+        uid = peer_uid(request)
+        with self.lock:
+            if self.open.get(uid, 0) >= MAX_OPEN:
+                self.shutdown_request(request)
+                return
+            self.open[uid] = self.open.get(uid, 0) + 1
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: socket.socket, client_address) -> None:
+        uid = peer_uid(request)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self.lock:
+                self.open[uid] -= 1
+                if not self.open[uid]:
+                    del self.open[uid]
+
+    def instructor(self, uid: int) -> pwd.struct_passwd:
+        """The caller's account, if an instructor on the roster (read at each request,
+        so that a roster changed by ``classroom init`` counts at once)."""
+        try:
+            account = pwd.getpwuid(uid)
+        except KeyError:
+            raise Refused(f"user id {uid} has no account") from None
+        try:
+            members = roster.read(self.folder / "roster.csv")
+        except roster.RosterError as error:
+            raise Refused(f"the class's roster cannot be read: {error}") from None
+        if account.pw_name not in roster.names(members, "instructor"):
+            raise Refused(f"only the class's instructors may ask; {account.pw_name} is not one")
+        return account
+
+    def answer(self, account: pwd.struct_passwd, request: dict) -> tuple[dict, str | None]:
+        """The answer to a checked request, and the staged folder to remove later."""
+        from astrolearn.classroom import exchange
+
+        with self.reading:
+            if request["action"] == "list":
+                found = exchange.inbound(self.exchange, request["assignment"], request["student"])
+                return {"submissions": found}, None
+            records, messages, staging = exchange.stage(
+                self.exchange,
+                request["assignment"],
+                request["student"],
+                request["duedate"],
+                request["before_duedate"],
+            )
+        hand_over(staging, account)
+        for record in records:
+            record["timestamp"] = record["timestamp"].isoformat()
+        return {"records": records, "log": messages}, staging
+
+
+def hand_over(staging: str, account: pwd.struct_passwd) -> None:
+    """Give the staged copies (made by root, in root's private folder) to the instructor;
+    the folder around them stays root's, so only root removes them."""
+    for _, folders, files, fd in os.fwalk(staging, follow_symlinks=False):
+        for name in [*folders, *files]:
+            os.chown(name, account.pw_uid, account.pw_gid, dir_fd=fd, follow_symlinks=False)
+    os.chmod(staging, 0o711)
+
+
+class Handler(socketserver.BaseRequestHandler):
+    """One caller: who, what, the answer; then wait for the hang-up to clean up."""
+
+    def handle(self) -> None:
+        connection, server = self.request, self.server
+        uid = peer_uid(connection)
+        staging = None
+        try:
+            account = server.instructor(uid)
+            with server.lock:
+                if uid in server.busy:
+                    raise Refused("you have a request open already: wait until it is done")
+                server.busy.add(uid)
+            try:
+                request = checked(read_request(connection))
+                try:
+                    reply, staging = server.answer(account, request)
+                except OSError as error:  # the exchange itself is broken: say so
+                    print(f"collector: {request['action']} failed: {error}", flush=True)
+                    raise Refused(f"{request['action']} failed: {error}") from None
+                # The instructor's server copies the staged submissions meanwhile.
+                answer(connection, reply, KEEP_SECONDS if staging else HANG_UP_SECONDS)
+            finally:
+                if staging:
+                    shutil.rmtree(staging, ignore_errors=True)
+                with server.lock:
+                    server.busy.discard(uid)
+        except Refused as error:
+            print(f"collector: refused uid {uid}: {error}", flush=True)
+            answer(connection, {"error": f"collector: {error}"}, HANG_UP_SECONDS)
+
+
+def answer(connection: socket.socket, reply: dict, wait: float) -> None:
+    """Send the reply, then wait up to ``wait`` seconds for the caller to hang up.
+
+    Closing first would throw away the answer of a caller refused before its request
+    was read (the kernel resets a connection closed with data unread).
+    """
+    try:
+        connection.settimeout(READ_SECONDS)  # a caller that does not read is let go
+        connection.sendall(json.dumps(reply).encode() + b"\n")
+        connection.shutdown(socket.SHUT_WR)
+        deadline = time.monotonic() + wait
+        while (left := deadline - time.monotonic()) > 0:
+            connection.settimeout(left)
+            if not connection.recv(MAX_REQUEST):
+                return
+    except OSError:
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve the classroom in the folder given until the hub interrupts."""
+    (folder,) = argv if argv is not None else sys.argv[1:]
+    if os.geteuid() != 0:
+        print("collector: run as root (it reads each student's private folder)", file=sys.stderr)
+        return 4
+    server = Collector(Path(folder).resolve())
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(
+            number, lambda *_: threading.Thread(target=server.shutdown, daemon=True).start()
+        )
+    print(f"collector: listening on {server.server_address}", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        Path(server.server_address).unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
