@@ -253,3 +253,17 @@ def test_a_huge_or_deep_submission_is_refused_unread(students, exchange, tmp_pat
     hand_in(exchange, other, other, f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC", "")
     collect(exchange, tmp_path / "course")
     assert os.listdir(tmp_path / "course" / "submitted") == [other]
+
+
+def test_a_failed_collect_leaves_no_staged_copies(students, exchange, tmp_path, monkeypatch):
+    name, _ = students
+    hand_in(exchange, name, name, f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC", "")
+    staging_parent = tmp_path / "tmp"
+    staging_parent.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(staging_parent))
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "submitted").write_text("a file where the submissions should go")
+    with pytest.raises(Exception):  # noqa: B017 (nbgrader's own error, whichever step)
+        collect(exchange, course)
+    assert list(staging_parent.iterdir()) == []
