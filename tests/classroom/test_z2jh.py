@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import ast
 import asyncio
+import concurrent.futures
 import json
 import os
 import re
@@ -242,7 +243,9 @@ def pods(values, tmp_path_factory) -> dict:
         # Where KubeSpawner's client looks when it is not in a cluster ($KUBECONFIG, read
         # when the client is imported).
         patch.setattr(kube_config, "KUBE_CONFIG_DEFAULT_LOCATION", str(config))
-        return asyncio.run(every())
+        # In a thread of its own: a browser test's Playwright may hold this thread's loop.
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            return thread.submit(asyncio.run, every()).result()
 
 
 def account_step(pod: dict) -> dict:
