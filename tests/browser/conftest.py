@@ -22,6 +22,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import astrolearn
 import nbformat
 import pytest
 
@@ -113,6 +114,17 @@ class VoilaServer:
     def stop(self) -> None:
         stop_process(self.process)
         self.log.close()
+
+
+@pytest.fixture
+def extension_page(browser) -> Iterator[object]:
+    """A blank page running astrolearn's lab extension (its remoteEntry.js)."""
+    script = Path(astrolearn.__file__).parent / "labextension" / "static" / "remoteEntry.js"
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_script_tag(content=script.read_text())
+    yield page
+    context.close()
 
 
 @pytest.fixture(scope="session")

@@ -35,15 +35,6 @@ SCENARIO = """([bqplot, bqplotGl]) => {
 }"""
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.add_script_tag(content=EXTENSION.read_text())
-    yield page
-    context.close()
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize(
     ("bqplot", "bqplot_gl", "patched"),
@@ -56,8 +47,10 @@ def page(browser):
         (None, None, False),
     ],
 )
-def test_window_event_is_patched_only_for_the_affected_versions(page, bqplot, bqplot_gl, patched):
-    result = page.evaluate(SCENARIO, [bqplot, bqplot_gl])
+def test_window_event_is_patched_only_for_the_affected_versions(
+    extension_page, bqplot, bqplot_gl, patched
+):
+    result = extension_page.evaluate(SCENARIO, [bqplot, bqplot_gl])
     assert result["affected"] is patched, json.dumps(result)
     # Outside an event handler the browser's own window.event is undefined.
     assert result["seen"] == ("brush-from-d3" if patched else None), json.dumps(result)

@@ -25,8 +25,11 @@
  * screen readers (aria-pressed) and draw it as bold text and a bar, as in the apps and
  * the book.
  *
+ * And it takes the tablist role from nbgrader's list of downloaded assignments, which
+ * holds no tab (see watchNbgraderPanel; tests/browser/test_nbgrader_list_role.py).
+ *
  * The container has no plugins: it only watches the page's shared modules for d3 and
- * bqplot being loaded. Hand-written, no build step; a federated extension only needs a
+ * bqplot being loaded, and the page for nbgrader's panel being added. Hand-written, no build step; a federated extension only needs a
  * global container with init() and get().
  */
 var _JUPYTERLAB;
@@ -143,6 +146,32 @@ var _JUPYTERLAB;
     document.head.append(style, script);
   }
 
+  // nbgrader's Assignments panel (0.9) marks its list of downloaded assignments as a
+  // tablist, left from a Bootstrap accordion, but puts no tab in it: an assignment's name
+  // is a button that shows its notebooks (aria-expanded, aria-controls). A tablist
+  // without tabs is a broken widget to a screen reader and to axe-core
+  // (aria-required-children), so that list loses the role if it holds no tab when it is
+  // added to the page; the rows keep their own roles. The panel is drawn whole before it
+  // is added, so watching added nodes finds it; a list with a real tab is left alone.
+  const NBGRADER_TABLIST = '#fetched_assignments_list[role="tablist"]';
+  function dropTablistWithoutTabs(node) {
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    const lists = node.matches(NBGRADER_TABLIST) ? [node] : [];
+    lists.push(...node.querySelectorAll(NBGRADER_TABLIST));
+    lists
+      .filter((list) => !list.querySelector('[role="tab"]'))
+      .forEach((list) => {
+        list.removeAttribute("role");
+        list.removeAttribute("aria-multiselectable");
+      });
+  }
+  function watchNbgraderPanel() {
+    new MutationObserver((records) => {
+      records.forEach((record) => record.addedNodes.forEach(dropTablistWithoutTabs));
+    }).observe(document.body, { childList: true, subtree: true });
+    dropTablistWithoutTabs(document.body);
+  }
+
   _JUPYTERLAB = typeof _JUPYTERLAB === "undefined" ? {} : _JUPYTERLAB;
   _JUPYTERLAB["@astrolearn/d3-event"] = {
     init(scope) {
@@ -150,6 +179,7 @@ var _JUPYTERLAB;
       watchShared(scope, "bqplot", (bqplot) => affected(scope) && answerLassoForArrays(bqplot));
       answerWindowEventWithD3();
       addToggleState();
+      watchNbgraderPanel();
     },
     affected,
     get() {
