@@ -68,6 +68,7 @@ from nbgrader.exchange.default import (
     ExchangeFetchFeedback,
     ExchangeList,
     ExchangeReleaseAssignment,
+    ExchangeReleaseFeedback,
     ExchangeSubmit,
 )
 from nbgrader.utils import check_directory, notebook_hash, parse_utc
@@ -99,6 +100,7 @@ INSTRUCTOR_PLUGINS = (
 )
 CLASSES = {
     "release_assignment": "ReleaseAssignment",
+    "release_feedback": "ReleaseFeedback",
     "submit": "Submit",
     "fetch_assignment": "FetchAssignment",
     "fetch_feedback": "FetchFeedback",
@@ -261,20 +263,87 @@ class ReadableRoot:
             self.fail(f"the exchange {self.root} is missing: ask your instructor")
 
 
+def ask_service(exchange, action: str, folder: str, request: dict) -> None:
+    """Have the classroom's collector service do ``action`` with ``folder`` (opened here,
+    without following a link, and handed over open); log what it did.
+
+    For an instructor's own server, which cannot write into root's exchange folders.
+    """
+    from astrolearn.classroom import collector
+
+    try:
+        fd = os.open(folder, _DIRECTORY)
+    except OSError as error:
+        exchange.fail(f"{folder} cannot be opened as a folder: {error.strerror}")
+    request = {"action": action, "course": exchange.coursedir.course_id, **request}
+    try:
+        connection, answer = collector.ask(exchange.root, request, fd)
+    except collector.Refused as error:
+        exchange.fail(str(error))
+    finally:
+        os.close(fd)
+    connection.close()
+    for message in answer["log"]:
+        exchange.log.info("%s", message)
+
+
 class ReleaseAssignment(ReadableRoot, ExchangeReleaseAssignment):
-    """nbgrader's release (as root), which also publishes the gradebook's due date.
+    """nbgrader's release, which also publishes the gradebook's due date.
 
     nbgrader's own opens the exchange root to everyone (777): a student could then rename
     the course's folder and put one of their own in its place. This one leaves it at 755.
+    As root, nbgrader's copy; anyone else (an instructor's own server: the formgrader's
+    Release) hands the release folder to the classroom's collector service, which
+    copies it as root (:func:`release`).
     """
 
+    def init_dest(self) -> None:
+        if os.geteuid() == 0:
+            super().init_dest()
+        else:  # the exchange's folders are root's: the service checks them
+            self.dest_path = os.path.join(
+                self.root, self.coursedir.course_id, "outbound", self.coursedir.assignment_id
+            )
+
     def copy_files(self) -> None:
+        due = gradebook_duedate(self.coursedir)
+        if os.geteuid() != 0:
+            request = {
+                "assignment": self.coursedir.assignment_id,
+                "force": self.force,
+                "duedate": due.isoformat() if due else None,
+            }
+            ask_service(self, "release", self.src_path, request)
+            return
         super().copy_files()
         course = Path(self.root, self.coursedir.course_id)
-        due = gradebook_duedate(self.coursedir)
         publish_duedate(course, self.coursedir.assignment_id, due)
         if due is not None:
             self.log.info("Students are told at submit that it is due %s", f"{due:{DUE_FORMAT}}")
+
+
+class ReleaseFeedback(ReadableRoot, ExchangeReleaseFeedback):
+    """nbgrader's release_feedback as root; anyone else (an instructor's own server: the
+    formgrader's Release feedback) hands the course's feedback folder to the classroom's
+    collector service, which copies each student's as root (:func:`release_feedback`).
+    The service reads the folder as nbgrader lays it out by default
+    (``feedback/<student>/<assignment>``).
+    """
+
+    def init_dest(self) -> None:
+        if os.geteuid() == 0:
+            super().init_dest()
+
+    def copy_files(self) -> None:
+        if os.geteuid() == 0:
+            super().copy_files()
+            return
+        request = {
+            "assignment": self.coursedir.assignment_id,
+            "student": self.coursedir.student_id or "*",
+        }
+        folder = os.path.join(self.coursedir.root, self.coursedir.feedback_directory)
+        ask_service(self, "feedback", folder, request)
 
 
 class FetchAssignment(ReadableRoot, ExchangeFetchAssignment):
@@ -571,7 +640,7 @@ class Collect(ReadableRoot, ExchangeCollect):
         for number, record in enumerate(records):
             staged = os.path.join(self.staging, f"{student}+{number}")
             try:
-                changed = copy_owned(record["path"], staged, uid, self._limits())
+                changed = copy_owned(record["path"], staged, uid, copy_limits(self.coursedir))
                 _check_secret(os.path.join(staged, "submission_secret.txt"))
                 made = _made(record["timestamp"], changed)
                 # nbgrader times the submission by this file, which the student wrote.
@@ -607,13 +676,15 @@ class Collect(ReadableRoot, ExchangeCollect):
             return {"username": student, "filename": staged, "timestamp": record["timestamp"]}
         return None
 
-    def _limits(self) -> dict:
-        return {
-            "entries": MAX_ENTRIES,
-            "file": 1000 * self.coursedir.max_file_size,
-            "total": 1000 * self.coursedir.max_dir_size,
-            "ignore": list(self.coursedir.ignore),
-        }
+
+def copy_limits(coursedir: CourseDirectory) -> dict:
+    """The bounds of a copy through the exchange: nbgrader's sizes (in kB), our count."""
+    return {
+        "entries": MAX_ENTRIES,
+        "file": 1000 * coursedir.max_file_size,
+        "total": 1000 * coursedir.max_dir_size,
+        "ignore": list(coursedir.ignore),
+    }
 
 
 def stage(
@@ -642,6 +713,112 @@ def stage(
     collect.stage()
     messages = [[record.levelno, record.getMessage()] for record in captured.buffer]
     return collect.src_records, messages, collect.staging
+
+
+def release(
+    root: Path, folder: int, assignment: str, uid: int, force: bool, due: datetime.datetime | None
+) -> list[str]:
+    """Release the assignment whose release folder is open as ``folder`` (root only).
+
+    For the collector service, asked by an instructor (``uid``). Everything in the folder
+    must be theirs, regular files and folders only, bounded as a submission is
+    (:func:`copy_limits`). The copy is staged in ``outbound/`` (root's, 700) and renamed
+    into place whole, root's and readable by all, so that students fetch all of it or
+    none; with ``force`` it replaces an earlier release. The due date is then published.
+
+    Returns
+    -------
+    list of str
+        What was done, for the instructor's log.
+
+    Raises
+    ------
+    RefusedSubmission
+        The folder holds something not copied (the message says what), or the
+        assignment is released already and ``force`` is not set.
+    """
+    course = Path(root, COURSE_ID)
+    dest = course / "outbound" / assignment
+    if os.path.lexists(dest) and not force:
+        raise RefusedSubmission(f"{assignment} is released already: add --force to replace it")
+    staging = Path(tempfile.mkdtemp(prefix=".release-", dir=course / "outbound"))
+    try:
+        copy_owned(folder, staging / "new", uid, copy_limits(CourseDirectory()), assignment)
+        for path in [staging / "new", *(staging / "new").rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        if os.path.lexists(dest):
+            os.rename(dest, staging / "old")
+        os.rename(staging / "new", dest)
+    finally:
+        shutil.rmtree(staging)
+    publish_duedate(course, assignment, due)
+    done = [f"Released as: {COURSE_ID} {assignment}"]
+    if due is not None:
+        done.append(f"Students are told at submit that it is due {due:{DUE_FORMAT}}")
+    return done
+
+
+def release_feedback(
+    root: Path, folder: int, assignment: str, students: list[str], uid: int
+) -> list[str]:
+    """Release the feedback of ``students`` on ``assignment`` (root only).
+
+    For the collector service. ``folder`` is the instructor's (``uid``) feedback folder,
+    open, laid out as nbgrader's ``generate_feedback`` writes it:
+    ``<student>/<assignment>/`` with the HTML of each notebook and the submission's
+    ``submission_secret.txt``. Each student's folder is copied as a submission is
+    (:func:`copy_owned`: the instructor's own regular files only, bounded) into a staging
+    folder in the exchange's ``feedback/``; only when every one passed is each HTML file
+    renamed to the name nbgrader's ``fetch_feedback`` looks for (a keyed hash of the
+    secret), root's and readable by all in a folder nobody lists.
+
+    Returns
+    -------
+    list of str
+        What was released, for the instructor's log.
+
+    Raises
+    ------
+    RefusedSubmission
+        Something in a student's feedback is not copied; then nothing is released.
+    """
+    outbound = Path(root, COURSE_ID, "feedback")
+    staging = Path(tempfile.mkdtemp(prefix=".feedback-", dir=outbound))
+    limits = copy_limits(CourseDirectory())
+    ready, done = [], []
+    try:
+        for student in students:
+            where = f"feedback/{student}/{assignment}"
+            try:
+                mine = _open(student, _DIRECTORY, where, dir_fd=folder)
+            except FileNotFoundError:
+                continue
+            try:
+                theirs = _open(assignment, _DIRECTORY, where, dir_fd=mine)
+            except FileNotFoundError:
+                continue
+            finally:
+                os.close(mine)
+            try:
+                copy_owned(theirs, staging / student, uid, limits, where)
+            finally:
+                os.close(theirs)
+            try:
+                _check_secret(str(staging / student / "submission_secret.txt"))
+            except RefusedSubmission as error:
+                raise RefusedSubmission(f"{where}: {error}") from None
+            secret = (staging / student / "submission_secret.txt").read_text()
+            for page in sorted((staging / student).glob("*.html")):
+                key = notebook_hash(secret=secret, notebook_id=page.stem)
+                ready.append((page, outbound / f"{key}.html"))
+                done.append(
+                    f"Releasing feedback for student '{student}' on {assignment}/{page.stem}"
+                )
+        for page, dest in ready:
+            os.replace(page, dest)
+    finally:
+        shutil.rmtree(staging)
+    return done or [f"No feedback found for {assignment}"]
 
 
 def inbound(root: Path, assignment: str = "*", student: str = "*") -> list[dict]:
@@ -738,11 +915,14 @@ _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 _FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
 
 
-def copy_owned(src: str, dest: str, uid: int, limits: dict) -> datetime.datetime:
-    """Copy the folder ``src`` to ``dest`` if everything in it is the student's own.
+def copy_owned(
+    src: str | int, dest: str, uid: int, limits: dict, where: str | None = None
+) -> datetime.datetime:
+    """Copy the folder ``src`` to ``dest`` if everything in it is the account ``uid``'s own.
 
     Every open is relative to an already open folder and refuses links, and what is
     checked is the opened file itself (``fstat``), so nothing can be swapped in between.
+    ``src`` is a path, or a folder already open (then ``where`` names it in messages).
 
     Returns
     -------
@@ -751,11 +931,14 @@ def copy_owned(src: str, dest: str, uid: int, limits: dict) -> datetime.datetime
         change time (``st_ctime``) of its folders and files, which their owner cannot set.
     """
     counts = {"entries": 0, "total": 0, "changed": 0.0}
-    top = _open(src, _DIRECTORY, src)
-    try:
-        _copy_folder(top, src, Path(dest), uid, limits, counts)
-    finally:
-        os.close(top)
+    if isinstance(src, int):
+        _copy_folder(src, where or "the folder", Path(dest), uid, limits, counts)
+    else:
+        top = _open(src, _DIRECTORY, src)
+        try:
+            _copy_folder(top, src, Path(dest), uid, limits, counts)
+        finally:
+            os.close(top)
     changed = datetime.datetime.fromtimestamp(counts["changed"], datetime.UTC)
     return changed.replace(tzinfo=None)
 
