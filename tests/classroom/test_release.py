@@ -14,13 +14,11 @@ import pwd
 import secrets
 import shutil
 import stat
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from astrolearn.classroom import roster
 from astrolearn.classroom.exchange import (
     COURSE_ID,
     FetchAssignment,
@@ -34,9 +32,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.utils import notebook_hash
 
 from tests.classroom import test_collector
-from tests.classroom.conftest import nologin_accounts
 from tests.classroom.test_collector import instructor_course, run_as, value_as
-from tests.conftest import require
 
 pytestmark = pytest.mark.usefixtures("venv_on_path")
 # The collector's classroom and service, with this module's accounts.
@@ -48,17 +44,7 @@ NOTEBOOK = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
 @pytest.fixture(scope="module")
 def accounts() -> Iterator[dict[str, list[str]]]:
-    """Two students and two instructors, made as `classroom init` makes them."""
-    require(os.geteuid() == 0, "root (to make accounts and release)", "run the tests as root")
-    prefix = "tr" + secrets.token_hex(3)
-    people = {
-        "student": [f"{prefix}s1", f"{prefix}s2"],
-        "instructor": [f"{prefix}t1", f"{prefix}t2"],
-    }
-    with nologin_accounts([*people["student"], *people["instructor"]]) as names:
-        for name in names:
-            subprocess.run(["usermod", "--comment", roster.COMMENT, name], check=True)
-        yield people
+    yield from test_collector.class_accounts("tr")
 
 
 def own(name: str, top: Path) -> None:
