@@ -232,7 +232,10 @@ REQUEST = {"action": "collect", "course": COURSE_ID, "assignment": "hw", "studen
         ({"assignment": "*"}, "assignment must be a name"),
         ({"student": "../tk"}, "student must be a name"),
         ({"student": ["a"]}, "student must be a name"),
-        ({"action": "remove"}, "does 'collect', 'list', 'release', 'feedback', nothing else"),
+        (
+            {"action": "remove"},
+            "does 'collect', 'list', 'release', 'unrelease', 'feedback', nothing else",
+        ),
         ({"action": "release"}, "release is handed one open folder"),
         ({"action": "feedback", "student": "../tk"}, "student must be a name"),
         ({"duedate": "yesterday"}, "duedate must be an ISO date and time"),

@@ -22,6 +22,7 @@ import pytest
 from astrolearn.classroom.exchange import (
     COURSE_ID,
     FetchAssignment,
+    List,
     ReleaseAssignment,
     ReleaseFeedback,
     read_duedate,
@@ -150,6 +151,29 @@ def test_a_second_release_replaces_the_first_only_when_forced(accounts, service,
     hw = outbound(service) / "hw"
     assert os.listdir(hw) == ["hw.ipynb"]
     assert json.loads((hw / "hw.ipynb").read_text())["v"] == 2
+    assert os.listdir(outbound(service)) == ["hw"]
+
+
+def unrelease(exchange: Path, course: Path) -> list[str]:
+    """nbgrader's list --remove of ``hw`` (the formgrader's Unrelease does this)."""
+    directory = CourseDirectory(root=str(course), course_id=COURSE_ID, assignment_id="hw")
+    lister = List(coursedir=directory, authenticator=Authenticator(), root=str(exchange))
+    lister.remove = True
+    return [info["status"] for info in lister.start()]
+
+
+def test_the_formgrader_can_unrelease_then_release_again(accounts, service, course):
+    teacher = accounts["instructor"][0]
+    student = accounts["student"][0]
+    assert value_as(teacher, release, service, course) == "released"
+    refused = (
+        f"ExchangeError: collector: only the class's instructors may ask; {student} is not one"
+    )
+    assert run_as(student, unrelease, service, course) == {"error": refused}
+    assert os.listdir(outbound(service)) == ["hw"]
+    assert value_as(teacher, unrelease, service, course) == ["removed"]
+    assert os.listdir(outbound(service)) == []
+    assert value_as(teacher, release, service, course) == "released"
     assert os.listdir(outbound(service)) == ["hw"]
 
 

@@ -20,6 +20,7 @@ classroom's roster are answered, and only these requests:
   (``SCM_RIGHTS``: the service reads only what the caller could open); it is copied
   into ``outbound/`` with the checks of collect, the caller's own files only
   (:func:`~astrolearn.classroom.exchange.release`).
+* ``unrelease``: one released assignment is withdrawn (the formgrader's Unrelease).
 * ``feedback``: the caller hands over their course's feedback folder, open; each
   roster student's feedback on one assignment is copied into ``feedback/`` under the
   names nbgrader's fetch_feedback looks for
@@ -66,7 +67,7 @@ HANG_UP_SECONDS = 2.0
 #: At most this many connections open from one account: more are closed unanswered.
 MAX_OPEN = 4
 #: The actions, and whether each is handed an open folder.
-ACTIONS = {"collect": False, "list": False, "release": True, "feedback": True}
+ACTIONS = {"collect": False, "list": False, "release": True, "unrelease": False, "feedback": True}
 #: An assignment or student name: nbgrader's folder names, never a path.
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 
@@ -271,6 +272,8 @@ class Collector(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
                 return {"submissions": found}, None
             if action in ("release", "feedback"):
                 return {"log": self.publish(account, request, fds[0])}, None
+            if action == "unrelease":
+                return {"log": exchange.unrelease(self.exchange, request["assignment"])}, None
             records, messages, staging = exchange.stage(
                 self.exchange,
                 request["assignment"],

@@ -263,25 +263,28 @@ class ReadableRoot:
             self.fail(f"the exchange {self.root} is missing: ask your instructor")
 
 
-def ask_service(exchange, action: str, folder: str, request: dict) -> None:
-    """Have the classroom's collector service do ``action`` with ``folder`` (opened here,
-    without following a link, and handed over open); log what it did.
+def ask_service(exchange, action: str, request: dict, folder: str | None = None) -> None:
+    """Have the classroom's collector service do ``action``, handed ``folder`` if given
+    (opened here, without following a link, and handed over open); log what it did.
 
     For an instructor's own server, which cannot write into root's exchange folders.
     """
     from astrolearn.classroom import collector
 
-    try:
-        fd = os.open(folder, _DIRECTORY)
-    except OSError as error:
-        exchange.fail(f"{folder} cannot be opened as a folder: {error.strerror}")
+    fd = None
+    if folder is not None:
+        try:
+            fd = os.open(folder, _DIRECTORY)
+        except OSError as error:
+            exchange.fail(f"{folder} cannot be opened as a folder: {error.strerror}")
     request = {"action": action, "course": exchange.coursedir.course_id, **request}
     try:
         connection, answer = collector.ask(exchange.root, request, fd)
     except collector.Refused as error:
         exchange.fail(str(error))
     finally:
-        os.close(fd)
+        if fd is not None:
+            os.close(fd)
     connection.close()
     for message in answer["log"]:
         exchange.log.info("%s", message)
@@ -313,7 +316,7 @@ class ReleaseAssignment(ReadableRoot, ExchangeReleaseAssignment):
                 "force": self.force,
                 "duedate": due.isoformat() if due else None,
             }
-            ask_service(self, "release", self.src_path, request)
+            ask_service(self, "release", request, self.src_path)
             return
         super().copy_files()
         course = Path(self.root, self.coursedir.course_id)
@@ -343,7 +346,7 @@ class ReleaseFeedback(ReadableRoot, ExchangeReleaseFeedback):
             "student": self.coursedir.student_id or "*",
         }
         folder = os.path.join(self.coursedir.root, self.coursedir.feedback_directory)
-        ask_service(self, "feedback", folder, request)
+        ask_service(self, "feedback", request, folder)
 
 
 class FetchAssignment(ReadableRoot, ExchangeFetchAssignment):
@@ -359,7 +362,16 @@ class List(ReadableRoot, ExchangeList):
 
     ``--inbound`` (an instructor's list of submissions) reads the students' own folders:
     as root directly (:func:`inbound`), otherwise through the classroom's collector.
+    ``--remove`` of a released assignment (the formgrader's Unrelease) also asks the
+    collector when not root (:func:`unrelease`).
     """
+
+    def remove_files(self) -> list[dict]:
+        if os.geteuid() == 0 or self.inbound or self.cached:
+            return super().remove_files()
+        assignments = self.parse_assignments()
+        ask_service(self, "unrelease", {"assignment": self.coursedir.assignment_id})
+        return assignments
 
     def init_dest(self) -> None:
         if not self.inbound:
@@ -756,6 +768,20 @@ def release(
     if due is not None:
         done.append(f"Students are told at submit that it is due {due:{DUE_FORMAT}}")
     return done
+
+
+def unrelease(root: Path, assignment: str) -> list[str]:
+    """Withdraw a released assignment from ``outbound/`` (root only; for the collector
+    service). It is moved aside whole first, so that no student fetches half of it."""
+    outbound = Path(root, COURSE_ID, "outbound")
+    if not os.path.lexists(outbound / assignment):
+        return [f"{assignment} is not released"]
+    staging = Path(tempfile.mkdtemp(prefix=".unrelease-", dir=outbound))
+    try:
+        os.rename(outbound / assignment, staging / assignment)
+    finally:
+        shutil.rmtree(staging)
+    return [f"Removed the release of {COURSE_ID} {assignment}"]
 
 
 def release_feedback(
