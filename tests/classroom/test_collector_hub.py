@@ -59,17 +59,21 @@ def course(hub) -> Path:
 
 
 RELEASE = ["POST", "formgrader/api/assignment/hw/release", {}]
+UNRELEASE = ["POST", "formgrader/api/assignment/hw/unrelease", {}]
 
 
 @pytest.fixture(scope="module")
 def submitted(hub, course) -> list[str]:
     """``hw`` released from the formgrader; each student fetches it and submits their own
     work."""
-    (released,) = calls(hub, hub.instructor, [RELEASE])
-    assert released["status"] == 200, released
-    answer = json.loads(released["body"])
-    assert answer["success"], answer
-    assert "Released as: astrolearn hw" in answer["log"]
+    # Released, withdrawn (the Unrelease button) and released again.
+    answers = calls(hub, hub.instructor, [RELEASE, UNRELEASE, RELEASE])
+    assert [answer["status"] for answer in answers] == [200] * 3, answers
+    released, withdrawn, again = (json.loads(answer["body"]) for answer in answers)
+    assert all(answer["success"] for answer in (released, withdrawn, again)), answers
+    assert "Released as: astrolearn hw" in released["log"]
+    assert "Removed the release of astrolearn hw" in withdrawn["log"]
+    assert "Released as: astrolearn hw" in again["log"]
     outbound = hub.folder / "exchange" / "astrolearn" / "outbound" / "hw"
     for path in (outbound, outbound / "hw.ipynb"):
         info = path.lstat()

@@ -25,10 +25,14 @@ learns another's submission folder name reads, deletes or replaces it, and
   submission, time included, and writes its ``timestamp.txt``: the collector times it
   by when its files last changed instead (:func:`_made`), and writes ``timestamp.txt``
   itself.
-* The instructor's release (:class:`ReleaseAssignment`, run as root) also writes the
-  assignment's due date from the gradebook into ``duedates/``, which students read but
-  cannot change, and which fetch does not copy. At submit, a student is told whether the
-  submission is on time or late, by the collector's rule (:func:`lateness`).
+* The instructor's release (:class:`ReleaseAssignment`) also writes the assignment's
+  due date from the gradebook into ``duedates/``, which students read but cannot
+  change, and which fetch does not copy. Run as root, it is nbgrader's copy; in an
+  instructor's own server (the formgrader's Release), the collector service copies the
+  release folder as root (:func:`release`), with the checks of collect; so also for
+  Unrelease (:func:`unrelease`) and feedback (:class:`ReleaseFeedback`). At submit, a
+  student is told whether the submission is on time or late, by the collector's rule
+  (:func:`lateness`).
 * Feedback stays nbgrader's: a file per notebook in ``feedback/``, named by a keyed hash
   of a 512-bit secret written into the submission, which now only the submitter reads.
   A submission without that secret is refused: nbgrader's release would stop there.
@@ -63,6 +67,7 @@ from pathlib import Path
 
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.exchange.default import (
+    Exchange,
     ExchangeCollect,
     ExchangeFetchAssignment,
     ExchangeFetchFeedback,
@@ -263,7 +268,7 @@ class ReadableRoot:
             self.fail(f"the exchange {self.root} is missing: ask your instructor")
 
 
-def ask_service(exchange, action: str, request: dict, folder: str | None = None) -> None:
+def ask_service(exchange: Exchange, action: str, request: dict, folder: str | None = None) -> None:
     """Have the classroom's collector service do ``action``, handed ``folder`` if given
     (opened here, without following a link, and handed over open); log what it did.
 
