@@ -255,6 +255,8 @@ def test_feedback_is_released_under_the_name_only_its_submitter_knows(accounts, 
     keys = {name: secrets.token_hex(64) for name in accounts["student"]}
     for name, secret in keys.items():
         write_feedback(course, name, secret)
+    # nbgrader puts the student's other files there too: they are not read.
+    plant_huge(course / "feedback" / name / "hw", teacher)
     own(teacher, course)
     assert value_as(teacher, release_feedback, service, course) == "released"
     feedback = service / COURSE_ID / "feedback"

@@ -775,6 +775,23 @@ def release(
     return done
 
 
+def _copy_pages(fd: int, where: str, dest: Path, uid: int, limits: dict) -> None:
+    """Copy the feedback pages (``*.html``) and the secret from the folder open as ``fd``."""
+    counts = {"entries": 0, "total": 0, "changed": 0.0}
+    _check(os.fstat(fd), where, uid, counts)
+    dest.mkdir(mode=0o700)
+    names = []
+    with os.scandir(fd) as entries:
+        for entry in entries:
+            if entry.name.endswith(".html") or entry.name == "submission_secret.txt":
+                counts["entries"] += 1
+                if counts["entries"] > limits["entries"]:
+                    raise RefusedSubmission(f"{where} holds more than {limits['entries']} pages")
+                names.append(entry.name)
+    for name in names:
+        _copy_file(fd, name, f"{where}/{name}", dest / name, uid, limits, counts)
+
+
 def unrelease(root: Path, assignment: str) -> list[str]:
     """Withdraw a released assignment from ``outbound/`` (root only; for the collector
     service). It is moved aside whole first, so that no student fetches half of it."""
@@ -797,9 +814,10 @@ def release_feedback(
     For the collector service. ``folder`` is the instructor's (``uid``) feedback folder,
     open, laid out as nbgrader's ``generate_feedback`` writes it:
     ``<student>/<assignment>/`` with the HTML of each notebook and the submission's
-    ``submission_secret.txt``. Each student's folder is copied as a submission is
-    (:func:`copy_owned`: the instructor's own regular files only, bounded) into a staging
-    folder in the exchange's ``feedback/``; only when every one passed is each HTML file
+    ``submission_secret.txt`` (and the student's other files, which are not read). Each
+    student's pages and secret are copied as a submission's files are (the instructor's
+    own regular files only, bounded) into a staging folder in the exchange's
+    ``feedback/``; only when every one passed is each HTML file
     renamed to the name nbgrader's ``fetch_feedback`` looks for (a keyed hash of the
     secret), root's and readable by all in a folder nobody lists.
 
@@ -831,7 +849,7 @@ def release_feedback(
             finally:
                 os.close(mine)
             try:
-                copy_owned(theirs, staging / student, uid, limits, where)
+                _copy_pages(theirs, where, staging / student, uid, limits)
             finally:
                 os.close(theirs)
             try:
