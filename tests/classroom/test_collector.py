@@ -35,11 +35,11 @@ from tests.conftest import require
 pytestmark = pytest.mark.usefixtures("venv_on_path")
 
 
-@pytest.fixture(scope="module")
-def accounts() -> Iterator[dict[str, list[str]]]:
-    """Two students and two instructors, made as `classroom init` makes them."""
+def class_accounts(start: str) -> Iterator[dict[str, list[str]]]:
+    """Two students and two instructors whose names begin with ``start``, made as
+    `classroom init` makes them, and removed after."""
     require(os.geteuid() == 0, "root (to make accounts and collect)", "run the tests as root")
-    prefix = "tk" + secrets.token_hex(3)
+    prefix = start + secrets.token_hex(3)
     people = {
         "student": [f"{prefix}s1", f"{prefix}s2"],
         "instructor": [f"{prefix}t1", f"{prefix}t2"],
@@ -48,6 +48,11 @@ def accounts() -> Iterator[dict[str, list[str]]]:
         for name in names:  # as `classroom init` makes them: the roster checks it
             subprocess.run(["usermod", "--comment", roster.COMMENT, name], check=True)
         yield people
+
+
+@pytest.fixture(scope="module")
+def accounts() -> Iterator[dict[str, list[str]]]:
+    yield from class_accounts("tk")
 
 
 @pytest.fixture
@@ -227,7 +232,12 @@ REQUEST = {"action": "collect", "course": COURSE_ID, "assignment": "hw", "studen
         ({"assignment": "*"}, "assignment must be a name"),
         ({"student": "../tk"}, "student must be a name"),
         ({"student": ["a"]}, "student must be a name"),
-        ({"action": "remove"}, "does 'collect' and 'list', nothing else"),
+        (
+            {"action": "remove"},
+            "does 'collect', 'list', 'release', 'unrelease', 'feedback', nothing else",
+        ),
+        ({"action": "release"}, "release is handed one open folder"),
+        ({"action": "feedback", "student": "../tk"}, "student must be a name"),
         ({"duedate": "yesterday"}, "duedate must be an ISO date and time"),
     ],
 )

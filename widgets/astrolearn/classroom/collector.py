@@ -6,7 +6,7 @@ root. This small service does, started by the hub beside it
 (``python -m astrolearn.classroom.collector FOLDER``). It listens on a Unix socket,
 ``collector.sock`` at the exchange's root, and asks the kernel who is calling
 (``SO_PEERCRED``: a caller cannot claim another account). Only the instructors on the
-classroom's roster are answered, and only two questions:
+classroom's roster are answered, and only these requests:
 
 * ``collect``: stage each student's newest acceptable submission of one assignment, with
   the checks of :class:`~astrolearn.classroom.exchange.Collect` (only the student's own
@@ -16,9 +16,19 @@ classroom's roster are answered, and only two questions:
   folder holds nothing root can be tricked into. The copies are removed when the
   caller hangs up, or after ``KEEP_SECONDS``.
 * ``list``: the submissions in the inbound folders (``nbgrader list --inbound``).
+* ``release``: the caller hands over their release folder of one assignment, open
+  (``SCM_RIGHTS``: the service reads only what the caller could open); it is copied
+  into ``outbound/`` with the checks of collect, the caller's own files only
+  (:func:`~astrolearn.classroom.exchange.release`).
+* ``unrelease``: one released assignment is withdrawn (the formgrader's Unrelease).
+* ``feedback``: the caller hands over their course's feedback folder, open; each
+  roster student's feedback on one assignment is copied into ``feedback/`` under the
+  names nbgrader's fetch_feedback looks for
+  (:func:`~astrolearn.classroom.exchange.release_feedback`).
 
-The client side is :func:`ask`; ``Collect`` and ``List`` use it whenever they are not
-run as root, so the formgrader's Collect button and ``nbgrader collect`` just work.
+The client side is :func:`ask`; the exchange's ``Collect``, ``List``,
+``ReleaseAssignment`` and ``ReleaseFeedback`` use it whenever they are not run as root,
+so the formgrader's buttons and nbgrader's commands just work in an instructor's server.
 Bounds: a request is one line of at most ``MAX_REQUEST`` bytes sent within
 ``READ_SECONDS``; each instructor has one request open at a time, and submissions are
 read for one request at a time; an account has at most ``MAX_OPEN`` connections open.
@@ -56,6 +66,8 @@ KEEP_SECONDS = 600.0
 HANG_UP_SECONDS = 2.0
 #: At most this many connections open from one account: more are closed unanswered.
 MAX_OPEN = 4
+#: The actions, and whether each is handed an open folder.
+ACTIONS = {"collect": False, "list": False, "release": True, "unrelease": False, "feedback": True}
 #: An assignment or student name: nbgrader's folder names, never a path.
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 
@@ -72,10 +84,13 @@ def socket_path(exchange_root: str | Path) -> Path:
 # --- The client: the instructor's server ----------------------------------------------
 
 
-def ask(exchange_root: str | Path, request: dict) -> tuple[socket.socket, dict]:
+def ask(
+    exchange_root: str | Path, request: dict, folder: int | None = None
+) -> tuple[socket.socket, dict]:
     """Send ``request`` to the collector; return the open connection and the answer.
 
-    The caller closes the connection when done with what was staged for it.
+    ``folder``, an open folder, is handed over with the request (``release`` and
+    ``feedback``). The caller closes the connection when done with what was staged for it.
 
     Raises
     ------
@@ -94,8 +109,12 @@ def ask(exchange_root: str | Path, request: dict) -> tuple[socket.socket, dict]:
             "`astrolearn grade cycle ASSIGNMENT --exchange`"
         ) from None
     # A caller the collector refuses may be answered before it has sent anything.
+    line = json.dumps(request).encode() + b"\n"
     with contextlib.suppress(OSError):
-        connection.sendall(json.dumps(request).encode() + b"\n")
+        if folder is None:
+            connection.sendall(line)
+        else:
+            socket.send_fds(connection, [line], [folder])
     try:
         with connection.makefile("rb") as stream:
             answer = json.loads(stream.readline() or b"{}")
@@ -118,8 +137,11 @@ def peer_uid(connection: socket.socket) -> int:
     return struct.unpack("3i", credentials)[1]
 
 
-def read_request(connection: socket.socket) -> dict:
-    """One JSON line, bounded in size and in time (a slow caller is cut off)."""
+def read_request(connection: socket.socket, fds: list[int]) -> dict:
+    """One JSON line, bounded in size and in time (a slow caller is cut off).
+
+    The descriptors handed over with it are added to ``fds``, for the caller to close.
+    """
     deadline = time.monotonic() + READ_SECONDS
     data = b""
     while b"\n" not in data:
@@ -128,9 +150,11 @@ def read_request(connection: socket.socket) -> dict:
             raise Refused(f"no request within {READ_SECONDS:g} s")
         connection.settimeout(left)
         try:
-            chunk = connection.recv(MAX_REQUEST + 1 - len(data))
+            # At most one descriptor: the kernel closes any more than that.
+            chunk, handed, _, _ = socket.recv_fds(connection, MAX_REQUEST + 1 - len(data), 1)
         except TimeoutError:
             continue
+        fds += handed
         if not chunk:
             raise Refused("the request ended early")
         data += chunk
@@ -150,8 +174,8 @@ def checked(request: dict) -> dict:
     from astrolearn.classroom.exchange import COURSE_ID
 
     action = request.get("action")
-    if action not in ("collect", "list"):
-        raise Refused("the collector does 'collect' and 'list', nothing else")
+    if action not in ACTIONS:
+        raise Refused(f"the collector does {', '.join(map(repr, ACTIONS))}, nothing else")
     course = request.get("course") or COURSE_ID
     if course != COURSE_ID:
         raise Refused(f"this classroom's exchange holds the course {COURSE_ID!r} only")
@@ -171,6 +195,7 @@ def checked(request: dict) -> dict:
         due = due.astimezone(datetime.UTC).replace(tzinfo=None)
     fields["duedate"] = due
     fields["before_duedate"] = request.get("before_duedate") is True
+    fields["force"] = request.get("force") is True
     return fields
 
 
@@ -221,22 +246,34 @@ class Collector(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
             account = pwd.getpwuid(uid)
         except KeyError:
             raise Refused(f"user id {uid} has no account") from None
-        try:
-            members = roster.read(self.folder / "roster.csv")
-        except roster.RosterError as error:
-            raise Refused(f"the class's roster cannot be read: {error}") from None
-        if account.pw_name not in roster.names(members, "instructor"):
+        if account.pw_name not in self.members("instructor"):
             raise Refused(f"only the class's instructors may ask; {account.pw_name} is not one")
         return account
 
-    def answer(self, account: pwd.struct_passwd, request: dict) -> tuple[dict, str | None]:
+    def members(self, role: str) -> list[str]:
+        """The names on the roster with this role."""
+        try:
+            return roster.names(roster.read(self.folder / "roster.csv"), role)
+        except roster.RosterError as error:
+            raise Refused(f"the class's roster cannot be read: {error}") from None
+
+    def answer(
+        self, account: pwd.struct_passwd, request: dict, fds: list[int]
+    ) -> tuple[dict, str | None]:
         """The answer to a checked request, and the staged folder to remove later."""
         from astrolearn.classroom import exchange
 
+        action = request["action"]
+        if len(fds) != ACTIONS[action]:
+            raise Refused(f"{action} is handed {'one open folder' if ACTIONS[action] else 'none'}")
         with self.reading:
-            if request["action"] == "list":
+            if action == "list":
                 found = exchange.inbound(self.exchange, request["assignment"], request["student"])
                 return {"submissions": found}, None
+            if action in ("release", "feedback"):
+                return {"log": self.publish(account, request, fds[0])}, None
+            if action == "unrelease":
+                return {"log": exchange.unrelease(self.exchange, request["assignment"])}, None
             records, messages, staging = exchange.stage(
                 self.exchange,
                 request["assignment"],
@@ -248,6 +285,32 @@ class Collector(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         for record in records:
             record["timestamp"] = record["timestamp"].isoformat()
         return {"records": records, "log": messages}, staging
+
+    def publish(self, account: pwd.struct_passwd, request: dict, folder: int) -> list[str]:
+        """Release an assignment or feedback from the caller's folder, open as ``folder``."""
+        from astrolearn.classroom import exchange
+
+        assignment = request["assignment"]
+        try:
+            if request["action"] == "release":
+                return exchange.release(
+                    self.exchange,
+                    folder,
+                    assignment,
+                    account.pw_uid,
+                    request["force"],
+                    request["duedate"],
+                )
+            students = self.members("student")
+            wanted = request["student"]
+            if wanted != "*" and wanted not in students:
+                raise Refused(f"{wanted} is not a student on the class's roster")
+            named = students if wanted == "*" else [wanted]
+            return exchange.release_feedback(
+                self.exchange, folder, assignment, named, account.pw_uid
+            )
+        except exchange.RefusedSubmission as error:
+            raise Refused(f"{request['action']} of {assignment} refused: {error}") from None
 
 
 def hand_over(staging: str, account: pwd.struct_passwd) -> None:
@@ -266,6 +329,7 @@ class Handler(socketserver.BaseRequestHandler):
         connection, server = self.request, self.server
         uid = peer_uid(connection)
         staging = None
+        fds: list[int] = []
         try:
             account = server.instructor(uid)
             with server.lock:
@@ -273,9 +337,9 @@ class Handler(socketserver.BaseRequestHandler):
                     raise Refused("you have a request open already: wait until it is done")
                 server.busy.add(uid)
             try:
-                request = checked(read_request(connection))
+                request = checked(read_request(connection, fds))
                 try:
-                    reply, staging = server.answer(account, request)
+                    reply, staging = server.answer(account, request, fds)
                 except OSError as error:  # the exchange itself is broken: say so
                     print(f"collector: {request['action']} failed: {error}", flush=True)
                     raise Refused(f"{request['action']} failed: {error}") from None
@@ -289,6 +353,9 @@ class Handler(socketserver.BaseRequestHandler):
         except Refused as error:
             print(f"collector: refused uid {uid}: {error}", flush=True)
             answer(connection, {"error": f"collector: {error}"}, HANG_UP_SECONDS)
+        finally:
+            for fd in fds:
+                os.close(fd)
 
 
 def answer(connection: socket.socket, reply: dict, wait: float) -> None:

@@ -25,10 +25,14 @@ learns another's submission folder name reads, deletes or replaces it, and
   submission, time included, and writes its ``timestamp.txt``: the collector times it
   by when its files last changed instead (:func:`_made`), and writes ``timestamp.txt``
   itself.
-* The instructor's release (:class:`ReleaseAssignment`, run as root) also writes the
-  assignment's due date from the gradebook into ``duedates/``, which students read but
-  cannot change, and which fetch does not copy. At submit, a student is told whether the
-  submission is on time or late, by the collector's rule (:func:`lateness`).
+* The instructor's release (:class:`ReleaseAssignment`) also writes the assignment's
+  due date from the gradebook into ``duedates/``, which students read but cannot
+  change, and which fetch does not copy. Run as root, it is nbgrader's copy; in an
+  instructor's own server (the formgrader's Release), the collector service copies the
+  release folder as root (:func:`release`), with the checks of collect; so also for
+  Unrelease (:func:`unrelease`) and feedback (:class:`ReleaseFeedback`). At submit, a
+  student is told whether the submission is on time or late, by the collector's rule
+  (:func:`lateness`).
 * Feedback stays nbgrader's: a file per notebook in ``feedback/``, named by a keyed hash
   of a 512-bit secret written into the submission, which now only the submitter reads.
   A submission without that secret is refused: nbgrader's release would stop there.
@@ -63,11 +67,13 @@ from pathlib import Path
 
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.exchange.default import (
+    Exchange,
     ExchangeCollect,
     ExchangeFetchAssignment,
     ExchangeFetchFeedback,
     ExchangeList,
     ExchangeReleaseAssignment,
+    ExchangeReleaseFeedback,
     ExchangeSubmit,
 )
 from nbgrader.utils import check_directory, notebook_hash, parse_utc
@@ -99,6 +105,7 @@ INSTRUCTOR_PLUGINS = (
 )
 CLASSES = {
     "release_assignment": "ReleaseAssignment",
+    "release_feedback": "ReleaseFeedback",
     "submit": "Submit",
     "fetch_assignment": "FetchAssignment",
     "fetch_feedback": "FetchFeedback",
@@ -261,20 +268,90 @@ class ReadableRoot:
             self.fail(f"the exchange {self.root} is missing: ask your instructor")
 
 
+def ask_service(exchange: Exchange, action: str, request: dict, folder: str | None = None) -> None:
+    """Have the classroom's collector service do ``action``, handed ``folder`` if given
+    (opened here, without following a link, and handed over open); log what it did.
+
+    For an instructor's own server, which cannot write into root's exchange folders.
+    """
+    from astrolearn.classroom import collector
+
+    fd = None
+    if folder is not None:
+        try:
+            fd = os.open(folder, _DIRECTORY)
+        except OSError as error:
+            exchange.fail(f"{folder} cannot be opened as a folder: {error.strerror}")
+    request = {"action": action, "course": exchange.coursedir.course_id, **request}
+    try:
+        connection, answer = collector.ask(exchange.root, request, fd)
+    except collector.Refused as error:
+        exchange.fail(str(error))
+    finally:
+        if fd is not None:
+            os.close(fd)
+    connection.close()
+    for message in answer["log"]:
+        exchange.log.info("%s", message)
+
+
 class ReleaseAssignment(ReadableRoot, ExchangeReleaseAssignment):
-    """nbgrader's release (as root), which also publishes the gradebook's due date.
+    """nbgrader's release, which also publishes the gradebook's due date.
 
     nbgrader's own opens the exchange root to everyone (777): a student could then rename
     the course's folder and put one of their own in its place. This one leaves it at 755.
+    As root, nbgrader's copy; anyone else (an instructor's own server: the formgrader's
+    Release) hands the release folder to the classroom's collector service, which
+    copies it as root (:func:`release`).
     """
 
+    def init_dest(self) -> None:
+        if os.geteuid() == 0:
+            super().init_dest()
+        else:  # the exchange's folders are root's: the service checks them
+            self.dest_path = os.path.join(
+                self.root, self.coursedir.course_id, "outbound", self.coursedir.assignment_id
+            )
+
     def copy_files(self) -> None:
+        due = gradebook_duedate(self.coursedir)
+        if os.geteuid() != 0:
+            request = {
+                "assignment": self.coursedir.assignment_id,
+                "force": self.force,
+                "duedate": due.isoformat() if due else None,
+            }
+            ask_service(self, "release", request, self.src_path)
+            return
         super().copy_files()
         course = Path(self.root, self.coursedir.course_id)
-        due = gradebook_duedate(self.coursedir)
         publish_duedate(course, self.coursedir.assignment_id, due)
         if due is not None:
             self.log.info("Students are told at submit that it is due %s", f"{due:{DUE_FORMAT}}")
+
+
+class ReleaseFeedback(ReadableRoot, ExchangeReleaseFeedback):
+    """nbgrader's release_feedback as root; anyone else (an instructor's own server: the
+    formgrader's Release feedback) hands the course's feedback folder to the classroom's
+    collector service, which copies each student's as root (:func:`release_feedback`).
+    The service reads the folder as nbgrader lays it out by default
+    (``feedback/<student>/<assignment>``).
+    """
+
+    def init_dest(self) -> None:
+        if os.geteuid() == 0:
+            super().init_dest()
+
+    def copy_files(self) -> None:
+        if os.geteuid() == 0:
+            super().copy_files()
+            return
+        request = {
+            "assignment": self.coursedir.assignment_id,
+            "student": self.coursedir.student_id or "*",
+        }
+        folder = os.path.join(self.coursedir.root, self.coursedir.feedback_directory)
+        ask_service(self, "feedback", request, folder)
 
 
 class FetchAssignment(ReadableRoot, ExchangeFetchAssignment):
@@ -290,7 +367,16 @@ class List(ReadableRoot, ExchangeList):
 
     ``--inbound`` (an instructor's list of submissions) reads the students' own folders:
     as root directly (:func:`inbound`), otherwise through the classroom's collector.
+    ``--remove`` of a released assignment (the formgrader's Unrelease) also asks the
+    collector when not root (:func:`unrelease`).
     """
+
+    def remove_files(self) -> list[dict]:
+        if os.geteuid() == 0 or self.inbound or self.cached:
+            return super().remove_files()
+        assignments = self.parse_assignments()
+        ask_service(self, "unrelease", {"assignment": self.coursedir.assignment_id})
+        return assignments
 
     def init_dest(self) -> None:
         if not self.inbound:
@@ -571,7 +657,7 @@ class Collect(ReadableRoot, ExchangeCollect):
         for number, record in enumerate(records):
             staged = os.path.join(self.staging, f"{student}+{number}")
             try:
-                changed = copy_owned(record["path"], staged, uid, self._limits())
+                changed = copy_owned(record["path"], staged, uid, copy_limits(self.coursedir))
                 _check_secret(os.path.join(staged, "submission_secret.txt"))
                 made = _made(record["timestamp"], changed)
                 # nbgrader times the submission by this file, which the student wrote.
@@ -607,13 +693,15 @@ class Collect(ReadableRoot, ExchangeCollect):
             return {"username": student, "filename": staged, "timestamp": record["timestamp"]}
         return None
 
-    def _limits(self) -> dict:
-        return {
-            "entries": MAX_ENTRIES,
-            "file": 1000 * self.coursedir.max_file_size,
-            "total": 1000 * self.coursedir.max_dir_size,
-            "ignore": list(self.coursedir.ignore),
-        }
+
+def copy_limits(coursedir: CourseDirectory) -> dict:
+    """The bounds of a copy through the exchange: nbgrader's sizes (in kB), our count."""
+    return {
+        "entries": MAX_ENTRIES,
+        "file": 1000 * coursedir.max_file_size,
+        "total": 1000 * coursedir.max_dir_size,
+        "ignore": list(coursedir.ignore),
+    }
 
 
 def stage(
@@ -642,6 +730,144 @@ def stage(
     collect.stage()
     messages = [[record.levelno, record.getMessage()] for record in captured.buffer]
     return collect.src_records, messages, collect.staging
+
+
+def release(
+    root: Path, folder: int, assignment: str, uid: int, force: bool, due: datetime.datetime | None
+) -> list[str]:
+    """Release the assignment whose release folder is open as ``folder`` (root only).
+
+    For the collector service, asked by an instructor (``uid``). Everything in the folder
+    must be theirs, regular files and folders only, bounded as a submission is
+    (:func:`copy_limits`). The copy is staged in ``outbound/`` (root's, 700) and renamed
+    into place whole, root's and readable by all, so that students fetch all of it or
+    none; with ``force`` it replaces an earlier release. The due date is then published.
+
+    Returns
+    -------
+    list of str
+        What was done, for the instructor's log.
+
+    Raises
+    ------
+    RefusedSubmission
+        The folder holds something not copied (the message says what), or the
+        assignment is released already and ``force`` is not set.
+    """
+    course = Path(root, COURSE_ID)
+    dest = course / "outbound" / assignment
+    if os.path.lexists(dest) and not force:
+        raise RefusedSubmission(f"{assignment} is released already: add --force to replace it")
+    staging = Path(tempfile.mkdtemp(prefix=".release-", dir=course / "outbound"))
+    try:
+        copy_owned(folder, staging / "new", uid, copy_limits(CourseDirectory()), assignment)
+        for path in [staging / "new", *(staging / "new").rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        if os.path.lexists(dest):
+            os.rename(dest, staging / "old")
+        os.rename(staging / "new", dest)
+    finally:
+        shutil.rmtree(staging)
+    publish_duedate(course, assignment, due)
+    done = [f"Released as: {COURSE_ID} {assignment}"]
+    if due is not None:
+        done.append(f"Students are told at submit that it is due {due:{DUE_FORMAT}}")
+    return done
+
+
+def _copy_pages(fd: int, where: str, dest: Path, uid: int, limits: dict) -> None:
+    """Copy the feedback pages (``*.html``) and the secret from the folder open as ``fd``."""
+    counts = {"entries": 0, "total": 0, "changed": 0.0}
+    _check(os.fstat(fd), where, uid, counts)
+    dest.mkdir(mode=0o700)
+    names = []
+    with os.scandir(fd) as entries:
+        for entry in entries:
+            if entry.name.endswith(".html") or entry.name == "submission_secret.txt":
+                counts["entries"] += 1
+                if counts["entries"] > limits["entries"]:
+                    raise RefusedSubmission(f"{where} holds more than {limits['entries']} pages")
+                names.append(entry.name)
+    for name in names:
+        _copy_file(fd, name, f"{where}/{name}", dest / name, uid, limits, counts)
+
+
+def unrelease(root: Path, assignment: str) -> list[str]:
+    """Withdraw a released assignment from ``outbound/`` (root only; for the collector
+    service). It is moved aside whole first, so that no student fetches half of it."""
+    outbound = Path(root, COURSE_ID, "outbound")
+    if not os.path.lexists(outbound / assignment):
+        return [f"{assignment} is not released"]
+    staging = Path(tempfile.mkdtemp(prefix=".unrelease-", dir=outbound))
+    try:
+        os.rename(outbound / assignment, staging / assignment)
+    finally:
+        shutil.rmtree(staging)
+    return [f"Removed the release of {COURSE_ID} {assignment}"]
+
+
+def release_feedback(
+    root: Path, folder: int, assignment: str, students: list[str], uid: int
+) -> list[str]:
+    """Release the feedback of ``students`` on ``assignment`` (root only).
+
+    For the collector service. ``folder`` is the instructor's (``uid``) feedback folder,
+    open, laid out as nbgrader's ``generate_feedback`` writes it:
+    ``<student>/<assignment>/`` with the HTML of each notebook and the submission's
+    ``submission_secret.txt`` (and the student's other files, which are not read). Each
+    student's pages and secret are copied as a submission's files are (the instructor's
+    own regular files only, bounded) into a staging folder in the exchange's
+    ``feedback/``; only when every one passed is each HTML file
+    renamed to the name nbgrader's ``fetch_feedback`` looks for (a keyed hash of the
+    secret), root's and readable by all in a folder nobody lists.
+
+    Returns
+    -------
+    list of str
+        What was released, for the instructor's log.
+
+    Raises
+    ------
+    RefusedSubmission
+        Something in a student's feedback is not copied; then nothing is released.
+    """
+    outbound = Path(root, COURSE_ID, "feedback")
+    staging = Path(tempfile.mkdtemp(prefix=".feedback-", dir=outbound))
+    limits = copy_limits(CourseDirectory())
+    ready, done = [], []
+    try:
+        for student in students:
+            where = f"feedback/{student}/{assignment}"
+            try:
+                mine = _open(student, _DIRECTORY, where, dir_fd=folder)
+            except FileNotFoundError:
+                continue
+            try:
+                theirs = _open(assignment, _DIRECTORY, where, dir_fd=mine)
+            except FileNotFoundError:
+                continue
+            finally:
+                os.close(mine)
+            try:
+                _copy_pages(theirs, where, staging / student, uid, limits)
+            finally:
+                os.close(theirs)
+            try:
+                _check_secret(str(staging / student / "submission_secret.txt"))
+            except RefusedSubmission as error:
+                raise RefusedSubmission(f"{where}: {error}") from None
+            secret = (staging / student / "submission_secret.txt").read_text()
+            for page in sorted((staging / student).glob("*.html")):
+                key = notebook_hash(secret=secret, notebook_id=page.stem)
+                ready.append((page, outbound / f"{key}.html"))
+                done.append(
+                    f"Releasing feedback for student '{student}' on {assignment}/{page.stem}"
+                )
+        for page, dest in ready:
+            os.replace(page, dest)
+    finally:
+        shutil.rmtree(staging)
+    return done or [f"No feedback found for {assignment}"]
 
 
 def inbound(root: Path, assignment: str = "*", student: str = "*") -> list[dict]:
@@ -738,11 +964,14 @@ _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 _FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
 
 
-def copy_owned(src: str, dest: str, uid: int, limits: dict) -> datetime.datetime:
-    """Copy the folder ``src`` to ``dest`` if everything in it is the student's own.
+def copy_owned(
+    src: str | int, dest: str, uid: int, limits: dict, where: str | None = None
+) -> datetime.datetime:
+    """Copy the folder ``src`` to ``dest`` if everything in it is the account ``uid``'s own.
 
     Every open is relative to an already open folder and refuses links, and what is
     checked is the opened file itself (``fstat``), so nothing can be swapped in between.
+    ``src`` is a path, or a folder already open (then ``where`` names it in messages).
 
     Returns
     -------
@@ -751,11 +980,14 @@ def copy_owned(src: str, dest: str, uid: int, limits: dict) -> datetime.datetime
         change time (``st_ctime``) of its folders and files, which their owner cannot set.
     """
     counts = {"entries": 0, "total": 0, "changed": 0.0}
-    top = _open(src, _DIRECTORY, src)
-    try:
-        _copy_folder(top, src, Path(dest), uid, limits, counts)
-    finally:
-        os.close(top)
+    if isinstance(src, int):
+        _copy_folder(src, where or "the folder", Path(dest), uid, limits, counts)
+    else:
+        top = _open(src, _DIRECTORY, src)
+        try:
+            _copy_folder(top, src, Path(dest), uid, limits, counts)
+        finally:
+            os.close(top)
     changed = datetime.datetime.fromtimestamp(counts["changed"], datetime.UTC)
     return changed.replace(tzinfo=None)
 
