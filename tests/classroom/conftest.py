@@ -187,6 +187,21 @@ def nologin_accounts(names: list[str]) -> Iterator[list[str]]:
         remove_accounts(names)
 
 
+@contextmanager
+def exchange_under_tmp(prefix: str, students: list[str]) -> Iterator[Path]:
+    """A folder under /tmp that everyone can enter, holding ``exchange/`` laid out for
+    ``students`` as ``classroom init`` does; removed afterwards."""
+    from astrolearn.classroom.exchange import layout
+
+    root = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    root.chmod(0o755)
+    try:
+        layout(root / "exchange", students)
+        yield root
+    finally:
+        shutil.rmtree(root)
+
+
 @pytest.fixture
 def venv_on_path(monkeypatch) -> None:
     """nbgrader's gradebook runs ``alembic`` from the Python's own folder."""

@@ -18,13 +18,13 @@ from unittest import mock
 
 import pytest
 from astrolearn.classroom import exchange as exchange_module
-from astrolearn.classroom.exchange import COURSE_ID, MAX_SUBMISSIONS, Collect, layout
+from astrolearn.classroom.exchange import COURSE_ID, MAX_SUBMISSIONS, Collect
 from astrolearn.grading import cycle
 from astrolearn.grading.cycle import give_back
 from nbgrader.auth import Authenticator
 from nbgrader.coursedir import CourseDirectory
 
-from tests.classroom.conftest import nologin_accounts
+from tests.classroom.conftest import exchange_under_tmp, nologin_accounts
 
 pytestmark = pytest.mark.usefixtures("venv_on_path")
 
@@ -42,13 +42,8 @@ def students() -> Iterator[list[str]]:
 @pytest.fixture
 def exchange(students) -> Iterator[Path]:
     """The exchange, made by the module's own ``layout``, in a folder all can enter."""
-    root = Path(tempfile.mkdtemp(prefix="astrolearn-exchange-", dir="/tmp"))
-    root.chmod(0o755)
-    try:
-        layout(root / "exchange", students)
+    with exchange_under_tmp("astrolearn-exchange-", students) as root:
         yield root / "exchange"
-    finally:
-        shutil.rmtree(root)
 
 
 def as_student(name: str, script: str, *args: str) -> subprocess.CompletedProcess:

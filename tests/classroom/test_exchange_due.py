@@ -17,7 +17,6 @@ import re
 import secrets
 import shutil
 import subprocess
-import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,13 +29,12 @@ from astrolearn.classroom.exchange import (
     ReleaseAssignment,
     Submit,
     lateness,
-    layout,
 )
 from astrolearn.grading import cycle
 from nbgrader.auth import Authenticator
 from nbgrader.coursedir import CourseDirectory
 
-from tests.classroom.conftest import nologin_accounts
+from tests.classroom.conftest import exchange_under_tmp, nologin_accounts
 
 pytestmark = pytest.mark.usefixtures("venv_on_path")
 
@@ -54,10 +52,7 @@ def student() -> Iterator[str]:
 @pytest.fixture
 def place(student) -> Iterator[Path]:
     """A folder all can enter: the exchange, the instructor's course, the student's work."""
-    root = Path(tempfile.mkdtemp(prefix="astrolearn-due-", dir="/tmp"))
-    root.chmod(0o755)
-    try:
-        layout(root / "exchange", [student])
+    with exchange_under_tmp("astrolearn-due-", [student]) as root:
         course = root / "course"
         (course / "release" / "hw").mkdir(parents=True)
         (course / "release" / "hw" / "hw.ipynb").write_text(NOTEBOOK)
@@ -67,8 +62,6 @@ def place(student) -> Iterator[Path]:
         for path in [work, *work.rglob("*")]:
             shutil.chown(path, student, student)
         yield root
-    finally:
-        shutil.rmtree(root)
 
 
 def utc_now() -> datetime.datetime:
