@@ -379,7 +379,7 @@ async def crowd(base: str, args, monitor: Monitor) -> list[Visitor]:
 def server_problems(log: str) -> list[str]:
     """Log lines that say the server itself erred (not the designed busy page)."""
     wanted = re.compile(
-        r"Traceback|\[E |ERROR|\b5\d\d (GET|POST)|Kernel died|restarting|dead|MemoryError"
+        r"Traceback|\[E |ERROR|\b5\d\d (GET|POST)|Kernel died|restarting|\bdead\b|MemoryError"
     )
     return [line for line in log.splitlines() if wanted.search(line) and "busy:" not in line]
 
@@ -411,7 +411,7 @@ def main() -> int:
     if not 1 <= args.visitors <= 1000 or args.seconds <= 0:
         parser.error("--visitors must lie in 1..1000 and --seconds be > 0")
     # SIGTERM ends the run as Ctrl-C does: through the finally below.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     # Every visitor comes from loopback, one address: the per-address limits (meant
     # for one household or class) are lifted; the limits on all kernels stay.
     server = Server(
@@ -508,7 +508,8 @@ def run(server: Server, monitor: Monitor, args) -> int:
     for line in problems[:20]:
         print(f"  server log: {line[:300]}")
     if args.json:
-        args.json.write_text(json.dumps(figures, indent=1))
+        samples = [{**s, "t": round(s["t"] - started, 1)} for s in monitor.samples]
+        args.json.write_text(json.dumps({**figures, "samples": samples}, indent=1))
     ok = not errors and alive and figures["back_to_baseline"] and not problems
     print(
         "\nGoal (no errors, server alive, kernels back to baseline):", "met" if ok else "NOT met"
