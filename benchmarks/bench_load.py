@@ -20,6 +20,13 @@ is an error and its interaction counts as unanswered (an infinite latency) in th
 percentiles; it then leaves, as its page no longer answers. A busy page (503/429) is an
 error too; the visitor asks again after ``Retry-After`` seconds as the page itself does.
 
+The page latency is the GET of the app page until its last byte (Voila streams the page
+while the kernel runs the app; a preheated kernel's page comes at once); "arrival to
+live widgets" also counts busy pages, the websocket and the widget states. The server
+runs with its defaults (pool of 1 per app, start slots, the memory cap on kernels)
+except a 60 s idle timeout, so that culling is seen within the run, and the limits per
+address, lifted because every visitor here comes from loopback.
+
 Reported: interaction and page latency percentiles, errors by kind (goal: none), peak
 concurrent kernels, peak memory of the server's process tree (RSS, USS, PSS by psutil)
 and per visitor, the load average, whether the server is alive at the end, and whether
