@@ -388,7 +388,8 @@ def server_problems(log: str) -> list[str]:
     wanted = re.compile(
         r"Traceback|\[E |ERROR|\b5\d\d (GET|POST)|Kernel died|restarting|\bdead\b|MemoryError"
     )
-    return [line for line in log.splitlines() if wanted.search(line) and "busy:" not in line]
+    designed = re.compile(r"busy:|\b(503|429) GET /\S*voila/render/")  # the busy page
+    return [line for line in log.splitlines() if wanted.search(line) and not designed.search(line)]
 
 
 def main() -> int:
@@ -408,6 +409,11 @@ def main() -> int:
     parser.add_argument("--answer-timeout", type=float, default=30)
     parser.add_argument("--page-timeout", type=float, default=300)
     parser.add_argument("--pool-size", type=int, default=1)
+    parser.add_argument(
+        "--max-kernels",
+        type=int,
+        help="the server's cap on visitors' kernels (default: the server's, from free memory)",
+    )
     parser.add_argument("--cull-idle-timeout", type=int, default=60)
     parser.add_argument("--cull-interval", type=int, default=10)
     parser.add_argument("--sample", type=float, default=2, help="seconds between memory samples")
@@ -428,6 +434,7 @@ def main() -> int:
             f"--cull-interval={args.cull_interval}",
             f"--max-kernels-per-address={10 * args.visitors}",
             f"--new-kernels-per-minute={10 * args.visitors}",
+            *([f"--max-kernels={args.max_kernels}"] if args.max_kernels else []),
         ]
     )
     monitor = Monitor(server.root, args.sample)
@@ -478,6 +485,7 @@ def run(server: Server, monitor: Monitor, args) -> int:
     kept_out = sum(v.page_seconds is None for v in visitors)
     loads = [s["load"] for s in during]
     problems = server_problems(server.log())
+    cap = re.search(r"at most (\d+) visitors' kernels", server.log())
     busy = server.log().count("busy:")
     figures = {
         "visitors": args.visitors,
@@ -492,6 +500,7 @@ def run(server: Server, monitor: Monitor, args) -> int:
         "visitors_with_errors": sum(bool(v.errors) for v in visitors),
         "visitors_never_served": kept_out,
         "busy_lines_in_server_log": busy,
+        "kernel_cap": int(cap.group(1)) if cap else args.max_kernels,
         "peak_kernels": max(s["kernels"] for s in during),
         "baseline_kernels": base["kernels"],
         "peak_mb": {k: round(max(s[k] for s in during)) for k in ("rss", "uss", "pss")},
