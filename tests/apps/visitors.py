@@ -64,6 +64,135 @@ def visitor_cookie(response: HTTPResponse) -> str:
     return "; ".join(value.split(";", 1)[0] for value in response.headers.get_list("Set-Cookie"))
 
 
+class PageRefused(Exception):
+    """The app page answered with an HTTP status other than 200 (``status``)."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(f"HTTP {status}: {reason}")
+        self.status = status
+
+
+class KernelDied(Exception):
+    """The kernel's websocket closed, or the kernel reported itself dead or restarting."""
+
+
+class AppSession:
+    """One visitor's app page and kernel websocket, as the browser holds them.
+
+    A reader task takes every message off the socket as it arrives and queues the
+    ``comm_msg`` data, each with the monotonic time it came in (the time an answer
+    counts from is its arrival, not when the visitor got round to reading it).
+    """
+
+    def __init__(self, base: str, app: str) -> None:
+        self.base, self.app = base, app
+        self.session = uuid.uuid4().hex
+        self.kernel_id = ""
+        self.socket = None
+        self.comm_data: asyncio.Queue = asyncio.Queue()
+        self._reader: asyncio.Task | None = None
+
+    async def open_page(self, timeout: float = 240) -> float:
+        """GET the app page; its seconds. Raises ``PageRefused`` unless it is served."""
+        started = time.monotonic()
+        response = await AsyncHTTPClient().fetch(
+            f"{self.base}/voila/render/{self.app}.ipynb",
+            request_timeout=timeout,
+            connect_timeout=min(timeout, 120),
+            raise_error=False,
+        )
+        if response.code != 200:
+            raise PageRefused(response.code, str(response.error or response.reason))
+        found = re.search(r'"kernelId": "([0-9a-f-]+)"', response.body.decode())
+        if found is None:
+            raise PageRefused(response.code, "the page names no kernel")
+        self.kernel_id = found.group(1)
+        self._cookie = visitor_cookie(response)
+        return time.monotonic() - started
+
+    async def connect(self, timeout: float = 120) -> None:
+        """Open the kernel's websocket with the page's cookie (only its visitor may)."""
+        ws_url = self.base.replace("http", "ws", 1) + (
+            f"/api/kernels/{self.kernel_id}/channels?session_id={self.session}"
+        )
+        request = HTTPRequest(ws_url, headers={"Cookie": self._cookie}, connect_timeout=timeout)
+        self.socket = await websocket_connect(request, subprotocols=[WS_PROTOCOL])
+        self._reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        try:
+            while True:
+                frame = await self.socket.read_message()
+                if frame is None:
+                    return
+                reply = decode(frame)
+                state = reply["content"].get("execution_state")
+                if reply["msg_type"] == "status" and state in ("dead", "restarting"):
+                    return
+                if reply["msg_type"] == "comm_msg":
+                    data = reply["content"].get("data", {})
+                    self.comm_data.put_nowait((time.monotonic(), data))
+        finally:  # closed, dead, or a frame that could not be read: no answer can come
+            self.comm_data.put_nowait((time.monotonic(), None))
+
+    def send(self, msg_type: str, content: dict, metadata=None) -> float:
+        """Send a shell message; the monotonic time it was handed to the socket."""
+        self.socket.write_message(message(msg_type, content, self.session, metadata), binary=True)
+        return time.monotonic()
+
+    async def next_comm(self) -> tuple[float, dict]:
+        """The next widget message (arrival time, data); ``KernelDied`` if none can come."""
+        arrived, data = await self.comm_data.get()
+        if data is None:
+            raise KernelDied("the kernel's websocket closed or its kernel died")
+        return arrived, data
+
+    def forget_pending(self) -> None:
+        """Drop the widget messages received so far (answers to earlier settings)."""
+        while not self.comm_data.empty():
+            arrived, data = self.comm_data.get_nowait()
+            if data is None:  # keep the news of a dead kernel for next_comm
+                self.comm_data.put_nowait((arrived, data))
+                return
+
+    async def widget_states(self) -> dict:
+        """Every widget's state by model id, from ipywidgets' control comm."""
+        control = uuid.uuid4().hex
+        self.send(
+            "comm_open",
+            {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+            {"version": CONTROL_PROTOCOL},
+        )
+        self.send("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
+        while True:
+            _, data = await self.next_comm()
+            if data.get("method") == "update_states":
+                return {model_id: model["state"] for model_id, model in data["states"].items()}
+
+    def set(self, model_id: str, state: dict) -> float:
+        """Set traits of a widget as the browser does; the monotonic time it was sent."""
+        content = {
+            "comm_id": model_id,
+            "data": {"method": "update", "state": state, "buffer_paths": []},
+        }
+        return self.send("comm_msg", content)
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+        if self.socket is not None:
+            self.socket.close()
+
+
+def find_widget(states: dict, match: dict) -> str:
+    """The model id of the first widget whose state has every trait value in ``match``."""
+    return next(
+        model_id
+        for model_id, state in states.items()
+        if all(state.get(k) == v for k, v in match.items())
+    )
+
+
 async def visit(base: str, app: str, setting: dict, expect: str, everyone_done, hold):
     """One visitor; returns its timings. A failure names the step that failed."""
     progress = {"step": "page"}
@@ -74,86 +203,31 @@ async def visit(base: str, app: str, setting: dict, expect: str, everyone_done, 
 
 
 async def _visit(base, app, setting, expect, everyone_done, hold, progress) -> dict:
-    started = time.monotonic()
-    response = await AsyncHTTPClient().fetch(
-        f"{base}/voila/render/{app}.ipynb", request_timeout=240, connect_timeout=120
-    )
-    page = response.body.decode()
-    page_seconds = time.monotonic() - started
-    kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', page).group(1)
-    session = uuid.uuid4().hex
-    ws_url = (
-        base.replace("http", "ws", 1) + f"/api/kernels/{kernel_id}/channels?session_id={session}"
-    )
-    progress["step"] = f"websocket of kernel {kernel_id} after {page_seconds:.0f} s"
-    # The server lets only the page's own visitor (its cookie) open the kernel.
-    cookie = visitor_cookie(response)
-    request = HTTPRequest(ws_url, headers={"Cookie": cookie}, connect_timeout=120)
-    socket = await websocket_connect(request, subprotocols=[WS_PROTOCOL])
+    visitor = AppSession(base, app)
+    page_seconds = await visitor.open_page()
+    progress["step"] = f"websocket of kernel {visitor.kernel_id} after {page_seconds:.0f} s"
+    await visitor.connect()
     try:
         progress["step"] = "widgets"
-        control = uuid.uuid4().hex
-        socket.write_message(
-            message(
-                "comm_open",
-                {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
-                session,
-                {"version": CONTROL_PROTOCOL},
-            ),
-            binary=True,
-        )
-        socket.write_message(
-            message(
-                "comm_msg", {"comm_id": control, "data": {"method": "request_states"}}, session
-            ),
-            binary=True,
-        )
-        target, answered = None, False
-        while not answered:
-            frame = await socket.read_message()
-            if frame is None:
-                raise ConnectionError("the server closed the kernel's websocket")
-            reply = decode(frame)
-            data = reply.get("content", {}).get("data", {})
-            if reply.get("msg_type") != "comm_msg":
-                continue
-            if data.get("method") == "update_states" and target is None:
-                target = next(
-                    model_id
-                    for model_id, model in data["states"].items()
-                    if all(model["state"].get(k) == v for k, v in setting["match"].items())
-                )
-                socket.write_message(
-                    message(
-                        "comm_msg",
-                        {
-                            "comm_id": target,
-                            "data": {
-                                "method": "update",
-                                "state": setting["state"],
-                                "buffer_paths": [],
-                            },
-                        },
-                        session,
-                    ),
-                    binary=True,
-                )
-                interacted = time.monotonic()
-            elif expect in json.dumps(data.get("state", {})):
-                answered = True
+        states = await visitor.widget_states()
+        interacted = visitor.set(find_widget(states, setting["match"]), setting["state"])
+        while True:
+            _, data = await visitor.next_comm()
+            if expect in json.dumps(data.get("state", {})):
+                break
         interaction_seconds = time.monotonic() - interacted
         everyone_done()
         # Still at work while the others finish: a visitor who does nothing for the idle
         # timeout has its kernel culled, tab open or not.
         while not hold.is_set():
-            socket.write_message(message("kernel_info_request", {}, session), binary=True)
+            visitor.send("kernel_info_request", {})
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(hold.wait(), 0.25)
     finally:
-        socket.close()
+        visitor.close()
     return {
         "ok": True,
-        "kernel": kernel_id,
+        "kernel": visitor.kernel_id,
         "page_seconds": round(page_seconds, 2),
         "interaction_seconds": round(interaction_seconds, 3),
     }
