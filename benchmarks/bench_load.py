@@ -6,8 +6,10 @@ arrival times drawn uniformly in ``[0, T]`` and sorted, which is a Poisson proce
 rate ``N / T`` conditioned on ``N`` arrivals. Each visitor is a real websocket client
 (``tests/apps/visitors.py``): it loads the app page, opens the kernel's websocket, asks
 for the widget states, then for a stay drawn in ``--stay`` it moves a widget every few
-seconds (``--think``) and waits for the app's status line to answer; then it closes the
-socket and its kernel is left to the culler. The apps and what is checked:
+seconds (``--think``) and waits for the app's status line to answer; then it leaves as
+a browser tab closes (``--leave close-tab``: the page's shutdown beacon, then the socket
+closes) or as a crashed tab or a phone put away does (``--leave drop``: the socket
+closes and the kernel is left to the culler). The apps and what is checked:
 
 * ``hr_diagram``: the distance slider; the status must say how many stars lie that
   close, counted here from the bundled Gaia sample.
@@ -210,6 +212,13 @@ async def visit(visitor: Visitor, scenario, base: str, arrival: float, args, rng
                 visitor.errors.append("wrong answer")
             await asyncio.sleep(rng.uniform(*args.think))
     finally:
+        if args.leave == "close-tab" and visitor.ready_seconds is not None:
+            try:
+                status = await session.shut_down()
+            except OSError as error:
+                status = type(error).__name__
+            if status != 204:
+                visitor.errors.append(f"leave: {status}")
         session.close()
 
 
@@ -406,6 +415,12 @@ def main() -> int:
         metavar=("MIN", "MAX"),
         help="seconds between an answer and the next setting",
     )
+    parser.add_argument(
+        "--leave",
+        choices=("close-tab", "drop"),
+        default="close-tab",
+        help="close-tab: the page's shutdown beacon, as a browser sends; drop: socket only",
+    )
     parser.add_argument("--answer-timeout", type=float, default=30)
     parser.add_argument("--page-timeout", type=float, default=300)
     parser.add_argument("--pool-size", type=int, default=1)
@@ -518,7 +533,10 @@ def run(server: Server, monitor: Monitor, args) -> int:
         "mb_after_culling": {k: round(after[k]) for k in ("rss", "uss", "pss")},
         "server_error_lines": len(problems),
     }
-    print(f"\nLoad test: {args.visitors} visitors, Poisson arrivals over {args.seconds:.0f} s")
+    print(
+        f"\nLoad test: {args.visitors} visitors, Poisson arrivals over {args.seconds:.0f} s, "
+        f"leaving by {args.leave}"
+    )
     for key, value in figures.items():
         print(f"  {key}: {value}")
     for line in problems[:20]:
