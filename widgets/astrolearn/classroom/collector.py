@@ -155,6 +155,8 @@ def read_request(connection: socket.socket, fds: list[int]) -> dict:
         except TimeoutError:
             continue
         fds += handed
+        if len(fds) > 1:  # each is held until the request is read: refuse a pile of them
+            raise Refused("a request hands over at most one open folder")
         if not chunk:
             raise Refused("the request ended early")
         data += chunk
@@ -162,7 +164,7 @@ def read_request(connection: socket.socket, fds: list[int]) -> dict:
             raise Refused(f"a request is at most {MAX_REQUEST} bytes")
     try:
         request = json.loads(data.split(b"\n", 1)[0])
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: brackets nested thousands deep
         raise Refused("a request is one line of JSON") from None
     if not isinstance(request, dict):
         raise Refused("a request is a JSON object")

@@ -831,6 +831,7 @@ def release_feedback(
     RefusedSubmission
         Something in a student's feedback is not copied; then nothing is released.
     """
+    _check(os.fstat(folder), "feedback", uid, {"changed": 0.0})
     outbound = Path(root, COURSE_ID, "feedback")
     staging = Path(tempfile.mkdtemp(prefix=".feedback-", dir=outbound))
     limits = copy_limits(CourseDirectory())
@@ -843,6 +844,8 @@ def release_feedback(
             except FileNotFoundError:
                 continue
             try:
+                # The folders on the way are the instructor's own, as the pages are.
+                _check(os.fstat(mine), f"feedback/{student}", uid, {"changed": 0.0})
                 theirs = _open(assignment, _DIRECTORY, where, dir_fd=mine)
             except FileNotFoundError:
                 continue
@@ -1004,10 +1007,11 @@ def _copy_folder(fd: int, where: str, dest: Path, uid: int, limits: dict, counts
     with os.scandir(fd) as entries:  # read lazily: the count limit stops a huge folder
         names = []
         for entry in entries:
+            # Ignored names count too: else a folder of millions of them is read in full.
+            counts["entries"] += 1
+            if counts["entries"] > limits["entries"]:
+                raise RefusedSubmission(f"more than {limits['entries']} files and folders")
             if not any(fnmatch(entry.name, pattern) for pattern in limits["ignore"]):
-                counts["entries"] += 1
-                if counts["entries"] > limits["entries"]:
-                    raise RefusedSubmission(f"more than {limits['entries']} files and folders")
                 names.append(entry.name)
     for name in names:
         path = f"{where}/{name}"

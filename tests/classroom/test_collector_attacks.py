@@ -1,0 +1,155 @@
+"""Attacks on the classroom's collector service (astrolearn.classroom.collector), which
+runs as root: each is run for real by the account it needs (a student, an instructor),
+against the service started as the hub starts it. Accounts start with "ta" and are
+removed at teardown. Fast: no hub. Root only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import socket
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+from astrolearn.classroom import collector
+from astrolearn.classroom.exchange import COURSE_ID, MAX_ENTRIES
+
+from tests.classroom import test_collector
+from tests.classroom.test_collector import (
+    ask_raw,
+    instructor_course,
+    nbgrader_collect,
+    result,
+    start_as,
+    value_as,
+)
+from tests.classroom.test_exchange_attacks import as_student, hand_in, utc_now
+
+pytestmark = pytest.mark.usefixtures("venv_on_path")
+classroom = test_collector.classroom
+service = test_collector.service
+
+
+@pytest.fixture(scope="module")
+def accounts() -> Iterator[dict[str, list[str]]]:
+    yield from test_collector.class_accounts("ta")
+
+
+def service_process(exchange: Path) -> psutil.Process:
+    """The collector serving the classroom around ``exchange``."""
+    folder = str(exchange.parent)
+    (found,) = [
+        process
+        for process in psutil.process_iter(["cmdline"])
+        if (process.info["cmdline"] or [])[-2:] == ["astrolearn.classroom.collector", folder]
+    ]
+    return found
+
+
+def test_a_json_bomb_is_answered_with_a_refusal(accounts, service):
+    teacher = accounts["instructor"][0]
+    # Nested thousands deep, well within the size bound: json.loads recurses on it.
+    answer = value_as(teacher, ask_raw, service, b"[" * 4000 + b"\n")
+    assert answer == {"error": "collector: a request is one line of JSON"}
+
+
+def pile_of_fds(exchange: Path, count: int) -> dict:
+    """Hand the service ``count`` open folders, one byte each, no end of line; return
+    how many went and the answer."""
+    folder = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+    sent = 0
+    with socket.socket(socket.AF_UNIX) as connection:
+        connection.connect(str(collector.socket_path(exchange)))
+        try:
+            for _ in range(count):
+                socket.send_fds(connection, [b" "], [folder])
+                sent += 1
+        except OSError:  # the service hung up
+            pass
+        connection.settimeout(30)
+        with connection.makefile("rb") as stream:
+            line = stream.readline()
+    return {"sent": sent, "answer": json.loads(line) if line else None}
+
+
+def test_an_instructor_cannot_make_root_hold_a_pile_of_open_files(accounts, service):
+    teacher = accounts["instructor"][0]
+    process = service_process(service)
+    before = process.num_fds()
+    child = start_as(teacher, pile_of_fds, service, 1000)
+    most = before
+    while not select.select([child[1]], [], [], 0.01)[0]:
+        most = max(most, process.num_fds())
+    answer = result(child)["value"]["answer"]
+    assert most < before + 10, f"the service held {most - before} more files"
+    assert answer == {"error": "collector: a request hands over at most one open folder"}
+
+
+def test_a_submission_of_countless_ignored_names_is_refused(accounts, service):
+    s1, s2 = accounts["student"]
+    teacher = accounts["instructor"][0]
+    now = f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC"
+    folder = hand_in(service, s1, s1, now, "")
+    hand_in(service, s2, s2, now, "")
+    # Names nbgrader ignores (*.pyc) were not counted: a folder of millions of them
+    # (hard links to one file cost no inodes) was read in full at each collect.
+    made = as_student(
+        s1,
+        ': > "$1/0.pyc" && i=1; while [ $i -le "$2" ]; do ln "$1/0.pyc" "$1/$i.pyc"; '
+        "i=$((i+1)); done",
+        str(folder),
+        str(MAX_ENTRIES),
+    )
+    assert made.returncode == 0, made.stderr
+    course = instructor_course(teacher)
+    try:
+        assert value_as(teacher, nbgrader_collect, service, course)["submitted"] == [s2]
+    finally:
+        shutil.rmtree(course)
+
+
+def feedback_from(exchange: Path, folder: str) -> dict:
+    """Hand over ``folder``, which this account cannot read, opened as a path only."""
+    try:
+        os.listdir(folder)
+        return {"readable": folder}
+    except PermissionError:
+        pass
+    fd = os.open(folder, os.O_PATH | os.O_DIRECTORY)
+    request = {"action": "feedback", "course": COURSE_ID, "assignment": "hw"}
+    try:
+        connection, answer = collector.ask(exchange, request, fd)
+    except collector.Refused as error:
+        return {"refused": str(error)}
+    finally:
+        os.close(fd)
+    connection.close()
+    return answer
+
+
+def test_feedback_is_not_read_from_a_folder_the_instructor_cannot_read(accounts, service):
+    teacher = accounts["instructor"][0]
+    student = accounts["student"][0]
+    # Root's private folder, holding pages in the instructor's name that they cannot reach.
+    locked = Path(tempfile.mkdtemp(prefix="astrolearn-locked-", dir="/tmp"))
+    try:
+        pages = locked / student / "hw"
+        pages.mkdir(parents=True)
+        (pages / "hw.html").write_text("<p>root's private page</p>")
+        (pages / "submission_secret.txt").write_text("a" * 128)
+        for path in (pages, pages / "hw.html", pages / "submission_secret.txt"):
+            shutil.chown(path, teacher, teacher)
+        answer = value_as(teacher, feedback_from, service, str(locked))
+        assert answer == {
+            "refused": "collector: feedback of hw refused: feedback belongs to someone else "
+            "(uid 0)"
+        }
+        assert os.listdir(service / COURSE_ID / "feedback") == []
+    finally:
+        shutil.rmtree(locked)
