@@ -19,6 +19,7 @@ import psutil
 import pytest
 from astrolearn.classroom import collector
 from astrolearn.classroom.exchange import COURSE_ID, MAX_ENTRIES
+from nbgrader.coursedir import CourseDirectory
 
 from tests.classroom import test_collector
 from tests.classroom.test_collector import (
@@ -153,3 +154,41 @@ def test_feedback_is_not_read_from_a_folder_the_instructor_cannot_read(accounts,
         assert os.listdir(service / COURSE_ID / "feedback") == []
     finally:
         shutil.rmtree(locked)
+
+
+def collect_log(exchange: Path) -> dict:
+    """Ask the service to stage ``hw``; the students staged and the log."""
+    request = {"action": "collect", "course": COURSE_ID, "assignment": "hw"}
+    connection, answer = collector.ask(exchange, request)
+    connection.close()
+    return {"staged": [record["username"] for record in answer["records"]], "log": answer["log"]}
+
+
+def test_a_student_cannot_make_each_collect_copy_gigabytes(accounts, service):
+    s1, s2 = accounts["student"]
+    teacher = accounts["instructor"][0]
+    now = f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC"
+    hand_in(service, s1, s1, now, "")
+    hand_in(service, s2, s2, now, "")
+    # Newer submissions, each a sparse file (no disk) of a third of the size bound, and
+    # no secret: each is refused only once copied. Up to MAX_SUBMISSIONS of the full size
+    # (10 GB written) used to be tried at every collect.
+    limit = 1000 * CourseDirectory().max_dir_size
+    size, count = limit // 3, 6
+    made = as_student(
+        s1,
+        'cd "$1" && i=1; while [ $i -le "$3" ]; do d="$2+hw+2099-01-01 00:00:0$i UTC+x"; '
+        'mkdir "$d" && truncate -s "$4" "$d/stars.csv"; i=$((i+1)); done',
+        str(service / COURSE_ID / "inbound" / s1),
+        s1,
+        str(count),
+        str(size),
+    )
+    assert made.returncode == 0, made.stderr
+    answer = value_as(teacher, collect_log, service)
+    refused = [
+        text for _, text in answer["log"] if text.startswith(f"refused the submission of {s1}")
+    ]
+    # Tried until the bytes copied for nothing pass the bound; the rest are not.
+    assert len(refused) == limit // size + 1 < count
+    assert answer["staged"] == [s2]
