@@ -12,6 +12,7 @@ import select
 import shutil
 import socket
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -192,3 +193,40 @@ def test_a_student_cannot_make_each_collect_copy_gigabytes(accounts, service):
     # Tried until the bytes copied for nothing pass the bound; the rest are not.
     assert len(refused) == limit // size + 1 < count
     assert answer["staged"] == [s2]
+
+
+def collect_and_hold(exchange: Path, ready: str) -> list[str]:
+    """Have ``hw`` staged, say where in the file ``ready``, and hold the connection open
+    (as nbgrader does while it copies) until that file is removed; return where."""
+    request = {"action": "collect", "course": COURSE_ID, "assignment": "hw"}
+    connection, answer = collector.ask(exchange, request)
+    with connection:
+        staged = [record["filename"] for record in answer["records"]]
+        Path(ready).write_text(json.dumps(staged))
+        deadline = time.monotonic() + 60
+        while Path(ready).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    return staged
+
+
+def test_a_stopped_service_leaves_no_copies_of_the_students_work(accounts, service):
+    s1 = accounts["student"][0]
+    teacher = accounts["instructor"][0]
+    hand_in(service, s1, s1, f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC", "")
+    mine = Path(tempfile.mkdtemp(prefix="astrolearn-ready-", dir="/tmp"))
+    shutil.chown(mine, teacher, teacher)
+    ready = mine / "ready.json"
+    try:
+        child = start_as(teacher, collect_and_hold, service, str(ready))
+        while not ready.exists() and not select.select([child[1]], [], [], 0.05)[0]:
+            pass
+        (staged,) = json.loads(ready.read_text())
+        assert s1 in staged and os.path.isdir(staged)
+        process = service_process(service)
+        process.terminate()  # as the hub stops it, while the instructor's copy goes on
+        process.wait(timeout=30)
+    finally:
+        ready.unlink(missing_ok=True)
+        shutil.rmtree(mine)
+    assert result(child)["value"] == [staged]
+    assert not Path(staged).parent.exists()

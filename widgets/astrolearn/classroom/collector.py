@@ -210,6 +210,7 @@ class Collector(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         self.folder = folder
         self.exchange = folder / "exchange"
         self.busy: set[int] = set()  # the instructors with a request open
+        self.staged: set[str] = set()  # the staging folders not removed yet
         self.open: dict[int, int] = {}  # connections open, by caller
         self.lock = threading.Lock()  # guards busy and open
         self.reading = threading.Lock()  # one request reads the students' folders at a time
@@ -342,6 +343,8 @@ class Handler(socketserver.BaseRequestHandler):
                 request = checked(read_request(connection, fds))
                 try:
                     reply, staging = server.answer(account, request, fds)
+                    if staging:
+                        server.staged.add(staging)
                 except OSError as error:  # the exchange itself is broken: say so
                     print(f"collector: {request['action']} failed: {error}", flush=True)
                     raise Refused(f"{request['action']} failed: {error}") from None
@@ -350,6 +353,7 @@ class Handler(socketserver.BaseRequestHandler):
             finally:
                 if staging:
                     shutil.rmtree(staging, ignore_errors=True)
+                    server.staged.discard(staging)
                 with server.lock:
                     server.busy.discard(uid)
         except Refused as error:
@@ -396,6 +400,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.server_close()
         Path(server.server_address).unlink(missing_ok=True)
+        # The threads waiting for their callers to hang up stop with the service: their
+        # copies of the students' work would be left in the temporary folder.
+        for staging in list(server.staged):
+            shutil.rmtree(staging, ignore_errors=True)
     return 0
 
 
