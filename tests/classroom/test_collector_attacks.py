@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import select
 import shutil
 import socket
@@ -230,3 +231,63 @@ def test_a_stopped_service_leaves_no_copies_of_the_students_work(accounts, servi
         shutil.rmtree(mine)
     assert result(child)["value"] == [staged]
     assert not Path(staged).parent.exists()
+
+
+def release_handing(exchange: Path, kind: str, other: str) -> str:
+    """Ask for a release of ``hw``, handing over something other than one's own folder;
+    return the refusal."""
+    keep = tempfile.mkdtemp()
+    if kind == "fifo":
+        os.mkfifo(f"{keep}/pipe")
+        fd = os.open(f"{keep}/pipe", os.O_RDONLY | os.O_NONBLOCK)
+    elif kind == "socket":
+        with socket.socket(socket.AF_UNIX) as unused:
+            fd = os.dup(unused.fileno())
+    elif kind == "root":
+        fd = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+    else:  # another account's private folder, opened as a path only: it cannot be read
+        fd = os.open(other, os.O_PATH | os.O_DIRECTORY)
+    request = {"action": "release", "course": COURSE_ID, "assignment": "hw"}
+    try:
+        collector.ask(exchange, request, fd)
+    except collector.Refused as error:
+        return str(error)
+    finally:
+        os.close(fd)
+        shutil.rmtree(keep)
+    return "released"
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("fifo", "release is handed one open folder"),
+        ("socket", "release is handed one open folder"),
+        ("root", "release of hw refused: hw belongs to someone else (uid 0)"),
+        ("student", "release of hw refused: hw belongs to someone else (uid {uid})"),
+    ],
+)
+def test_a_release_handed_anything_but_ones_own_folder_is_refused(accounts, service, kind, reason):
+    student = accounts["student"][0]
+    inbound = service / COURSE_ID / "inbound" / student
+    answer = value_as(accounts["instructor"][0], release_handing, service, kind, str(inbound))
+    assert answer == "collector: " + reason.format(uid=pwd.getpwnam(student).pw_uid)
+    assert os.listdir(service / COURSE_ID / "outbound") == []
+
+
+def hand_over_nothing(exchange: Path) -> str:
+    """Hand over an open folder with no bytes at all, then the request."""
+    fd = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+    request = {"action": "release", "course": COURSE_ID, "assignment": "hw"}
+    with socket.socket(socket.AF_UNIX) as connection:
+        connection.connect(str(collector.socket_path(exchange)))
+        socket.send_fds(connection, [], [fd])
+        connection.sendall(json.dumps(request).encode() + b"\n")
+        with connection.makefile("rb") as stream:
+            return json.loads(stream.readline())["error"]
+
+
+def test_a_folder_handed_over_without_bytes_is_not_taken(accounts, service):
+    # A stream socket carries no message of no bytes: the folder is not handed over.
+    answer = value_as(accounts["instructor"][0], hand_over_nothing, service)
+    assert answer == "collector: release is handed one open folder"

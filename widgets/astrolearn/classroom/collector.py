@@ -46,6 +46,7 @@ import shutil
 import signal
 import socket
 import socketserver
+import stat
 import struct
 import sys
 import threading
@@ -267,7 +268,9 @@ class Collector(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         from astrolearn.classroom import exchange
 
         action = request["action"]
-        if len(fds) != ACTIONS[action]:
+        # A FIFO or a socket handed over would only fail later, less plainly.
+        folders = [fd for fd in fds if stat.S_ISDIR(os.fstat(fd).st_mode)]
+        if len(folders) != len(fds) or len(fds) != ACTIONS[action]:
             raise Refused(f"{action} is handed {'one open folder' if ACTIONS[action] else 'none'}")
         with self.reading:
             if action == "list":
