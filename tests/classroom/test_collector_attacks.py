@@ -20,7 +20,7 @@ from pathlib import Path
 import psutil
 import pytest
 from astrolearn.classroom import collector
-from astrolearn.classroom.exchange import COURSE_ID, MAX_ENTRIES
+from astrolearn.classroom.exchange import COURSE_ID, MAX_ENTRIES, MAX_INBOUND
 from nbgrader.coursedir import CourseDirectory
 
 from tests.classroom import test_collector
@@ -291,3 +291,22 @@ def test_a_folder_handed_over_without_bytes_is_not_taken(accounts, service):
     # A stream socket carries no message of no bytes: the folder is not handed over.
     answer = value_as(accounts["instructor"][0], hand_over_nothing, service)
     assert answer == "collector: release is handed one open folder"
+
+
+def test_a_student_folder_of_countless_names_is_refused_unread(accounts, service):
+    s1, s2 = accounts["student"]
+    now = f"{utc_now():%Y-%m-%d %H:%M:%S.%f} UTC"
+    folder = hand_in(service, s1, s1, now, "")
+    hand_in(service, s2, s2, now, "")
+    # Names of no submission, read at each collect: millions (hard links to a few files,
+    # about 1 µs each to read) held up the class's collect by seconds each time.
+    made = as_student(
+        s1,
+        'cd "$1" && : > junk && i=0; while [ $i -le "$2" ]; do ln junk "$i"; i=$((i+1)); done',
+        str(folder.parent),
+        str(MAX_INBOUND),
+    )
+    assert made.returncode == 0, made.stderr
+    answer = value_as(accounts["instructor"][0], collect_log, service)
+    assert answer["staged"] == [s2]
+    assert any(f"{s1}'s folder holds more than {MAX_INBOUND} names" in t for _, t in answer["log"])

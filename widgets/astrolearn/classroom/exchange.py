@@ -36,8 +36,9 @@ learns another's submission folder name reads, deletes or replaces it, and
 * Feedback stays nbgrader's: a file per notebook in ``feedback/``, named by a keyed hash
   of a 512-bit secret written into the submission, which now only the submitter reads.
   A submission without that secret is refused: nbgrader's release would stop there.
-* A student who submits more than ``MAX_SUBMISSIONS`` times has none collected: each
-  refused one costs the collector time, and a flood of them would stall the class. So,
+* A student who submits more than ``MAX_SUBMISSIONS`` times, or leaves more than
+  ``MAX_INBOUND`` names in their folder, has none collected: each refused one costs the
+  collector time, and a flood of them would stall the class. So,
   once a student's refused submissions add up to more bytes than one may hold, their
   older ones are not tried.
 
@@ -86,6 +87,9 @@ COURSE_ID = "astrolearn"
 MAX_ENTRIES = 200
 #: At most this many submissions of one assignment by one student.
 MAX_SUBMISSIONS = 100
+#: At most this many names in a student's inbound folder (all assignments): each collect
+#: reads all of them, and a student could otherwise leave millions there.
+MAX_INBOUND = 20 * MAX_SUBMISSIONS
 #: At most this many seconds between the time a submission's name claims and the last
 #: change to its files (nbgrader names a submission, then copies its files into it).
 SUBMIT_SECONDS = 60
@@ -619,7 +623,14 @@ class Collect(ReadableRoot, ExchangeCollect):
         """The student's submissions of this assignment, newest first."""
         records = []
         seen = 0
-        for entry in os.scandir(folder.path):
+        for scanned, entry in enumerate(os.scandir(folder.path), start=1):
+            if scanned > MAX_INBOUND:
+                self.log.error(
+                    "refused: %s's folder holds more than %d names: ask them to remove some",
+                    folder.name,
+                    MAX_INBOUND,
+                )
+                return []
             if not _is_of(entry.name, self):
                 continue
             parts = entry.name.split("+")
