@@ -35,8 +35,8 @@ from tests.classroom.test_collector import (
 from tests.classroom.test_exchange_attacks import as_student, hand_in, utc_now
 
 pytestmark = pytest.mark.usefixtures("venv_on_path")
-classroom = test_collector.classroom
-service = test_collector.service
+# The collector's classroom and service fixtures, with this module's accounts.
+classroom, service = test_collector.classroom, test_collector.service
 
 
 @pytest.fixture(scope="module")
