@@ -46,6 +46,7 @@ import shutil
 import signal
 import socket
 import socketserver
+import stat
 import struct
 import sys
 import threading
@@ -155,6 +156,8 @@ def read_request(connection: socket.socket, fds: list[int]) -> dict:
         except TimeoutError:
             continue
         fds += handed
+        if len(fds) > 1:  # each is held until the request is read: refuse a pile of them
+            raise Refused("a request hands over at most one open folder")
         if not chunk:
             raise Refused("the request ended early")
         data += chunk
@@ -162,7 +165,7 @@ def read_request(connection: socket.socket, fds: list[int]) -> dict:
             raise Refused(f"a request is at most {MAX_REQUEST} bytes")
     try:
         request = json.loads(data.split(b"\n", 1)[0])
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: brackets nested thousands deep
         raise Refused("a request is one line of JSON") from None
     if not isinstance(request, dict):
         raise Refused("a request is a JSON object")
@@ -208,6 +211,7 @@ class Collector(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         self.folder = folder
         self.exchange = folder / "exchange"
         self.busy: set[int] = set()  # the instructors with a request open
+        self.staged: set[str] = set()  # the staging folders not removed yet
         self.open: dict[int, int] = {}  # connections open, by caller
         self.lock = threading.Lock()  # guards busy and open
         self.reading = threading.Lock()  # one request reads the students' folders at a time
@@ -264,7 +268,9 @@ class Collector(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         from astrolearn.classroom import exchange
 
         action = request["action"]
-        if len(fds) != ACTIONS[action]:
+        # A FIFO or a socket handed over would only fail later, less plainly.
+        folders = [fd for fd in fds if stat.S_ISDIR(os.fstat(fd).st_mode)]
+        if len(folders) != len(fds) or len(fds) != ACTIONS[action]:
             raise Refused(f"{action} is handed {'one open folder' if ACTIONS[action] else 'none'}")
         with self.reading:
             if action == "list":
@@ -340,6 +346,8 @@ class Handler(socketserver.BaseRequestHandler):
                 request = checked(read_request(connection, fds))
                 try:
                     reply, staging = server.answer(account, request, fds)
+                    if staging:
+                        server.staged.add(staging)
                 except OSError as error:  # the exchange itself is broken: say so
                     print(f"collector: {request['action']} failed: {error}", flush=True)
                     raise Refused(f"{request['action']} failed: {error}") from None
@@ -348,6 +356,7 @@ class Handler(socketserver.BaseRequestHandler):
             finally:
                 if staging:
                     shutil.rmtree(staging, ignore_errors=True)
+                    server.staged.discard(staging)
                 with server.lock:
                     server.busy.discard(uid)
         except Refused as error:
@@ -394,6 +403,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.server_close()
         Path(server.server_address).unlink(missing_ok=True)
+        # The threads waiting for their callers to hang up stop with the service: their
+        # copies of the students' work would be left in the temporary folder.
+        for staging in list(server.staged):
+            shutil.rmtree(staging, ignore_errors=True)
     return 0
 
 

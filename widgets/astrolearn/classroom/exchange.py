@@ -36,8 +36,11 @@ learns another's submission folder name reads, deletes or replaces it, and
 * Feedback stays nbgrader's: a file per notebook in ``feedback/``, named by a keyed hash
   of a 512-bit secret written into the submission, which now only the submitter reads.
   A submission without that secret is refused: nbgrader's release would stop there.
-* A student who submits more than ``MAX_SUBMISSIONS`` times has none collected: each
-  refused one costs the collector time, and a flood of them would stall the class.
+* A student who submits more than ``MAX_SUBMISSIONS`` times, or leaves more than
+  ``MAX_INBOUND`` names in their folder, has none collected: each refused one costs the
+  collector time, and a flood of them would stall the class. So,
+  once a student's refused submissions add up to more bytes than one may hold, their
+  older ones are not tried.
 
 ``nbgrader list --inbound`` (:class:`List`, :func:`inbound`) lists the submissions the
 same two ways.
@@ -84,6 +87,9 @@ COURSE_ID = "astrolearn"
 MAX_ENTRIES = 200
 #: At most this many submissions of one assignment by one student.
 MAX_SUBMISSIONS = 100
+#: At most this many names in a student's inbound folder (all assignments): each collect
+#: reads all of them, and a student could otherwise leave millions there.
+MAX_INBOUND = 20 * MAX_SUBMISSIONS
 #: At most this many seconds between the time a submission's name claims and the last
 #: change to its files (nbgrader names a submission, then copies its files into it).
 SUBMIT_SECONDS = 60
@@ -617,7 +623,14 @@ class Collect(ReadableRoot, ExchangeCollect):
         """The student's submissions of this assignment, newest first."""
         records = []
         seen = 0
-        for entry in os.scandir(folder.path):
+        for scanned, entry in enumerate(os.scandir(folder.path), start=1):
+            if scanned > MAX_INBOUND:
+                self.log.error(
+                    "refused: %s's folder holds more than %d names: ask them to remove some",
+                    folder.name,
+                    MAX_INBOUND,
+                )
+                return []
             if not _is_of(entry.name, self):
                 continue
             parts = entry.name.split("+")
@@ -654,16 +667,31 @@ class Collect(ReadableRoot, ExchangeCollect):
         if self.before_duedate and self.duedate is not None:
             records.sort(key=lambda record: record["timestamp"] > self.duedate)
         uid = pwd.getpwnam(student).pw_uid
+        limits = copy_limits(self.coursedir)
+        spent = 0  # bytes copied for the student's refused submissions
         for number, record in enumerate(records):
+            # Each may be refused only at its end (no secret): without a bound on them all,
+            # a student's MAX_SUBMISSIONS of the largest size would cost minutes each collect.
+            if spent > limits["total"]:
+                self.log.error(
+                    "refused: %s's refused submissions of %s add up to more than %d bytes: "
+                    "the %d older ones are not tried",
+                    student,
+                    self.coursedir.assignment_id,
+                    limits["total"],
+                    len(records) - number,
+                )
+                return None
             staged = os.path.join(self.staging, f"{student}+{number}")
             try:
-                changed = copy_owned(record["path"], staged, uid, copy_limits(self.coursedir))
+                changed = copy_owned(record["path"], staged, uid, limits)
                 _check_secret(os.path.join(staged, "submission_secret.txt"))
                 made = _made(record["timestamp"], changed)
                 # nbgrader times the submission by this file, which the student wrote.
                 with open(os.path.join(staged, "timestamp.txt"), "w") as stream:
                     stream.write(f"{made:%Y-%m-%d %H:%M:%S.%f} UTC")
             except (RefusedSubmission, OSError) as error:
+                spent += _size(staged)
                 shutil.rmtree(staged, ignore_errors=True)
                 self.log.error(
                     "refused the submission of %s at %s: %s",
@@ -692,6 +720,15 @@ class Collect(ReadableRoot, ExchangeCollect):
             # nbgrader joins the inbound folder and this absolute path: the path wins.
             return {"username": student, "filename": staged, "timestamp": record["timestamp"]}
         return None
+
+
+def _size(folder: str) -> int:
+    """The bytes in the files of ``folder`` (a staged copy: root's, links none)."""
+    return sum(
+        os.lstat(os.path.join(where, name)).st_size
+        for where, _, files in os.walk(folder)
+        for name in files
+    )
 
 
 def copy_limits(coursedir: CourseDirectory) -> dict:
@@ -816,7 +853,7 @@ def release_feedback(
     ``<student>/<assignment>/`` with the HTML of each notebook and the submission's
     ``submission_secret.txt`` (and the student's other files, which are not read). Each
     student's pages and secret are copied as a submission's files are (the instructor's
-    own regular files only, bounded) into a staging folder in the exchange's
+    own regular files in their own folders only, bounded) into a staging folder in the exchange's
     ``feedback/``; only when every one passed is each HTML file
     renamed to the name nbgrader's ``fetch_feedback`` looks for (a keyed hash of the
     secret), root's and readable by all in a folder nobody lists.
@@ -831,6 +868,7 @@ def release_feedback(
     RefusedSubmission
         Something in a student's feedback is not copied; then nothing is released.
     """
+    _check(os.fstat(folder), "feedback", uid, {"changed": 0.0})
     outbound = Path(root, COURSE_ID, "feedback")
     staging = Path(tempfile.mkdtemp(prefix=".feedback-", dir=outbound))
     limits = copy_limits(CourseDirectory())
@@ -843,6 +881,8 @@ def release_feedback(
             except FileNotFoundError:
                 continue
             try:
+                # The folders on the way are the instructor's own, as the pages are.
+                _check(os.fstat(mine), f"feedback/{student}", uid, {"changed": 0.0})
                 theirs = _open(assignment, _DIRECTORY, where, dir_fd=mine)
             except FileNotFoundError:
                 continue
@@ -1004,10 +1044,11 @@ def _copy_folder(fd: int, where: str, dest: Path, uid: int, limits: dict, counts
     with os.scandir(fd) as entries:  # read lazily: the count limit stops a huge folder
         names = []
         for entry in entries:
+            # Ignored names count too: else a folder of millions of them is read in full.
+            counts["entries"] += 1
+            if counts["entries"] > limits["entries"]:
+                raise RefusedSubmission(f"more than {limits['entries']} files and folders")
             if not any(fnmatch(entry.name, pattern) for pattern in limits["ignore"]):
-                counts["entries"] += 1
-                if counts["entries"] > limits["entries"]:
-                    raise RefusedSubmission(f"more than {limits['entries']} files and folders")
                 names.append(entry.name)
     for name in names:
         path = f"{where}/{name}"
