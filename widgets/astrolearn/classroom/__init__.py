@@ -170,14 +170,11 @@ def init(args: argparse.Namespace) -> int:
         folder.mkdir(parents=True)
         folder.chmod(0o755)
     check_reachable(folder)
+    check_trusted(folder)
     state = folder / "state"
     state.mkdir(exist_ok=True)
     state.chmod(0o700)
-    if not (folder / "roster.csv").exists() or not filecmp.cmp(
-        args.roster, folder / "roster.csv", shallow=False
-    ):
-        shutil.copyfile(args.roster, folder / "roster.csv")
-    (folder / "roster.csv").chmod(0o600)
+    install_roster(args.roster, folder / "roster.csv")
     # Imported here: `python -m astrolearn.classroom.lessons` (run by the hub) imports this
     # package first, which must not have imported that module already.
     from astrolearn.classroom.lessons import copy_missing
@@ -209,6 +206,38 @@ def check_reachable(folder: Path) -> None:
                 f"students cannot reach {folder}: {parent} is mode "
                 f"{stat.S_IMODE(parent.stat().st_mode):o}; choose a folder such as /srv/NAME"
             )
+
+
+def check_trusted(folder: Path) -> None:
+    """Fail unless only root or the caller can change ``folder`` and the folders above it.
+
+    The hub and its root services trust what is in it: the roster names the instructors.
+    A folder above it that others may write must have the sticky bit (as ``/tmp``), so
+    that they cannot move ``folder`` away or put another in its place.
+    """
+    trusted = {0, os.geteuid()}
+    for path in [folder, *folder.parents]:
+        info = path.stat()
+        opened = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        sticky = path != folder and info.st_mode & stat.S_ISVTX
+        if info.st_uid not in trusted or (opened and not sticky):
+            raise ClassroomError(
+                f"{path} may be changed by others (owner uid {info.st_uid}, mode "
+                f"{stat.S_IMODE(info.st_mode):o}), and the classroom's roster decides who "
+                "is an instructor: use a folder only root can change, such as /srv/NAME"
+            )
+
+
+def install_roster(source: Path, target: Path) -> None:
+    """Copy the roster to ``target`` (mode 600), replacing whatever is there, a link too."""
+    if target.is_file() and not target.is_symlink() and filecmp.cmp(source, target, False):
+        return
+    new = target.with_name(f".{target.name}.new")
+    new.unlink(missing_ok=True)
+    descriptor = os.open(new, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with open(descriptor, "wb") as copy:
+        copy.write(Path(source).read_bytes())
+    os.replace(new, target)
 
 
 def share(path: Path) -> None:
