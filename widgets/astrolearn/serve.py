@@ -42,6 +42,11 @@ GALLERY = "gallery.html"
 MAX_FRAME_BYTES = 1 << 20
 #: Voila template of the apps: "lab" without its CDN stylesheets (apps/template/).
 TEMPLATE = "astrolearn"
+#: The scripts every app page loads, recorded in the template's folder (see
+#: ``static_files.page_scripts``).
+SCRIPTS = "scripts.txt"
+#: Their preload links, written beside it when the server starts, included by the template.
+PRELOADS = "preloads.html.j2"
 #: The only lab extensions an app page loads: Voila's widget manager and the widget
 #: libraries the apps draw with. Everything else installed beside them stays out:
 #: nbgrader's extension throws module-federation errors in Voila pages, jupytext's and
@@ -282,6 +287,22 @@ def gallery_page(apps: list[tuple[str, str, str]]) -> str:
     )
 
 
+def script_links(scripts: list[str], rel: str, prefix: str = "") -> str:
+    """``<link>`` tags fetching ``scripts`` (paths beneath the base URL) ahead of use.
+
+    ``preload`` in an app page: now, at high priority. ``prefetch`` in the gallery: when
+    the browser idles, for the page a visitor picks next.
+
+    Examples
+    --------
+    >>> script_links(["voila/static/voila.js"], "prefetch")
+    '<link rel="prefetch" href="voila/static/voila.js" as="script">\\n'
+    """
+    return "".join(
+        f'<link rel="{rel}" href="{prefix}{html.escape(path)}" as="script">\n' for path in scripts
+    )
+
+
 def build_apps(source: Path, target: Path) -> list[str]:
     """Convert the MyST app sources into notebooks in ``target`` and write the gallery.
 
@@ -424,6 +445,7 @@ def _voila_application(args: argparse.Namespace):
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+    from astrolearn import static_files
     from astrolearn.app_guard import (
         HARD_LIMIT_FACTOR,
         PrivateExecutor,
@@ -556,6 +578,16 @@ def _voila_application(args: argparse.Namespace):
             settings["astrolearn_max_frame_bytes"] = args.max_frame_bytes
             # tornado cuts far bigger websocket messages before reading them.
             settings["websocket_max_message_size"] = args.max_frame_bytes * HARD_LIMIT_FACTOR
+            # The scripts every app page loads, named up front (static_files.page_scripts):
+            # preloaded by the app template, prefetched by the gallery.
+            # Written before any page (a pool's too) is rendered.
+            template = Path(self.root_dir).parent / "jupyter" / "voila" / "templates" / TEMPLATE
+            self.page_scripts = static_files.page_scripts(
+                template / SCRIPTS, self.static_paths, self.labextensions_path
+            )
+            (template / PRELOADS).write_text(
+                script_links(self.page_scripts, "preload", "{{ resources.base_url }}")
+            )
             # Voila's renderer builds its executor from this module-level name.
             voila.notebook_renderer.VoilaExecutor = PrivateExecutor
             manager = self.kernel_manager
@@ -581,7 +613,10 @@ def _voila_application(args: argparse.Namespace):
                 for handler in super().init_handlers()
                 if handler[1] not in browsing
             ]
+            # The public comes through the gallery: a visitor who picks an app finds its
+            # scripts in the browser's cache already. Links relative, as the cards' are.
             page = (Path(self.root_dir).parent / GALLERY).read_text()
+            page = page.replace("</head>", script_links(self.page_scripts, "prefetch") + "</head>")
             home = {"url": self.base_url}
             routes = [
                 (url_path_join(self.server_url, "/"), GalleryHandler, {"page": page}),

@@ -210,6 +210,38 @@ def publish(target: Path, sky: Path = SKY) -> list[str]:
     return surveys
 
 
+#: One script of an app page, as listed in ``apps/template/scripts.txt``: Voila's own
+#: chunks and the lab extensions' (whose ``?v=`` names their content).
+_PAGE_SCRIPT = re.compile(
+    r"voila/(?P<kind>static|labextensions)/(?P<file>[A-Za-z0-9@_][A-Za-z0-9@._/-]*\.js)"
+    r"(?:\?v=[0-9a-f]{1,40})?"
+)
+
+
+def page_scripts(listed: Path, static_dirs: list[str], labextension_dirs: list[str]) -> list[str]:
+    """The scripts of ``listed`` (paths beneath the base URL) that this server has.
+
+    An app page finds its scripts one wave after another: Voila's bundle, its chunks,
+    then the lab extensions once the page has loaded, then the widget libraries once
+    the kernel has answered. Named in advance (``<link rel="preload">`` in the app
+    template, ``rel="prefetch"`` in the gallery) they all come in the first wave. The
+    list is recorded from a real visit (``benchmarks/bench_apps.py --record-scripts``);
+    a line naming no file here (another Voila release) is left out, so a stale list
+    costs speed, never a broken page or a request for a missing file.
+    """
+    if not listed.is_file():
+        return []
+    roots = {"static": static_dirs, "labextensions": labextension_dirs}
+    scripts = []
+    for line in listed.read_text().split():
+        match = _PAGE_SCRIPT.fullmatch(line)
+        if match is None or ".." in match["file"].split("/"):
+            continue
+        if any((Path(root) / match["file"]).is_file() for root in roots[match["kind"]]):
+            scripts.append(line)
+    return scripts
+
+
 def _jupyter_server_extension_points() -> list[dict]:
     return [{"module": "astrolearn.static_files"}]
 
