@@ -434,12 +434,13 @@ def _voila_application(args: argparse.Namespace):
     kernels, and every websocket frame is checked before it is decoded (``app_guard``).
     """
     import voila.notebook_renderer
+    from jupyter_server.base.handlers import FileFindHandler
     from jupyter_server.services.kernels.handlers import KernelHandler
     from jupyter_server.utils import url_path_join
     from tornado.web import HTTPError, RedirectHandler, RequestHandler
     from voila.request_info_handler import RequestInfoSocketHandler
     from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
-    from voila.static_file_handler import TemplateStaticFileHandler
+    from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
     from voila.tornado.contentshandler import VoilaContentsHandler
     from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
@@ -467,7 +468,7 @@ def _voila_application(args: argparse.Namespace):
     slots = StartSlots(args.max_starting, args.max_waiting)
     rate = NewKernelRate(args.new_kernels_per_minute)
 
-    class TemplateFiles(TemplateStaticFileHandler):
+    class TemplateFiles(static_files.PackedFiles, TemplateStaticFileHandler):
         """Voila's template files, with a 404 (not a 500) for a path of the wrong form."""
 
         def parse_url_path(self, path: str) -> str:
@@ -484,6 +485,12 @@ def _voila_application(args: argparse.Namespace):
         VoilaShutdownKernelHandler: visitors_own_kernels(VoilaShutdownKernelHandler),
         RequestInfoSocketHandler: private_request_info(RequestInfoSocketHandler),
         TemplateStaticFileHandler: TemplateFiles,
+        # Voila's code and the lab extensions': gzipped from memory, cached when their
+        # names say their content (static_files.PackedFiles).
+        MultiStaticFileHandler: type(
+            "VoilaFiles", (static_files.PackedFiles, MultiStaticFileHandler), {}
+        ),
+        FileFindHandler: type("ExtensionFiles", (static_files.PackedFiles, FileFindHandler), {}),
     }
 
     class AppHandler(TornadoVoilaHandler):
