@@ -284,6 +284,13 @@ def save_gallery_picture(page, app: str) -> None:
     picture.save(APP_FOLDER / "pictures" / f"{app}.png", optimize=True)
 
 
+#: True once the page has Voila's main script (a prefetch or a script shows here).
+VOILA_JS_FETCHED = (
+    "() => performance.getEntriesByType('resource')"
+    ".some(r => r.name.endsWith('/voila/static/voila.js') && r.responseEnd > 0)"
+)
+
+
 def test_gallery_links_every_app_with_its_picture_and_costs_no_kernel(open_page, app_server):
     kernels = app_server.kernels()
     page = open_page("/", "gallery")
@@ -302,12 +309,24 @@ def test_gallery_links_every_app_with_its_picture_and_costs_no_kernel(open_page,
     assert app_server.kernels() == kernels, "looking at the gallery started a kernel"
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "scrolls sideways"
+    # While the visitor looks, the browser fetches the apps' scripts (serve.script_links).
+    prefetched = page.eval_on_selector_all("link[rel=prefetch]", "ls => ls.map(l => l.href)")
+    assert len(prefetched) > 50 and all(url.endswith(".js") or "?v=" in url for url in prefetched)
+    wait_until(page, VOILA_JS_FETCHED)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "al-card"
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/voila/render/\w+\.ipynb$"))
     page.wait_for_selector(".al-status p", timeout=90_000)
     assert_clean(page)
+    # The app page names the same scripts to preload, and found Voila's in the cache.
+    preloaded = page.eval_on_selector_all("link[rel=preload]", "ls => ls.map(l => l.href)")
+    assert sorted(preloaded) == sorted(prefetched)
+    bytes_sent = page.evaluate(
+        "performance.getEntriesByType('resource')"
+        ".filter(r => r.name.endsWith('/voila/static/voila.js')).map(r => r.transferSize)"
+    )
+    assert bytes_sent and set(bytes_sent) == {0}, bytes_sent
     page.get_by_role("link", name="all apps").click()
     page.wait_for_url(app_server.url + "/")
 

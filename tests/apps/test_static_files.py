@@ -205,3 +205,83 @@ def test_jupyterlab_serves_aladin_lite_as_a_cached_file(tmp_path):
     finally:
         lab.terminate()
         lab.wait(timeout=30)
+
+
+def test_page_scripts_are_the_listed_scripts_this_server_has(tmp_path):
+    static, extensions = tmp_path / "static", tmp_path / "labextensions"
+    for path in (static / "voila.js", extensions / "bqplot/static/568.ca3cef0d.js"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("code")
+    (tmp_path / "secret.js").write_text("secret")
+    listed = tmp_path / "scripts.txt"
+    kept = [
+        "voila/static/voila.js",
+        "voila/labextensions/bqplot/static/568.ca3cef0d.js?v=ca3cef0d",
+    ]
+    dropped = [
+        "voila/static/9484.voila.js",  # another Voila release's chunk
+        "voila/static/../secret.js",
+        "voila/labextensions/../../secret.js",
+        "voila/static/voila.js?v=<script>",
+        'voila/static/voila.js"onload="alert(1)',
+        "https://cdn.example.org/voila.js",
+        "voila/api/kernels",
+    ]
+    listed.write_text("\n".join([kept[0], *dropped, kept[1]]) + "\n")
+    assert static_files.page_scripts(listed, [str(static)], [str(extensions)]) == kept
+    assert static_files.page_scripts(tmp_path / "none.txt", [str(static)], []) == []
+
+
+def test_every_recorded_script_is_installed():
+    """The list the app pages preload names this install's scripts (else: record it
+    again with ``benchmarks/bench_apps.py --record-scripts``)."""
+    from astrolearn import content, serve
+    from voila.paths import collect_static_paths
+    from voila.utils import get_voila_labextensions_path
+
+    listed = content.folder("apps") / "template" / serve.SCRIPTS
+    lines = listed.read_text().split()
+    static = collect_static_paths(["voila", "nbconvert"], "lab")
+    found = static_files.page_scripts(listed, static, get_voila_labextensions_path())
+    assert len(lines) > 50 and found == lines
+
+
+@pytest.mark.slow
+def test_public_server_packs_voila_code_and_caches_files_named_by_content(app_server):
+    code = "/voila/static/voila.js"
+    hashed = next(path for path in recorded_scripts() if "/labextensions/" in path)
+    gzipped = {"Accept-Encoding": "gzip, deflate"}
+    answers = probe(
+        app_server,
+        [
+            (code, gzipped),
+            (code, {}),
+            (code, {**gzipped, "Range": "bytes=0-99"}),
+            (hashed, gzipped),
+        ],
+    )
+    (status, headers, body), (_, plain_headers, plain), (partial, _, first), (_, cached, _) = (
+        answers
+    )
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == plain and len(body) < len(plain) / 2
+    assert "Content-Encoding" not in plain_headers and headers["Vary"] == "Accept-Encoding"
+    # The two forms are two versions for caches: their tags differ.
+    assert headers["Etag"] != plain_headers["Etag"]
+    # A part of the file is a part of the file as it is.
+    assert partial == 206 and first == plain[:100]
+    # Voila's chunks are not named by their content; the lab extensions' are.
+    assert "immutable" not in headers.get("Cache-Control", "")
+    assert cached["Cache-Control"] == "public, max-age=31536000, immutable"
+    ((again, _, empty),) = probe(
+        app_server, [(code, {**gzipped, "If-None-Match": headers["Etag"]})]
+    )
+    assert again == 304 and empty == b""
+
+
+def recorded_scripts() -> list[str]:
+    """The recorded scripts of an app page, as paths beneath the server's root."""
+    from astrolearn import content, serve
+
+    listed = content.folder("apps") / "template" / serve.SCRIPTS
+    return ["/" + line for line in listed.read_text().split()]
