@@ -17,6 +17,12 @@ Also printed: when the status line alone appeared, the wall clock seen from Play
 the kernel that served the visitor.
 
     python benchmarks/bench_apps.py [--repeat 3] [--apps hr_diagram you_vs_the_machine]
+    python benchmarks/bench_apps.py --record-scripts
+
+``--record-scripts`` writes the scripts the preheated app pages loaded, in the order
+they were asked for, to ``apps/template/scripts.txt``: the list the app template
+preloads and the gallery prefetches (``astrolearn.static_files.page_scripts``). Run it
+after upgrading Voila or a widget library.
 
 Goal (issue 7): under 1 s preheated; memory per visitor well under 245 MB.
 """
@@ -113,9 +119,18 @@ QUIET = """() => window.astrolearnReadyMs !== undefined
   && performance.now() - Math.max(window.astrolearnReadyMs, window.astrolearnBusyUntilMs) > 1000"""
 
 
-def visit(browser, url: str, via: str | None = None) -> tuple[float, float, float, str]:
+#: The scripts a page fetched from Voila's code and the lab extensions, first asked first.
+PAGE_SCRIPTS = r"""() => performance.getEntriesByType('resource')
+  .filter(r => r.initiatorType === 'script' || r.initiatorType === 'link')
+  .sort((a, b) => a.startTime - b.startTime)
+  .map(r => new URL(r.name).pathname.slice(1) + new URL(r.name).search)
+  .filter(path => /^voila\/(static|labextensions)\/.*\.js(\?v=\w+)?$/.test(path))"""
+
+
+def visit(browser, url: str, via: str | None = None) -> tuple[float, float, float, str, list]:
     """Seconds until the app answers (page clock), until its status line appeared (page
-    clock) and until Playwright saw that line (wall clock); the kernel id.
+    clock) and until Playwright saw that line (wall clock); the kernel id; the scripts
+    the page fetched (:data:`PAGE_SCRIPTS`).
 
     ``via`` is a page visited first in the same browser context (the gallery).
     """
@@ -132,22 +147,37 @@ def visit(browser, url: str, via: str | None = None) -> tuple[float, float, floa
     page.wait_for_function(QUIET, timeout=180_000, polling=200)
     ready, busy_until = page.evaluate("[window.astrolearnReadyMs, window.astrolearnBusyUntilMs]")
     found = re.search(r'"kernelId": "([0-9a-f-]+)"', page.content())
+    scripts = page.evaluate(PAGE_SCRIPTS)
     context.close()
-    return max(ready, busy_until) / 1e3, ready / 1e3, wall, found.group(1) if found else ""
+    kernel = found.group(1) if found else ""
+    return max(ready, busy_until) / 1e3, ready / 1e3, wall, kernel, scripts
 
 
-def serve_command(pool: int) -> list[str]:
-    return [sys.executable, "-m", "astrolearn.cli", "serve", "--port=0", f"--pool-size={pool}"]
+def serve_command(pool: int, apps: Path | None = None) -> list[str]:
+    command = [sys.executable, "-m", "astrolearn.cli", "serve", "--port=0", f"--pool-size={pool}"]
+    return command + ([f"--apps={apps}"] if apps else [])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="visits per app and setup")
     parser.add_argument("--apps", nargs="*", help="app names (default: all)")
+    parser.add_argument(
+        "--record-scripts",
+        action="store_true",
+        help="write the scripts the preheated pages loaded to apps/template/scripts.txt",
+    )
     args = parser.parse_args()
+    scripts: dict[str, None] = {}  # ordered, without repeats
     apps = args.apps or [path.stem for path in serve.app_sources()]
     build = Path(tempfile.mkdtemp(prefix="bench-apps-"))
     serve.build_apps(content.folder("apps"), build / "apps")
+    sources = None
+    if args.record_scripts:
+        # Pages that preload nothing, so that they fetch what they use and only that.
+        sources = build / "sources"
+        shutil.copytree(content.folder("apps"), sources)
+        (sources / "template" / serve.SCRIPTS).write_text("")
     rows = {app: {} for app in apps}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -164,11 +194,11 @@ def main() -> int:
             )
             try:
                 visits = [visit(browser, stock.url + "/") for _ in range(args.repeat)]
-                rows[app]["stock"] = [answers for answers, _, _, _ in visits]
+                rows[app]["stock"] = [answers for answers, *_ in visits]
             finally:
                 stock.stop()
         for label, pool in (("cold", 0), ("preheated", 1)):
-            server = Server(serve_command(pool))
+            server = Server(serve_command(pool, sources))
             try:
                 fills = len(serve.app_sources()) + 1
                 server.wait_pools(fills if pool else 0)
@@ -180,7 +210,9 @@ def main() -> int:
                         for key in (way, f"{way}_status", f"{way}_wall", f"{way}_mb"):
                             rows[app][key] = []
                         for _ in range(args.repeat):
-                            answers, status, wall, kernel = visit(browser, url, via)
+                            answers, status, wall, kernel, loaded = visit(browser, url, via)
+                            if pool and not via:
+                                scripts.update(dict.fromkeys(loaded))
                             rows[app][way].append(answers)
                             rows[app][f"{way}_status"].append(status)
                             rows[app][f"{way}_wall"].append(wall)
@@ -192,6 +224,10 @@ def main() -> int:
                 server.stop()
         browser.close()
     shutil.rmtree(build, ignore_errors=True)
+    if args.record_scripts:
+        listed = content.folder("apps") / "template" / serve.SCRIPTS
+        listed.write_text("".join(f"{path}\n" for path in scripts))
+        print(f"{len(scripts)} scripts written to {listed.name}")
 
     print(f"\nTime to first interactive render, page clock, median of {args.repeat} (s)\n")
     print(
