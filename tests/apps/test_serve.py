@@ -141,8 +141,13 @@ def test_tracebacks_go_to_the_log_not_the_page_behind_a_prefix(start_server, tmp
         status, url, gallery = server.fetch(home)
         assert status == 200 and url == server.url + "/public/", home
     assert 'href="voila/render/broken.ipynb"' in gallery
+    # The scripts the gallery prefetches (relative) and the page preloads (beneath the
+    # prefix) are this server's.
+    assert '<link rel="prefetch" href="voila/static/voila.js" as="script">' in gallery
     status, _, page = server.fetch("/public/voila/render/broken.ipynb")
     assert status == 200
+    assert '<link rel="preload" href="/public/voila/static/voila.js" as="script">' in page
+    assert server.fetch("/public/voila/static/voila.js")[0] == 200
     assert "operator-only-marker" not in page and "visible-only-in-source" not in page
     assert "Traceback" not in page and "show_tracebacks" not in page
     # The visitor reads a kind message with an incident id; the operator's log has the
