@@ -277,6 +277,20 @@ def test_public_server_packs_voila_code_and_caches_files_named_by_content(app_se
         app_server, [(code, {**gzipped, "If-None-Match": headers["Etag"]})]
     )
     assert again == 304 and empty == b""
+    # Packed or not, these handlers reach nothing beside the code they serve.
+    odd = [
+        "/voila/static/../../../../../../etc/passwd",
+        "/voila/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/voila/labextensions/..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+        "/voila/labextensions/bqplot/static/../../../../../../../etc/passwd",
+        "/voila/templates/astrolearn/static/../scripts.txt",
+        "/voila/templates/astrolearn/static/../../astrolearn/preloads.html.j2",
+    ]
+    for path, (status, _, body) in zip(
+        odd, probe(app_server, [(p, gzipped) for p in odd]), strict=True
+    ):
+        assert status in (400, 403, 404), (path, status)
+        assert b"root:" not in body and b"voila/static" not in body, path
 
 
 def recorded_scripts() -> list[str]:

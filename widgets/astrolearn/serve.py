@@ -472,7 +472,8 @@ def _voila_application(args: argparse.Namespace):
         """Voila's template files, with a 404 (not a 500) for a path of the wrong form."""
 
         def parse_url_path(self, path: str) -> str:
-            if path.count("/") < 2 or path.split("/", 2)[1] != "static":
+            parts = path.split("/")
+            if len(parts) < 3 or parts[1] != "static" or ".." in parts:
                 raise HTTPError(404)
             return super().parse_url_path(path)
 
