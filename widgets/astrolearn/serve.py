@@ -590,9 +590,12 @@ def _voila_application(args: argparse.Namespace):
             # preloaded by the app template, prefetched by the gallery.
             # Written before any page (a pool's too) is rendered.
             template = Path(self.root_dir).parent / "jupyter" / "voila" / "templates" / TEMPLATE
-            self.page_scripts = static_files.page_scripts(
+            scripts = static_files.page_scripts(
                 template / SCRIPTS, self.static_paths, self.labextensions_path
             )
+            for file in scripts.values():
+                static_files.pack(file)
+            self.page_scripts = list(scripts)
             (template / PRELOADS).write_text(
                 script_links(self.page_scripts, "preload", "{{ resources.base_url }}")
             )

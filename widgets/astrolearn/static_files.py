@@ -37,6 +37,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import os
 import re
 import shutil
 from pathlib import Path
@@ -286,8 +287,11 @@ _PAGE_SCRIPT = re.compile(
 )
 
 
-def page_scripts(listed: Path, static_dirs: list[str], labextension_dirs: list[str]) -> list[str]:
-    """The scripts of ``listed`` (paths beneath the base URL) that this server has.
+def page_scripts(
+    listed: Path, static_dirs: list[str], labextension_dirs: list[str]
+) -> dict[str, Path]:
+    """The scripts of ``listed`` (paths beneath the base URL) that this server has, and
+    their files.
 
     An app page finds its scripts one wave after another: Voila's bundle, its chunks,
     then the lab extensions once the page has loaded, then the widget libraries once
@@ -298,16 +302,24 @@ def page_scripts(listed: Path, static_dirs: list[str], labextension_dirs: list[s
     costs speed, never a broken page or a request for a missing file.
     """
     if not listed.is_file():
-        return []
+        return {}
     roots = {"static": static_dirs, "labextensions": labextension_dirs}
-    scripts = []
+    scripts = {}
     for line in listed.read_text().split():
         match = _PAGE_SCRIPT.fullmatch(line)
         if match is None or ".." in match["file"].split("/"):
             continue
-        if any((Path(root) / match["file"]).is_file() for root in roots[match["kind"]]):
-            scripts.append(line)
+        files = (Path(root) / match["file"] for root in roots[match["kind"]])
+        found = next((file for file in files if file.is_file()), None)
+        if found is not None:
+            scripts[line] = found
     return scripts
+
+
+def pack(path: Path) -> None:
+    """Gzip a file now, as :class:`PackedFiles` would on its first request: the first
+    visitor after a start need not wait for it."""
+    _packed(os.path.abspath(path))
 
 
 def _jupyter_server_extension_points() -> list[dict]:
