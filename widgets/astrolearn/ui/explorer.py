@@ -81,6 +81,7 @@ class ParameterSpaceExplorer(widgets.VBox):
         self.views = [ScatterView(self.selection, x, y, self.derived) for x, y in pairs]
         names = matrix or q.quantities(table, self.derived)[:3]
         self.matrix = ScatterMatrix(self.selection, names, self.derived)
+        self.matrix.drawing = False  # hidden in its tab until opened
         if colour is None:
             colour = "class" if "class" in table.colnames else ""
         self.colour_menu = widgets.Dropdown(
@@ -125,6 +126,7 @@ class ParameterSpaceExplorer(widgets.VBox):
     def _open_matrix(self, change) -> None:
         if change["new"] == 1:
             self._matrix_holder.children = [self.matrix]
+        self.matrix.drawing = change["new"] == 1
 
     @traitlets.observe("colour")
     def _update_legend(self, change=None) -> None:
