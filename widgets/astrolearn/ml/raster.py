@@ -87,9 +87,10 @@ def pixel_index(
 ) -> np.ndarray:
     """Index ``row * width + column`` of the pixel under each point.
 
-    The picture lies as in :func:`points_opacity`. A point outside the limits, or not
-    finite, gets ``width * height``: one spare index past the picture, so that counting
-    a subset of points needs no further test.
+    The picture lies as in :func:`points_opacity`; a point on its right or bottom edge
+    is in the last column or row. A point outside the limits, or not finite, gets
+    ``width * height``: one spare index past the picture, so that counting a subset of
+    points needs no further test.
 
     Examples
     --------
@@ -101,9 +102,12 @@ def pixel_index(
     column = (x - x_limits[0]) * (width / (x_limits[1] - x_limits[0]))
     row = (y_limits[1] - y) * (height / (y_limits[1] - y_limits[0]))
     with np.errstate(invalid="ignore"):  # NaN compares False: off the picture
-        inside = (column >= 0) & (column < width) & (row >= 0) & (row < height)
+        inside = (column >= 0) & (column <= width) & (row >= 0) & (row <= height)
+    # A point on the right or bottom edge itself is drawn in the last pixel.
+    column = np.minimum(column[inside].astype(np.intp), width - 1)
+    row = np.minimum(row[inside].astype(np.intp), height - 1)
     index = np.full(x.shape, width * height, dtype=np.intp)
-    index[inside] = row[inside].astype(np.intp) * width + column[inside].astype(np.intp)
+    index[inside] = row * width + column
     return index
 
 

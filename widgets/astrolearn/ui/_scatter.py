@@ -288,7 +288,9 @@ class ScatterView(widgets.VBox):
     def _show_selection(self, change=None) -> None:
         indices = self.selection.indices
         if self.rasterised:
-            self.pictures.show_selection(indices)
+            # A new table clears the selection before this view has drawn it (_new_table).
+            if self.pictures is not None:
+                self.pictures.show_selection(indices)
             return
         self._syncing = True
         try:
