@@ -9,7 +9,8 @@ from bqplot import Axis, Bars, Figure, LinearScale, OrdinalScale
 from bqplot_gl import ScatterGL
 
 from . import _quantities as q
-from ._scatter import RASTER_ABOVE, SELECTED_STYLE, UNSELECTED_STYLE, plot_array
+from . import _scatter
+from ._scatter import SELECTED_STYLE, UNSELECTED_STYLE, plot_array
 from ._selection import Selection
 from .palette import DEFAULT_COLOUR, SELECTION_COLOUR
 from .points import PointPictures
@@ -109,7 +110,7 @@ class ScatterMatrix(widgets.GridBox):
         (x_low, *_, x_high), (y_low, *_, y_high) = self.edges[col], self.edges[row]
         x_scale = LinearScale(min=float(x_low), max=float(x_high))
         y_scale = LinearScale(min=float(y_low), max=float(y_high))
-        if len(self.selection.table) > RASTER_ABOVE:
+        if len(self.selection.table) > _scatter.RASTER_ABOVE:
             pictures = PointPictures(x_scale, y_scale, shape=CELL_PICTURE, size=4)
             pictures.show(self.values[col], self.values[row])
             self.pictures[(row, col)] = pictures

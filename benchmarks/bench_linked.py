@@ -1,0 +1,287 @@
+"""Benchmark: a selection in linked views of 100,000 and 1,000,000 points, to its redraw.
+
+The parameter-space explorer links two scatter views of SDSS Stripe 82 RR Lyrae
+measurements (``rrlyrae_s82_lightcurves``: time against magnitude, magnitude against
+its error, coloured by band). Above ``RASTER_ABOVE`` rows the views draw their points as
+two pictures made in the kernel (all points, selected points); below it, as WebGL marks.
+Each run times both ways on the same data, the WebGL marks being the baseline.
+
+The bundled table has 136,196 real measurements. For more points it is repeated (copies
+of the same rows): a timing load, not data; the output says so.
+
+1. Kernel side, per view: the parts of one selection's redraw, for a selection of
+   about half the rows: the box test on the data (numpy), the shared selection taking
+   the rows, each selected point's pixel counted (``np.bincount``), the count spread
+   into discs (one FFT convolution), opacity, PNG encoding, and the bytes sent; against
+   the row numbers the WebGL marks are sent instead.
+2. Browser: from the input to the first animation frame after the views are redrawn,
+   on the page's clock, in Chromium drawing in software (WebGL by SwiftShader). The
+   input is a key press on a range slider (the keyboard way to select), then a mouse
+   brush (press, drag, release: timed from the release). With pictures, "redrawn" is
+   when both views' new selection pictures have loaded; with WebGL marks, the frame
+   after the kernel's message.
+
+Run:  .venv/bin/python benchmarks/bench_linked.py [--points 100000 1000000] [--repeats 5]
+Prints tables of medians, and the ratios of the baseline's latency to the pictures'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+VIEWS = [("time", "mag"), ("mag", "magerr")]
+
+
+def light_curve_table(points: int):
+    """The first ``points`` Stripe 82 RR Lyrae measurements; repeated beyond 136,196."""
+    from astrolearn import data
+    from astropy.table import Table, vstack
+
+    table = data.load("rrlyrae_s82_lightcurves")
+    copies = -(-points // len(table))
+    return Table(vstack([table] * copies) if copies > 1 else table)[:points]
+
+
+def _median_ms(action, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3
+
+
+def kernel_side(points: int, repeats: int) -> list[tuple[str, float, str]]:
+    """(part, median ms, note) for one view's redraw of a selection of about half the rows."""
+    from astrolearn.ml import raster
+    from astrolearn.ui import ParameterSpaceExplorer
+    from astrolearn.ui.points import SELECTED_OPACITY, SELECTION_COLOUR, tinted_png
+
+    explorer = ParameterSpaceExplorer(light_curve_table(points), views=VIEWS, colour="band")
+    view = explorer.views[0]
+    pictures = view.pictures
+    x_low, x_high = np.nanpercentile(view.x_values, [25, 75])
+    y_low, y_high = np.nanpercentile(view.y_values, [0, 100])
+
+    def box():
+        keep = (view.x_values >= x_low) & (view.x_values <= x_high)
+        return np.flatnonzero(keep & (view.y_values >= y_low) & (view.y_values <= y_high))
+
+    rows = box()
+    shape, size = pictures.shape, pictures.size
+    pixels = shape[0] * shape[1] + 1
+
+    def select():  # one row more or less each time: a new selection, never the same
+        size = rows.size - 1 if explorer.selection.indices.size == rows.size else rows.size
+        explorer.selection.indices = rows[:size]
+
+    counted = raster.binned_layers(pictures.pixels[rows], shape, size)
+    alpha = raster.opacity_of(counted[0], SELECTED_OPACITY)
+    picture = tinted_png(alpha, SELECTION_COLOUR)
+    parts = [
+        ("box test on the data (numpy)", _median_ms(box, repeats), f"{rows.size:,} rows"),
+        ("selection takes the rows", _median_ms(select, repeats), "both views redraw"),
+        (
+            "selected points counted per pixel",
+            _median_ms(lambda: np.bincount(pictures.pixels[rows], minlength=pixels), repeats),
+            f"{shape[0]} x {shape[1]} px",
+        ),
+        (
+            "counted and spread into discs (FFT)",
+            _median_ms(lambda: raster.binned_layers(pictures.pixels[rows], shape, size), repeats),
+            f"disc of {size:g} px²",
+        ),
+        (
+            "opacity",
+            _median_ms(lambda: raster.opacity_of(counted[0], SELECTED_OPACITY), repeats),
+            "",
+        ),
+        (
+            "PNG encoding (zlib level 1)",
+            _median_ms(lambda: tinted_png(alpha, SELECTION_COLOUR), repeats),
+            f"{len(picture) / 1e3:.0f} kB sent",
+        ),
+        (
+            "one view's selection picture",
+            _median_ms(lambda: pictures.show_selection(rows), repeats),
+            "all of the above but the box test",
+        ),
+    ]
+    # The baseline sends the selected row numbers, as int32, to every WebGL mark.
+    sent = f"{rows.astype(np.int32).nbytes / 1e6:.1f} MB per mark, vs {len(picture) / 1e3:.0f} kB"
+    parts.append(("WebGL baseline: row numbers sent", float("nan"), sent))
+    return parts
+
+
+NOTEBOOK = """
+import sys, ipywidgets as w
+sys.path.insert(0, {benchmarks!r})
+from astrolearn.ui import _scatter
+_scatter.RASTER_ABOVE = {threshold}
+from astrolearn.ui import ParameterSpaceExplorer
+from bench_linked import VIEWS, light_curve_table
+explorer = ParameterSpaceExplorer(light_curve_table({points}), views=VIEWS, colour="band")
+done = w.HTML("update 0")
+updates = [0]
+def tell(change):  # observes after the views: they have sent their redraws
+    updates[0] += 1
+    done.value = f"update {{updates[0]}}"
+explorer.selection.observe(tell, "indices")
+display(explorer, done)
+"""
+
+#: Page-side clock: the input (key press or mouse release), and each SVG picture that
+#: finished loading after it (bqplot's Image mark sets a new href per picture).
+PAGE_CLOCK = """
+window.benchClock = {input: 0, loads: 0};
+for (const type of ["keydown", "mouseup"]) {
+  document.addEventListener(type, () => {
+    benchClock.input = performance.now();
+    benchClock.loads = 0;
+  }, true);
+}
+new MutationObserver((records) => {
+  for (const record of records) {
+    if (record.target.tagName === "image") {
+      record.target.addEventListener("load", () => { benchClock.loads += 1; }, {once: true});
+    }
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ["href"]});
+"""
+NEXT_FRAME = "new Promise(r => requestAnimationFrame(() => r(performance.now())))"
+
+
+def _fixtures():
+    spec = importlib.util.spec_from_file_location(
+        "browser_fixtures", REPO / "tests/browser/conftest.py"
+    )
+    sys.path.insert(0, str(REPO))
+    fixtures = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fixtures)
+    return fixtures
+
+
+def _redrawn(page, update: int, pictures: bool) -> float:
+    """Page time of the first frame after update ``update`` is drawn."""
+    page.wait_for_function(f"document.body.innerText.includes('update {update}')", timeout=300_000)
+    if pictures:  # both views' selection pictures
+        page.wait_for_function("window.benchClock.loads >= 2", timeout=60_000)
+    return page.evaluate(NEXT_FRAME)
+
+
+def _time_page(page, repeats: int, pictures: bool) -> tuple[list[float], list[float]]:
+    """Key-press and brush latencies (ms) on a rendered explorer page."""
+    keys, brushes = [], []
+    page.get_by_text("Select by range (keyboard)").first.click()
+    handle = page.locator(".widget-slider .noUi-handle-lower").filter(visible=True).first
+    for update in range(1, repeats + 1):
+        handle.focus()
+        page.keyboard.press("ArrowRight")
+        keys.append(_redrawn(page, update, pictures) - page.evaluate("benchClock.input"))
+    figure = page.locator(".bqplot").filter(visible=True).first
+    figure.scroll_into_view_if_needed()
+    for step in range(repeats):
+        box = figure.bounding_box()
+        left = box["x"] + (0.3 + 0.02 * step) * box["width"]
+        page.mouse.move(left, box["y"] + 0.3 * box["height"])
+        page.mouse.down()
+        page.mouse.move(left + 0.3 * box["width"], box["y"] + 0.6 * box["height"])
+        before = page.evaluate("document.body.innerText.match(/update (\\\\d+)/)[1]")
+        page.mouse.up()
+        # A drag may send intermediate boxes: wait for the kernel to go quiet.
+        page.wait_for_function(
+            f"!document.body.innerText.includes('update {before}')", timeout=300_000
+        )
+        page.wait_for_timeout(1500)
+        update = int(page.evaluate("document.body.innerText.match(/update (\\\\d+)/)[1]"))
+        brushes.append(_redrawn(page, update, pictures) - page.evaluate("benchClock.input"))
+    return keys, brushes
+
+
+def browser_side(points_list: list[int], repeats: int) -> list[tuple[int, str, float, float]]:
+    """(points, case, median key-press ms, median brush ms) for pictures and WebGL."""
+    fixtures = _fixtures()
+    from playwright.sync_api import sync_playwright
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-linked-"))
+    cases = []
+    for points in points_list:
+        for case, threshold in (("pictures", 0), ("WebGL marks (baseline)", 10**9)):
+            name = f"linked_{points}_{threshold}"
+            source = NOTEBOOK.format(
+                points=points, threshold=threshold, benchmarks=str(REPO / "benchmarks")
+            )
+            fixtures.write_notebook(folder, name, source)
+            cases.append((points, case, name, threshold == 0))
+    server = fixtures.VoilaServer(folder, [])
+    results = []
+    try:
+        server.wait_ready()
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=fixtures.CHROMIUM, args=fixtures.CHROMIUM_ARGS
+            )
+            for points, case, name, pictures in cases:
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.add_init_script(PAGE_CLOCK)
+                page.goto(f"{server.url}/voila/render/{name}.ipynb", timeout=600_000)
+                page.wait_for_selector("text=update 0", timeout=600_000)
+                page.wait_for_selector(".bqplot", timeout=120_000)
+                page.wait_for_timeout(3000)  # first draw done
+                keys, brushes = _time_page(page, repeats, pictures)
+                results.append((points, case, statistics.median(keys), statistics.median(brushes)))
+                print(f"  {points:>9,} {case}: keys {keys}, brushes {brushes}", flush=True)
+                page.close()
+            browser.close()
+    finally:
+        server.stop()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"CPU cores: {os.cpu_count()}, load average (1, 5, 15 min): {load}")
+    for points in args.points:
+        if points > 136_196:
+            print(
+                f"{points:,} points: the 136,196 real measurements repeated "
+                f"{-(-points // 136_196)} times (a timing load, not data)"
+            )
+    for points in args.points:
+        print(f"\nKernel side, {points:,} points: median of {args.repeats}")
+        print(f"{'part':40} {'time [ms]':>10}  note")
+        for part, ms, note in kernel_side(points, args.repeats):
+            print(f"{part:40} {'' if np.isnan(ms) else f'{ms:.1f}':>10}  {note}")
+    if args.no_browser:
+        return
+    results = browser_side(args.points, args.repeats)
+    print(
+        f"\nBrowser: input to the first frame after the redraw, median of {args.repeats} "
+        "(Chromium, software rendering)"
+    )
+    print(f"{'points':>9} {'case':24} {'key [ms]':>9} {'brush [ms]':>11} {'baseline / this':>16}")
+    by_points = {(p, case.startswith("WebGL")): (k, b) for p, case, k, b in results}
+    for points, case, key_ms, brush_ms in results:
+        base_key, base_brush = by_points[(points, True)]
+        ratio = f"{base_key / key_ms:.1f}x, {base_brush / brush_ms:.1f}x"
+        print(f"{points:>9,} {case:24} {key_ms:9.0f} {brush_ms:11.0f} {ratio:>16}")
+
+
+if __name__ == "__main__":
+    main()
