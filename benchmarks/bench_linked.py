@@ -140,10 +140,13 @@ explorer.selection.observe(tell, "indices")
 display(explorer, done)
 """
 
-#: Page-side clock: the input (key press or mouse release), and each SVG picture that
-#: finished loading after it (bqplot's Image mark sets a new href per picture).
+#: Page-side clock: the input (key press or mouse release), and the first animation
+#: frame after the last redraw: after each SVG picture that loaded (bqplot's Image mark
+#: sets a new href per picture) and after each change of the kernel's "update N" line,
+#: which the kernel sends after the views' redraws (for WebGL marks, their new state).
 PAGE_CLOCK = """
-window.benchClock = {input: 0, loads: 0};
+window.benchClock = {input: 0, loads: 0, painted: 0};
+const paintedNext = () => requestAnimationFrame(() => { benchClock.painted = performance.now(); });
 for (const type of ["keydown", "mouseup"]) {
   document.addEventListener(type, () => {
     benchClock.input = performance.now();
@@ -153,12 +156,22 @@ for (const type of ["keydown", "mouseup"]) {
 new MutationObserver((records) => {
   for (const record of records) {
     if (record.target.tagName === "image") {
-      record.target.addEventListener("load", () => { benchClock.loads += 1; }, {once: true});
+      record.target.addEventListener("load", () => {
+        benchClock.loads += 1;
+        paintedNext();
+      }, {once: true});
     }
   }
 }).observe(document, {subtree: true, attributes: true, attributeFilter: ["href"]});
 """
-NEXT_FRAME = "new Promise(r => requestAnimationFrame(() => r(performance.now())))"
+#: Watch the kernel's "update N" line (once the page shows it).
+WATCH_UPDATES = """() => {
+  const line = [...document.querySelectorAll('.widget-html-content')]
+    .find(e => e.textContent.startsWith('update '));
+  new MutationObserver(paintedNext).observe(line, {subtree: true, childList: true,
+                                                    characterData: true});
+}"""
+TWO_FRAMES = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
 def _fixtures():
@@ -171,12 +184,22 @@ def _fixtures():
     return fixtures
 
 
-def _redrawn(page, update: int, pictures: bool) -> float:
-    """Page time of the first frame after update ``update`` is drawn."""
-    page.wait_for_function(f"document.body.innerText.includes('update {update}')", timeout=300_000)
+def _latency(page, update: int, pictures: bool) -> float:
+    """Input to the first frame after update ``update`` is drawn, in ms."""
+    page.wait_for_function(
+        r"update => document.body.innerText.match(/update (\d+)/)[1] == update",
+        arg=str(update),
+        timeout=300_000,
+    )
     if pictures:  # both views' selection pictures
         page.wait_for_function("window.benchClock.loads >= 2", timeout=60_000)
-    return page.evaluate(NEXT_FRAME)
+    page.evaluate(TWO_FRAMES)
+    return page.evaluate("benchClock.painted - benchClock.input")
+
+
+def _update_number(page) -> int:
+    """The count of selections the kernel has handled, as the page shows it."""
+    return int(page.evaluate(r"document.body.innerText.match(/update (\d+)/)[1]"))
 
 
 def _time_page(page, repeats: int, pictures: bool) -> tuple[list[float], list[float]]:
@@ -187,7 +210,7 @@ def _time_page(page, repeats: int, pictures: bool) -> tuple[list[float], list[fl
     for update in range(1, repeats + 1):
         handle.focus()
         page.keyboard.press("ArrowRight")
-        keys.append(_redrawn(page, update, pictures) - page.evaluate("benchClock.input"))
+        keys.append(_latency(page, update, pictures))
     figure = page.locator(".bqplot").filter(visible=True).first
     figure.scroll_into_view_if_needed()
     for step in range(repeats):
@@ -196,15 +219,16 @@ def _time_page(page, repeats: int, pictures: bool) -> tuple[list[float], list[fl
         page.mouse.move(left, box["y"] + 0.3 * box["height"])
         page.mouse.down()
         page.mouse.move(left + 0.3 * box["width"], box["y"] + 0.6 * box["height"])
-        before = page.evaluate("document.body.innerText.match(/update (\\\\d+)/)[1]")
+        before = _update_number(page)
         page.mouse.up()
         # A drag may send intermediate boxes: wait for the kernel to go quiet.
         page.wait_for_function(
-            f"!document.body.innerText.includes('update {before}')", timeout=300_000
+            r"before => document.body.innerText.match(/update (\d+)/)[1] != before",
+            arg=str(before),
+            timeout=300_000,
         )
-        page.wait_for_timeout(1500)
-        update = int(page.evaluate("document.body.innerText.match(/update (\\\\d+)/)[1]"))
-        brushes.append(_redrawn(page, update, pictures) - page.evaluate("benchClock.input"))
+        page.wait_for_timeout(1500)  # no more updates on the way
+        brushes.append(_latency(page, _update_number(page), pictures))
     return keys, brushes
 
 
@@ -238,6 +262,7 @@ def browser_side(points_list: list[int], repeats: int) -> list[tuple[int, str, f
                 page.wait_for_selector("text=update 0", timeout=600_000)
                 page.wait_for_selector(".bqplot", timeout=120_000)
                 page.wait_for_timeout(3000)  # first draw done
+                page.evaluate(WATCH_UPDATES)
                 keys, brushes = _time_page(page, repeats, pictures)
                 results.append((points, case, statistics.median(keys), statistics.median(brushes)))
                 print(f"  {points:>9,} {case}: keys {keys}, brushes {brushes}", flush=True)
