@@ -146,9 +146,10 @@ display(explorer, done)
 #: which the kernel sends after the views' redraws (for WebGL marks, their new state).
 PAGE_CLOCK = """
 window.benchClock = {input: 0, loads: 0, painted: 0};
-const paintedNext = () => requestAnimationFrame(() => { benchClock.painted = performance.now(); });
+window.paintedNext = () => requestAnimationFrame(() => { benchClock.painted = performance.now(); });
+// On the window, while capturing, registered first: d3's brush stops a mouseup there.
 for (const type of ["keydown", "mouseup"]) {
-  document.addEventListener(type, () => {
+  window.addEventListener(type, () => {
     benchClock.input = performance.now();
     benchClock.loads = 0;
   }, true);

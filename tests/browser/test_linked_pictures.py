@@ -49,7 +49,8 @@ def _columns(x_name: str, y_name: str) -> tuple[np.ndarray, np.ndarray]:
     from astrolearn import data
 
     table = data.load("rrlyrae_s82_lightcurves")
-    return tuple(np.ma.filled(np.ma.asarray(table[n], dtype=float), np.nan) for n in (x_name, y_name))
+    x, y = (np.ma.asarray(table[name], dtype=float) for name in (x_name, y_name))
+    return np.ma.filled(x, np.nan), np.ma.filled(y, np.nan)
 
 
 def _count(x, y, x_low, x_high, y_low, y_high) -> int:
@@ -100,7 +101,7 @@ def test_a_mouse_brush_on_pictures_selects_exactly_the_rows_inside(render_notebo
 def test_the_keyboard_selects_on_pictures_at_phone_width(render_notebook):
     page = _open(render_notebook, "linked_pictures_keyboard")
     page.set_viewport_size({"width": 390, "height": 844})
-    title = page.get_by_text("Select by range (keyboard)").first
+    title = page.locator(".lm-AccordionPanel-title", has_text="Select by range").first
     title.focus()
     page.keyboard.press("Enter")  # open the accordion without the mouse
     handle = page.locator(".widget-slider .noUi-handle-lower").filter(visible=True).first

