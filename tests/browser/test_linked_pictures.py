@@ -101,9 +101,8 @@ def test_a_mouse_brush_on_pictures_selects_exactly_the_rows_inside(render_notebo
 def test_the_keyboard_selects_on_pictures_at_phone_width(render_notebook):
     page = _open(render_notebook, "linked_pictures_keyboard")
     page.set_viewport_size({"width": 390, "height": 844})
-    title = page.locator(".lm-AccordionPanel-title", has_text="Select by range").first
-    title.focus()
-    page.keyboard.press("Enter")  # open the accordion without the mouse
+    page.get_by_role("button", name="Select by range (keyboard)").first.focus()
+    page.keyboard.press("Space")  # show the range sliders without the mouse
     handle = page.locator(".widget-slider .noUi-handle-lower").filter(visible=True).first
     handle.wait_for(timeout=30_000)
     handle.focus()

@@ -102,12 +102,22 @@ class ScatterView(widgets.VBox):
         self.tool = widgets.ToggleButtons(options=list(TOOLS), description="Tool")
         self.x_range = widgets.FloatRangeSlider(description="x range", continuous_update=False)
         self.y_range = widgets.FloatRangeSlider(description="y range", continuous_update=False)
-        keyboard = widgets.Accordion(
-            children=[widgets.VBox([self.x_range, self.y_range])],
-            titles=("Select by range (keyboard)",),
+        # A toggle button, not an Accordion: ipywidgets' accordion titles take no focus,
+        # so the keyboard could not open them.
+        self.ranges_button = widgets.ToggleButton(description="Select by range (keyboard)")
+        ranges = widgets.VBox([self.x_range, self.y_range], layout={"display": "none"})
+        self.ranges_button.observe(
+            lambda change: setattr(ranges.layout, "display", "" if change["new"] else "none"),
+            "value",
         )
         super().__init__(
-            [widgets.HBox([self.x_menu, self.y_menu]), self.tool, self.figure, keyboard],
+            [
+                widgets.HBox([self.x_menu, self.y_menu]),
+                self.tool,
+                self.figure,
+                self.ranges_button,
+                ranges,
+            ],
             **kwargs,
         )
         self._syncing = True  # draw once, at the end of __init__
