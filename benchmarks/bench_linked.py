@@ -22,6 +22,7 @@ of the same rows): a timing load, not data; the output says so.
    after the kernel's message.
 
 Run:  .venv/bin/python benchmarks/bench_linked.py [--points 100000 1000000] [--repeats 5]
+      [--cases pictures webgl]
 Prints tables of medians, and the ratios of the baseline's latency to the pictures'.
 """
 
@@ -146,7 +147,9 @@ display(explorer, done)
 #: which the kernel sends after the views' redraws (for WebGL marks, their new state).
 PAGE_CLOCK = """
 window.benchClock = {input: 0, loads: 0, painted: 0};
-window.paintedNext = () => requestAnimationFrame(() => { benchClock.painted = performance.now(); });
+window.paintedNext = () => requestAnimationFrame(() => {
+  benchClock.painted = performance.now();
+});
 // On the window, while capturing, registered first: d3's brush stops a mouseup there.
 for (const type of ["keydown", "mouseup"]) {
   window.addEventListener(type, () => {
@@ -233,21 +236,27 @@ def _time_page(page, repeats: int, pictures: bool) -> tuple[list[float], list[fl
     return keys, brushes
 
 
-def browser_side(points_list: list[int], repeats: int) -> list[tuple[int, str, float, float]]:
-    """(points, case, median key-press ms, median brush ms) for pictures and WebGL."""
+#: The two ways of drawing: pictures above a threshold of 0 rows, WebGL marks below 10⁹.
+CASES = {"pictures": ("pictures", 0), "webgl": ("WebGL marks (baseline)", 10**9)}
+
+
+def browser_side(
+    points_list: list[int], repeats: int, cases: list[str]
+) -> list[tuple[int, str, float, float]]:
+    """(points, case, median key-press ms, median brush ms) for each case."""
     fixtures = _fixtures()
     from playwright.sync_api import sync_playwright
 
     folder = Path(tempfile.mkdtemp(prefix="bench-linked-"))
-    cases = []
+    runs = []
     for points in points_list:
-        for case, threshold in (("pictures", 0), ("WebGL marks (baseline)", 10**9)):
+        for case, threshold in (CASES[name] for name in cases):
             name = f"linked_{points}_{threshold}"
             source = NOTEBOOK.format(
                 points=points, threshold=threshold, benchmarks=str(REPO / "benchmarks")
             )
             fixtures.write_notebook(folder, name, source)
-            cases.append((points, case, name, threshold == 0))
+            runs.append((points, case, name, threshold == 0))
     server = fixtures.VoilaServer(folder, [])
     results = []
     try:
@@ -256,7 +265,7 @@ def browser_side(points_list: list[int], repeats: int) -> list[tuple[int, str, f
             browser = playwright.chromium.launch(
                 executable_path=fixtures.CHROMIUM, args=fixtures.CHROMIUM_ARGS
             )
-            for points, case, name, pictures in cases:
+            for points, case, name, pictures in runs:
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.add_init_script(PAGE_CLOCK)
                 page.goto(f"{server.url}/voila/render/{name}.ipynb", timeout=600_000)
@@ -279,6 +288,9 @@ def main() -> None:
     parser.add_argument("--points", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument(
+        "--cases", nargs="+", choices=list(CASES), default=list(CASES), help="in the browser"
+    )
     args = parser.parse_args()
 
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -296,15 +308,15 @@ def main() -> None:
             print(f"{part:40} {'' if np.isnan(ms) else f'{ms:.1f}':>10}  {note}")
     if args.no_browser:
         return
-    results = browser_side(args.points, args.repeats)
+    results = browser_side(args.points, args.repeats, args.cases)
     print(
         f"\nBrowser: input to the first frame after the redraw, median of {args.repeats} "
         "(Chromium, software rendering)"
     )
     print(f"{'points':>9} {'case':24} {'key [ms]':>9} {'brush [ms]':>11} {'baseline / this':>16}")
-    by_points = {(p, case.startswith("WebGL")): (k, b) for p, case, k, b in results}
+    baseline = {p: (k, b) for p, case, k, b in results if case.startswith("WebGL")}
     for points, case, key_ms, brush_ms in results:
-        base_key, base_brush = by_points[(points, True)]
+        base_key, base_brush = baseline.get(points, (float("nan"), float("nan")))
         ratio = f"{base_key / key_ms:.1f}x, {base_brush / brush_ms:.1f}x"
         print(f"{points:>9,} {case:24} {key_ms:9.0f} {brush_ms:11.0f} {ratio:>16}")
 

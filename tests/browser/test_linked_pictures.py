@@ -109,13 +109,24 @@ def test_the_keyboard_selects_on_pictures_at_phone_width(render_notebook):
     for _ in range(30):
         page.keyboard.press("ArrowRight")
     words = _report(page)
-    x_low, x_high, y_low, y_high = map(float, words[8:12])
-    selected = int(words[6])
+    assert words[:3] == ["brushed", "none", "selected"]
+    selected = int(words[3])
+    x_low, x_high, y_low, y_high = map(float, words[5:9])
     time, mag = _columns("time", "mag")
     # The slider shows 6 decimals; the kernel used its exact value, so allow a row that
     # sits within a millionth of a day of the lower bound.
     expected = _count(time, mag, x_low, x_high, y_low, y_high)
     assert 0 < selected < 136_196 and abs(selected - expected) <= 1
     page.wait_for_selector(f"text={selected:,} of 136,196 rows selected", timeout=30_000)
-    assert serious_axe_violations(page, ".jp-OutputArea-output") == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "scrolls sideways"
+    # ipywidgets leaves a range slider's handles nameless; the apps' page template names
+    # them (apps/template/static/slider-names.js), a plain Voila or JupyterLab page does
+    # not. That one finding is not the pictures' doing: every other must be absent.
+    found = serious_axe_violations(page, ".jp-OutputArea-output")
+    assert [v for v in found if not _nameless_handles(v)] == []
     assert our_errors(page) == []
+
+
+def _nameless_handles(violation) -> bool:
+    rule, _, elements = violation
+    return rule == "aria-input-field-name" and all("noUi-handle" in e for e in elements)

@@ -16,8 +16,8 @@ from .palette import class_colours, legend_html
 #: JupyterLab greys the title of a tab not shown (4.45:1 on its grey, under the 4.5:1
 #: WCAG asks): here it is the theme's main text colour.
 TAB_STYLE = (
-    "<style>.astrolearn-explorer .lm-TabBar-tab:not(.lm-mod-current) "
-    "{color: var(--jp-ui-font-color1, #1f1f1f);}</style>"
+    "<style>.astrolearn-explorer .lm-TabBar-tab:not(.lm-mod-current) .lm-TabBar-tabLabel "
+    "{color: var(--jp-ui-font-color1, #1f1f1f) !important;}</style>"
 )
 
 
