@@ -29,11 +29,9 @@ Prints tables of medians, and the ratios of the baseline's latency to the pictur
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import math
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -181,16 +179,6 @@ WATCH_UPDATES = """() => {
 TWO_FRAMES = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
-def _fixtures():
-    spec = importlib.util.spec_from_file_location(
-        "browser_fixtures", REPO / "tests/browser/conftest.py"
-    )
-    sys.path.insert(0, str(REPO))
-    fixtures = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fixtures)
-    return fixtures
-
-
 def _latency(page, update: int, pictures: bool) -> float:
     """Input to the first frame after update ``update`` is drawn, in ms."""
     page.wait_for_function(
@@ -245,7 +233,9 @@ def browser_side(
     points_list: list[int], repeats: int, cases: list[str]
 ) -> list[tuple[int, str, float, float]]:
     """(points, case, median key-press ms, median brush ms) for each case."""
-    fixtures = _fixtures()
+    from bench_apps import _browser_fixtures  # the browser tests' Voila and Chromium
+
+    fixtures = _browser_fixtures()
     from playwright.sync_api import TimeoutError as PageTimeout
     from playwright.sync_api import sync_playwright
 
