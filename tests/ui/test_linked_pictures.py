@@ -14,7 +14,7 @@ import pytest
 from astrolearn import data
 from astrolearn.ui import ParameterSpaceExplorer, Selection, _scatter
 from astrolearn.ui._scatter import RASTER_ABOVE, ScatterView
-from astrolearn.ui.palette import OKABE_ITO, SELECTION_COLOUR
+from astrolearn.ui.palette import OKABE_ITO, SELECTION_COLOUR, VIRIDIS_STEPS
 from astrolearn.ui.points import PICTURE_SHAPE, rgb
 from PIL import Image
 
@@ -184,3 +184,24 @@ def test_the_hidden_matrix_draws_the_selection_when_opened(explorer, light_curve
     values = column(light_curves, name)[explorer.selection.indices]
     expected, _ = np.histogram(values[np.isfinite(values)], bins=matrix._edges(name))
     np.testing.assert_array_equal(matrix.selected_counts(name), expected)
+
+
+def test_a_continuous_colour_takes_eight_steps_of_viridis(light_curves):
+    codes, colours = _scatter.picture_colours(light_curves, "magerr", {})
+    assert colours == VIRIDIS_STEPS
+    error = column(light_curves, "magerr")
+    low, high = np.nanpercentile(error, [1, 99])
+    assert (codes[error <= low] == 0).all() and (codes[error >= high] == 7).all()
+    middle = (error > low) & (error < high)
+    expected = np.floor((error[middle] - low) / (high - low) * 8)
+    np.testing.assert_array_equal(codes[middle], expected)
+
+
+def test_a_selection_keeps_its_own_copy_of_sorted_rows(light_curves):
+    selection = Selection(light_curves)
+    rows = np.array([3, 7, 11])
+    selection.indices = rows
+    rows[0] = 5  # the caller reuses its array
+    assert selection.indices.tolist() == [3, 7, 11]
+    selection.indices = [11, 3, 3, 7]  # any order, repeats
+    assert selection.indices.tolist() == [3, 7, 11]
