@@ -65,15 +65,20 @@ def _median_ms(action, repeats: int) -> float:
 
 def kernel_side(points: int, repeats: int) -> list[tuple[str, float, str]]:
     """(part, median ms, note) for one view's redraw of a selection of about half the rows."""
-    from astrolearn.ml import raster
     from astrolearn.ui import ParameterSpaceExplorer, _scatter
-    from astrolearn.ui.points import SELECTED_OPACITY, SELECTION_COLOUR, tinted_png
 
     threshold, _scatter.RASTER_ABOVE = _scatter.RASTER_ABOVE, 0  # pictures at any size
     try:
-        explorer = ParameterSpaceExplorer(light_curve_table(points), views=VIEWS, colour="band")
+        return _kernel_parts(ParameterSpaceExplorer, points, repeats)
     finally:
         _scatter.RASTER_ABOVE = threshold
+
+
+def _kernel_parts(explorer_class, points: int, repeats: int) -> list[tuple[str, float, str]]:
+    from astrolearn.ml import raster
+    from astrolearn.ui.points import SELECTED_OPACITY, SELECTION_COLOUR, tinted_png
+
+    explorer = explorer_class(light_curve_table(points), views=VIEWS, colour="band")
     view = explorer.views[0]
     pictures = view.pictures
     x_low, x_high = np.nanpercentile(view.x_values, [25, 75])
