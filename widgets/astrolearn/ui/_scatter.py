@@ -1,9 +1,10 @@
 """One linked scatter plot with brush, lasso and keyboard selection.
 
 Up to ``RASTER_ABOVE`` rows the points are WebGL marks (bqplot-gl ScatterGL); above it
-they are two pictures drawn in the kernel (:class:`~astrolearn.ui.points.PointPictures`):
-a browser without a GPU draws WebGL in software, and redrawing 100,000 marks at every
-brush took it 1.7 s. Either way a brush or a range selects on the data arrays.
+they are two pictures drawn in the kernel (:class:`~astrolearn.ui.points.PointPictures`).
+A browser without a GPU draws WebGL in software: with 100,000 marks a mouse brush took
+it seconds to redraw (benchmarks/bench_linked.py), the pictures a tenth of a second.
+Either way a brush or a range selects on the data arrays.
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ UNSELECTED_STYLE = {"fill": "#C8C8C8", "stroke": "#C8C8C8", "opacity": 0.35}
 TOOLS = {"Box select": "brush", "Lasso": "lasso", "Pan/zoom": "panzoom"}
 #: Above this many rows the points are drawn as pictures. A lasso there would test the
 #: pictures' pixels in the browser, so it is not offered: the box and the range sliders
-#: select on the data. Measured with benchmarks/bench_linked.py: in Chromium drawing
-#: WebGL in software, the pictures redraw faster from about this size up.
+#: select on the data. Measured with benchmarks/bench_linked.py (Chromium drawing WebGL
+#: in software), at 30,000 and 100,000 rows: a mouse brush on WebGL marks took 4-5 s or
+#: did not finish within 3 minutes, on pictures 0.07-0.15 s; a range slider's step
+#: redraws WebGL marks in 20-40 ms once warm (1-4 s the first time), the pictures in
+#: 55-80 ms. The lessons' tables (10,000 rows at most) keep WebGL marks and the lasso.
 RASTER_ABOVE = 30_000
 PICTURE_TOOLS = ["Box select", "Pan/zoom"]
 
