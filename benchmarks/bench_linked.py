@@ -198,7 +198,8 @@ def _latency(page, update: int, pictures: bool) -> float:
     if pictures:  # both views' selection pictures
         page.wait_for_function("window.benchClock.loads >= 2", timeout=60_000)
     page.evaluate(TWO_FRAMES)
-    return page.evaluate("benchClock.painted - benchClock.input")
+    # 0 when the last redraw came before the input (a brush drawn before its release).
+    return max(0.0, page.evaluate("benchClock.painted - benchClock.input"))
 
 
 def _update_number(page) -> int:
@@ -218,20 +219,28 @@ def _time_page(page, repeats: int, pictures: bool, keys: list, brushes: list) ->
     figure.scroll_into_view_if_needed()
     for step in range(repeats):
         box = figure.bounding_box()
-        left = box["x"] + (0.3 + 0.02 * step) * box["width"]
-        page.mouse.move(left, box["y"] + 0.3 * box["height"])
-        page.mouse.down()
-        page.mouse.move(left + 0.3 * box["width"], box["y"] + 0.6 * box["height"])
+        # Each drag starts outside the last brush (so it draws a new one, not moves the
+        # old one) and boxes other points: left-top and right-bottom in turn.
+        (x0, y0), (x1, y1) = ((0.15, 0.2), (0.45, 0.5)) if step % 2 else ((0.55, 0.5), (0.85, 0.8))
+        x0 += 0.01 * step
         before = _update_number(page)
+        page.mouse.move(box["x"] + x0 * box["width"], box["y"] + y0 * box["height"])
+        page.mouse.down()
+        page.mouse.move(box["x"] + x1 * box["width"], box["y"] + y1 * box["height"])
         page.mouse.up()
-        # A drag may send intermediate boxes: wait for the kernel to go quiet.
+        # A drag sends boxes while it moves: wait for them, then for the kernel to go quiet.
         page.wait_for_function(
             r"before => document.body.innerText.match(/update (\d+)/)[1] != before",
             arg=str(before),
             timeout=UPDATE_TIMEOUT_MS,
         )
-        page.wait_for_timeout(1500)  # no more updates on the way
-        brushes.append(_latency(page, _update_number(page), pictures))
+        update = _update_number(page)
+        while True:  # until no update came for 1.5 s
+            page.wait_for_timeout(1500)
+            update, last = _update_number(page), update
+            if update == last:
+                break
+        brushes.append(_latency(page, update, pictures))
 
 
 #: The two ways of drawing: pictures above a threshold of 0 rows, WebGL marks below 10⁹.
