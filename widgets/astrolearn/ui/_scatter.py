@@ -31,10 +31,11 @@ TOOLS = {"Box select": "brush", "Lasso": "lasso", "Pan/zoom": "panzoom"}
 #: Above this many rows the points are drawn as pictures. A lasso there would test the
 #: pictures' pixels in the browser, so it is not offered: the box and the range sliders
 #: select on the data. Measured with benchmarks/bench_linked.py (Chromium drawing WebGL
-#: in software), at 30,000 and 100,000 rows: a mouse brush on WebGL marks took 4-5 s or
-#: did not finish within 3 minutes, on pictures 0.07-0.15 s; a range slider's step
-#: redraws WebGL marks in 20-40 ms once warm (1-4 s the first time), the pictures in
-#: 55-80 ms. The lessons' tables (10,000 rows at most) keep WebGL marks and the lasso.
+#: in software, a loaded 2-core machine): at 100,000 rows a mouse brush redrew WebGL
+#: marks in 4-6.5 s, pictures in 0.07-0.16 s; a range slider's step redrew WebGL marks
+#: in 35-50 ms once warm (4 s the first time), pictures in 55-170 ms. At 30,000 rows the
+#: pictures took 65-145 ms for either input. The lessons' tables (10,000 rows at most)
+#: keep WebGL marks and the lasso.
 RASTER_ABOVE = 30_000
 PICTURE_TOOLS = ["Box select", "Pan/zoom"]
 
