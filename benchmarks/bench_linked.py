@@ -255,7 +255,6 @@ def browser_side(
 
     fixtures = _browser_fixtures()
     from playwright.sync_api import TimeoutError as PageTimeout
-    from playwright.sync_api import sync_playwright
 
     folder = Path(tempfile.mkdtemp(prefix="bench-linked-"))
     runs = []
@@ -267,41 +266,30 @@ def browser_side(
             )
             fixtures.write_notebook(folder, name, source)
             runs.append((points, case, name, threshold == 0))
-    server = fixtures.VoilaServer(folder, [])
     results = []
-    try:
-        server.wait_ready()
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=fixtures.CHROMIUM, args=fixtures.CHROMIUM_ARGS
-            )
-            for points, case, name, pictures in runs:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.add_init_script(PAGE_CLOCK)
-                page.goto(f"{server.url}/voila/render/{name}.ipynb", timeout=600_000)
-                page.wait_for_selector("text=update 0", timeout=600_000)
-                page.wait_for_selector(".bqplot", timeout=120_000)
-                page.wait_for_timeout(3000)  # first draw done
-                page.evaluate(WATCH_UPDATES)
-                keys, brushes = [], []
-                try:
-                    _time_page(page, repeats, pictures, keys, brushes)
-                except PageTimeout:  # too slow to finish: say how far it got
-                    print(
-                        f"  {points:>9,} {case}: an update took over "
-                        f"{UPDATE_TIMEOUT_MS / 1e3:.0f} s",
-                        flush=True,
-                    )
-                medians = [
-                    statistics.median(t) if len(t) == repeats else math.inf
-                    for t in (keys, brushes)
-                ]
-                results.append((points, case, *medians))
-                print(f"  {points:>9,} {case}: keys {keys}, brushes {brushes}", flush=True)
-                page.close()
-            browser.close()
-    finally:
-        server.stop()
+    with fixtures.voila_in_chromium(folder) as (server, browser):
+        for points, case, name, pictures in runs:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.add_init_script(PAGE_CLOCK)
+            page.goto(f"{server.url}/voila/render/{name}.ipynb", timeout=600_000)
+            page.wait_for_selector("text=update 0", timeout=600_000)
+            page.wait_for_selector(".bqplot", timeout=120_000)
+            page.wait_for_timeout(3000)  # first draw done
+            page.evaluate(WATCH_UPDATES)
+            keys, brushes = [], []
+            try:
+                _time_page(page, repeats, pictures, keys, brushes)
+            except PageTimeout:  # too slow to finish: say how far it got
+                print(
+                    f"  {points:>9,} {case}: an update took over {UPDATE_TIMEOUT_MS / 1e3:.0f} s",
+                    flush=True,
+                )
+            medians = [
+                statistics.median(t) if len(t) == repeats else math.inf for t in (keys, brushes)
+            ]
+            results.append((points, case, *medians))
+            print(f"  {points:>9,} {case}: keys {keys}, brushes {brushes}", flush=True)
+            page.close()
     return results
 
 

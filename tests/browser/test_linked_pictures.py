@@ -16,33 +16,15 @@ from PIL import Image
 
 from tests.apps.conftest import serious_axe_violations
 from tests.browser.conftest import our_errors
-from tests.browser.test_widgets import _drag, _report, _wait_for_brush
+from tests.browser.test_widgets import _drag, _report, _wait_for_brush, brush_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PICTURES = """
-import ipywidgets
-from astrolearn.ui import ParameterSpaceExplorer
-explorer = ParameterSpaceExplorer(
-    "rrlyrae_s82_lightcurves", views=[("time", "mag"), ("mag", "magerr")], colour="band")
-report = ipywidgets.HTML()
-syncs = [0]
-def tell(change=None):
-    view = explorer.views[0]
-    box = (view.brush.selected_x, view.brush.selected_y)
-    box = "none" if box[0] is None or box[1] is None else " ".join(
-        f"{value:.6f}" for value in (*box[0], *box[1]))
-    ranges = " ".join(f"{value:.6f}" for value in (*view.x_range.value, *view.y_range.value))
-    report.value = (f"brushed {box} selected {len(explorer.selection.indices)} "
-                    f"ranges {ranges} synced {syncs[0]}")
-explorer.selection.observe(tell, "indices")
-def answer_sync(_):
-    syncs[0] += 1
-    tell()
-sync = ipywidgets.Button(description="Sync")
-sync.on_click(answer_sync)
-display(explorer, report, sync)
-"""
+PICTURES = brush_report(
+    '"rrlyrae_s82_lightcurves", views=[("time", "mag"), ("mag", "magerr")], colour="band"',
+    'more = "ranges " + " ".join(f"{value:.6f}" for value in (*view.x_range.value, '
+    "*view.y_range.value))",
+)
 
 
 def _columns(x_name: str, y_name: str) -> tuple[np.ndarray, np.ndarray]:
