@@ -299,19 +299,27 @@ class NewKernelRate:
 #: Resident memory of one visitor's kernel, measured (benchmarks/bench_apps.py: 194-198
 #: MB with an app loaded), rounded up.
 KERNEL_BYTES = 200 << 20
+#: Private memory of one visitor's kernel forked from the warm parent (kernel_fork.py):
+#: what it does not share with the parent, measured with an app loaded
+#: (benchmarks/bench_memory.py: USS per additional visitor), rounded up. The parent
+#: itself is counted in RESERVED_BYTES.
+FORKED_KERNEL_BYTES = 80 << 20
 #: Memory kept for the server process, the operating system and a margin.
 RESERVED_BYTES = 1 << 30
 
 
-def default_max_kernels(available_bytes: int, pooled_kernels: int) -> int:
-    """Visitors' kernels that fit in ``available_bytes`` beside the pooled kernels.
+def default_max_kernels(
+    available_bytes: int, pooled_kernels: int, kernel_bytes: int = KERNEL_BYTES
+) -> int:
+    """Visitors' kernels of ``kernel_bytes`` each that fit in ``available_bytes`` beside
+    the pooled kernels.
 
     Examples
     --------
     >>> default_max_kernels(24 << 30, pooled_kernels=5)
     112
     """
-    fits = (available_bytes - RESERVED_BYTES) // KERNEL_BYTES - pooled_kernels
+    fits = (available_bytes - RESERVED_BYTES) // kernel_bytes - pooled_kernels
     return max(1, fits)
 
 
