@@ -32,7 +32,6 @@ import gc
 import json
 import logging
 import os
-import runpy
 import select
 import shutil
 import signal
@@ -54,7 +53,6 @@ WARM_MODULES = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.comm",
-    "ipykernel_launcher",
     "numpy",
     "astropy.coordinates",
     "astropy.table",
@@ -168,11 +166,29 @@ def _run_kernel(request: dict, start_signals: dict) -> int:
     numpy.random.seed()
     sys.argv = [KERNEL_MODULE, *request["argv"][3:]]
     _retitle(request["argv"])
+    # What ``python -m ipykernel_launcher`` does, with one step between the kernel's
+    # start and its loop (see _register_in_kernel).
+    from ipykernel.kernelapp import IPKernelApp
+
+    kernel = IPKernelApp.instance()
     try:
-        runpy.run_module(KERNEL_MODULE, run_name="__main__", alter_sys=True)
+        kernel.initialize(request["argv"][3:])
+        _register_in_kernel()
+        kernel.start()
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (done.code is not None)
     return 0
+
+
+def _register_in_kernel() -> None:
+    """What modules do on import only inside a kernel, done now that there is one.
+
+    The fork server imported them before any kernel existed: ipywidgets registers its
+    comm targets (the widgets' channel to the browser) on import only in a kernel.
+    """
+    import ipywidgets
+
+    ipywidgets.register_comm_target()
 
 
 def _fork(request: dict, listener: socket.socket, connection: socket.socket, start_signals):

@@ -669,6 +669,11 @@ def run_serve(args: argparse.Namespace) -> int:
             f"({free >> 20} MiB free, {each >> 20} MiB each; --max-kernels to change)",
             file=sys.stderr,
         )
+    if not args.no_fork:
+        from astrolearn.kernel_fork import fork_server
+
+        # Now, so that it imports the apps' stack while Voila starts.
+        fork_server().start()
     _voila_application(args).launch_instance(argv=voila_arguments(args, root))
     return 0
 
