@@ -47,12 +47,21 @@ from typing import Any
 
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
-#: What the fork server imports before it forks: everything the apps import at their
-#: start (apps/*.md) and the kernel itself.
+#: What the fork server imports before it forks: the kernel itself, with what it
+#: imports as it starts (its debugger, its history database), and everything the apps
+#: import at their start (apps/*.md), with the readers of their data and pictures.
+#: The data themselves stay out: reading them starts pyarrow's threads.
 WARM_MODULES = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.comm",
+    "ipykernel.debugger",
+    "IPython.core.debugger",
+    "sqlite3",
+    "pyarrow.parquet",
+    "astropy.io.misc.parquet",
+    "PIL.Image",
+    "PIL.PngImagePlugin",
     "numpy",
     "astropy.coordinates",
     "astropy.table",
