@@ -174,8 +174,11 @@ def test_the_fork_server_answers_only_its_server():
         try:
             server = psutil.Process(fork_server().process.pid)
             before = {child.pid for child in server.children()}
-            request = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "/dev/null"],
-                       "env": {}, "cwd": "/"}
+            request = {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "/dev/null"],
+                "env": {},
+                "cwd": "/",
+            }
             code = textwrap.dedent(
                 f"""
                 import json, socket
@@ -255,7 +258,9 @@ def test_the_fork_server_ends_its_kernels_when_its_server_is_gone(tmp_path):
 
 def test_serve_forks_kernels_and_no_fork_starts_them(app_server, start_server):
     forked = psutil.Process(app_server.process.pid)
-    servers = [p for p in forked.children(recursive=True) if "astrolearn.kernel_fork" in p.cmdline()]
+    servers = [
+        p for p in forked.children(recursive=True) if "astrolearn.kernel_fork" in p.cmdline()
+    ]
     assert len(servers) == 1
     kernels = [p for p in servers[0].children() if "ipykernel_launcher" in p.cmdline()]
     assert kernels and len(kernels) == app_server.kernels(), "every pooled kernel is forked"

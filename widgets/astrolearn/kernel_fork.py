@@ -28,6 +28,7 @@ signals and the end of the process, with no pid reused by mistake).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import logging
@@ -265,18 +266,15 @@ def serve_forks(listener: socket.socket, server_pid: int) -> None:
             finally:
                 os.close(pidfd)
     for pid in children:
-        try:
+        with contextlib.suppress(OSError):  # ended already
             os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
     _reap(children)
 
 
 def _send(connection: socket.socket, answer: dict, fd: int | None = None) -> None:
-    try:
+    # If the server stopped waiting, it starts its kernel another way.
+    with contextlib.suppress(OSError):
         socket.send_fds(connection, [json.dumps(answer).encode()], [] if fd is None else [fd])
-    except OSError:
-        pass  # the server stopped waiting; it starts its kernel another way
 
 
 def _reap(children: set[int]) -> None:
