@@ -299,11 +299,12 @@ class NewKernelRate:
 #: Resident memory of one visitor's kernel, measured (benchmarks/bench_apps.py: 194-198
 #: MB with an app loaded), rounded up.
 KERNEL_BYTES = 200 << 20
-#: Private memory of one visitor's kernel forked from the warm parent (kernel_fork.py):
-#: what it does not share with the parent, measured with an app loaded
-#: (benchmarks/bench_memory.py: USS per additional visitor), rounded up. The parent
-#: itself is counted in RESERVED_BYTES.
-FORKED_KERNEL_BYTES = 80 << 20
+#: Memory of one visitor's kernel forked from the warm parent (kernel_fork.py): what it
+#: does not share with the parent, measured with an app loaded and its visitor
+#: connected (benchmarks/bench_memory.py: 54-81 MB of USS and PSS per additional
+#: visitor at 10 and 50 visitors), with room for what training a network adds for a
+#: while. The parent itself (about 40 MB of its own) is in RESERVED_BYTES.
+FORKED_KERNEL_BYTES = 100 << 20
 #: Memory kept for the server process, the operating system and a margin.
 RESERVED_BYTES = 1 << 30
 
