@@ -228,10 +228,12 @@ def test_a_dead_fork_server_is_replaced_and_the_next_visitor_served(caplog):
     assert [r.message for r in caplog.records if "fork server ended" in r.message]
 
 
-def test_the_fork_server_ends_its_kernels_when_its_server_is_gone(tmp_path):
+@pytest.mark.parametrize("end", ["killed", "stopped"])
+def test_the_fork_server_ends_its_kernels_with_its_server(tmp_path, end):
+    """Killed, the server leaves the fork server to notice; stopping, it tells it."""
     script = textwrap.dedent(
         """
-        import asyncio, os, sys, time
+        import asyncio, os, sys
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_client.provisioning import KernelProvisionerFactory
         from astrolearn.kernel_fork import fork_server
@@ -240,16 +242,26 @@ def test_the_fork_server_ends_its_kernels_when_its_server_is_gone(tmp_path):
             manager = AsyncKernelManager()
             await manager.start_kernel()
             print(fork_server().process.pid, manager.provisioner.pid, flush=True)
-            time.sleep(600)
+            sys.stdin.readline()
+            fork_server().stop()
         asyncio.run(main())
         """
     )
     server = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=tmp_path
+        [sys.executable, "-c", script],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
     )
     try:
         fork, kernel = map(int, server.stdout.readline().split())
         assert psutil.Process(kernel).ppid() == fork
+        if end == "stopped":
+            server.stdin.write("stop\n")
+            server.stdin.flush()
+            assert server.wait(timeout=PATIENCE) == 0
+            assert gone(fork) and gone(kernel), "both ended and reaped at once"
     finally:
         server.kill()
         server.wait()

@@ -244,37 +244,51 @@ def serve_forks(listener: socket.socket, server_pid: int) -> None:
     start_signals = {
         number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)
     }
-    # A Ctrl-C in the server's terminal is the server's to handle, not the fork server's.
+    # A Ctrl-C in the server's terminal is the server's to handle, not the fork server's;
+    # a stop (the server's, at its exit) ends its kernels too.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
     listener.settimeout(PARENT_CHECK)
     children: set[int] = set()
-    while os.getppid() == server_pid:
-        _reap(children)
-        try:
-            connection, _ = listener.accept()
-        except TimeoutError:
-            continue
-        with connection:
-            connection.settimeout(PARENT_CHECK * 10)
-            if _peer(connection) != (server_pid, os.getuid()):
-                continue  # anyone else gets no answer
+    try:
+        while os.getppid() == server_pid:
+            _reap(children)
             try:
-                request = _read_request(connection)
-                if threads() != 1:
-                    raise RuntimeError(f"{threads()} threads: a fork is not safe")
-                pid, pidfd = _fork(request, listener, connection, start_signals)
-            except (OSError, ValueError, RuntimeError, KeyError, TypeError) as error:
-                _send(connection, {"error": f"{type(error).__name__}: {error}"})
+                connection, _ = listener.accept()
+            except TimeoutError:
                 continue
-            children.add(pid)
-            try:
-                _send(connection, {"pid": pid}, pidfd)
-            finally:
-                os.close(pidfd)
-    for pid in children:
-        with contextlib.suppress(OSError):  # ended already
-            os.killpg(pid, signal.SIGKILL)
-    _reap(children)
+            with connection:
+                _answer(connection, server_pid, listener, children, start_signals)
+    finally:
+        for pid in children:
+            with contextlib.suppress(OSError):  # ended already
+                os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+def _stop(number: int, frame) -> None:
+    raise SystemExit(0)
+
+
+def _answer(connection, server_pid: int, listener, children: set[int], start_signals) -> None:
+    """Fork a kernel if ``connection`` comes from the server and asks for one."""
+    connection.settimeout(PARENT_CHECK * 10)
+    if _peer(connection) != (server_pid, os.getuid()):
+        return  # anyone else gets no answer
+    try:
+        request = _read_request(connection)
+        if threads() != 1:
+            raise RuntimeError(f"{threads()} threads: a fork is not safe")
+        pid, pidfd = _fork(request, listener, connection, start_signals)
+    except (OSError, ValueError, RuntimeError, KeyError, TypeError) as error:
+        _send(connection, {"error": f"{type(error).__name__}: {error}"})
+        return
+    children.add(pid)
+    try:
+        _send(connection, {"pid": pid}, pidfd)
+    finally:
+        os.close(pidfd)
 
 
 def _send(connection: socket.socket, answer: dict, fd: int | None = None) -> None:
@@ -364,9 +378,14 @@ class ForkServer:
             )
 
     def stop(self) -> None:
+        """Stop the fork server, which ends the kernels it forked."""
         if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=PARENT_CHECK * 10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def fork(self, argv: list[str], env: dict[str, str], cwd: str) -> ForkedKernel | None:
