@@ -8,6 +8,7 @@ child and answers it alone. The last ones run ``astrolearn serve`` itself.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import logging
 import os
@@ -39,6 +40,13 @@ def forking():
     factory.default_provisioner_name = stock
     if threads == "1":
         os.environ.pop("OMP_NUM_THREADS", None)
+
+
+def in_own_loop(coroutine):
+    """``asyncio.run`` in a thread of its own: the browser tests leave a loop running
+    in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def until(condition, what: str, timeout: float = PATIENCE) -> None:
@@ -124,7 +132,7 @@ def test_forked_kernel_runs_as_jupyter_asked_and_shares_nothing_private(tmp_path
             await stopped(*one)
             await stopped(*two)
 
-    first, second = asyncio.run(scenario())
+    first, second = in_own_loop(scenario())
     server = psutil.Process(fork_server().process.pid)
     assert first["ppid"] == server.pid, "the fork server's child"
     assert first["sid"] == first["pid"] == first["pgid"], "its own session and group"
@@ -162,7 +170,7 @@ def test_interrupt_kill_restart_and_the_fork_server_reaps():
         finally:
             await stopped(manager, client)
 
-    first, again = asyncio.run(scenario())
+    first, again = in_own_loop(scenario())
     assert again != first
     until(lambda: gone(first), "the killed kernel reaped by the fork server")
     until(lambda: gone(again), "the shut-down kernel reaped by the fork server")
@@ -199,7 +207,7 @@ def test_the_fork_server_answers_only_its_server():
         finally:
             await stopped(manager, client)
 
-    answer, before, after = asyncio.run(scenario())
+    answer, before, after = in_own_loop(scenario())
     assert answer == "", "the kernel got no answer"
     assert after <= before, "and nothing was forked for it"
     assert oct(fork_server().folder.stat().st_mode & 0o777) == "0o700"
@@ -224,7 +232,7 @@ def test_a_dead_fork_server_is_replaced_and_the_next_visitor_served(caplog):
         finally:
             await stopped(*old)
 
-    asyncio.run(scenario())
+    in_own_loop(scenario())
     assert [r.message for r in caplog.records if "fork server ended" in r.message]
 
 
