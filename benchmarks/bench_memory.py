@@ -12,7 +12,10 @@ Reported at each step, once memory has settled: the USS and PSS of each visitor'
 kernel (psutil ``memory_full_info``: USS is what the kernel alone holds, PSS adds its
 share of the pages it shares), of the fork server, and of the whole server tree; the
 tree's growth per additional visitor between steps; and the seconds from a visitor's
-page request to live widgets (median), with the ratio forked / stock.
+page request to live widgets (median), with the ratio forked / stock. At the first
+step the tree's USS may even shrink: the fork server's pages count as its own (USS)
+until a kernel shares them; PSS, which splits shared pages among their users, is the
+figure to read there.
 
     python benchmarks/bench_memory.py                  # 1, 10, 50 visitors
     python benchmarks/bench_memory.py --steps 1 5      # quick check
