@@ -195,8 +195,15 @@ class AppKernelManager(AsyncMappingKernelManager):
             self._kernels[kernel_id].last_activity = utcnow()
 
     def notify_connect(self, kernel_id: str) -> None:
-        """A page connected to its kernel: from now on it is culled as any other."""
+        """A page connected to its kernel: from now on it is culled as any other.
+
+        Its idle time starts now: counted from the end of its page, a page that took
+        longer than the idle timeout to connect (a slow phone; a kernel forked in a
+        moment leaves the whole wait to the page) would be culled before its visitor's
+        first message.
+        """
         self._awaiting_page.pop(kernel_id, None)
+        self.visitor_active(kernel_id)
         super().notify_connect(kernel_id)
 
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
