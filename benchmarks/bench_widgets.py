@@ -21,11 +21,9 @@ renderer (on a machine without a GPU, Chromium draws WebGL in software: SwiftSha
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -127,57 +125,43 @@ WEBGL_RENDERER = """() => {
 
 def browser_side(points: int, repeats: int) -> tuple[list[tuple[str, float, float]], str]:
     """Per case: median key-to-painted and data-to-painted ms; and the WebGL renderer."""
-    spec = importlib.util.spec_from_file_location(
-        "browser_fixtures", REPO / "tests/browser/conftest.py"
-    )
-    sys.path.insert(0, str(REPO / "tests"))
-    fixtures = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fixtures)
-    from playwright.sync_api import sync_playwright
+    from bench_apps import _browser_fixtures  # the browser tests' Voila and Chromium
 
+    fixtures = _browser_fixtures()
     folder = Path(tempfile.mkdtemp(prefix="bench-widgets-"))
     for _, notebook, mark, update in CASES:
         source = NOTEBOOK.format(
             points=points, mark=mark, update=update, benchmarks=str(REPO / "benchmarks")
         )
         fixtures.write_notebook(folder, notebook, source)
-    server = fixtures.VoilaServer(folder, [])
     results = []
-    try:
-        server.wait_ready()
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=fixtures.CHROMIUM, args=fixtures.CHROMIUM_ARGS
-            )
-            for name, notebook, _, update in CASES:
-                page = browser.new_page(viewport={"width": 1000, "height": 800})
-                page.add_init_script(PAGE_CLOCK)
-                page.goto(f"{server.url}/voila/render/{notebook}.ipynb", timeout=180_000)
-                slider = page.locator(".widget-slider .noUi-handle").first
-                slider.wait_for(timeout=180_000)
-                page.wait_for_timeout(3000)  # first draw done
-                renderer = page.evaluate(WEBGL_RENDERER)
-                totals, draws = [], []
-                for step in range(1, repeats + 1):
-                    slider.focus()
-                    page.keyboard.press("ArrowRight")
-                    page.wait_for_function(
-                        f"document.body.innerText.includes('update {step}')", timeout=120_000
-                    )
-                    # The next animation frame starts once the redraw has been painted.
-                    painted = page.evaluate(
-                        "new Promise(r => requestAnimationFrame(() => r(performance.now())))"
-                    )
-                    clock = page.evaluate("window.benchClock")
-                    totals.append(painted - clock["key"])
-                    if update == NEW_DATA:
-                        draws.append(painted - clock["data"])
-                median_draw = statistics.median(draws) if draws else float("nan")
-                results.append((name, statistics.median(totals), median_draw))
-                page.close()
-            browser.close()
-    finally:
-        server.stop()
+    with fixtures.voila_in_chromium(folder) as (server, browser):
+        for name, notebook, _, update in CASES:
+            page = browser.new_page(viewport={"width": 1000, "height": 800})
+            page.add_init_script(PAGE_CLOCK)
+            page.goto(f"{server.url}/voila/render/{notebook}.ipynb", timeout=180_000)
+            slider = page.locator(".widget-slider .noUi-handle").first
+            slider.wait_for(timeout=180_000)
+            page.wait_for_timeout(3000)  # first draw done
+            renderer = page.evaluate(WEBGL_RENDERER)
+            totals, draws = [], []
+            for step in range(1, repeats + 1):
+                slider.focus()
+                page.keyboard.press("ArrowRight")
+                page.wait_for_function(
+                    f"document.body.innerText.includes('update {step}')", timeout=120_000
+                )
+                # The next animation frame starts once the redraw has been painted.
+                painted = page.evaluate(
+                    "new Promise(r => requestAnimationFrame(() => r(performance.now())))"
+                )
+                clock = page.evaluate("window.benchClock")
+                totals.append(painted - clock["key"])
+                if update == NEW_DATA:
+                    draws.append(painted - clock["data"])
+            median_draw = statistics.median(draws) if draws else float("nan")
+            results.append((name, statistics.median(totals), median_draw))
+            page.close()
     return results, renderer
 
 

@@ -23,7 +23,7 @@ APP = "hr_diagram"
 SETTING = {"match": {"_model_name": "IntSliderModel"}, "state": {"value": 20}}
 EXPECT = "32 stars shown"
 NAIVE_IMPORT_MB = 245  # numpy+astropy+sklearn+bqplot+ipyaladin+pyvo+astroquery (issue 7)
-# Shorter than any visitor's start (asserted below), so the test proves that a kernel
+# Shorter than most visitors' starts (asserted below), so the test proves that a kernel
 # that is starting or rendering its page is not culled (production default: 600 s).
 CULL_IDLE, CULL_INTERVAL = 1, 1
 
@@ -99,9 +99,10 @@ def test_twenty_visitors_at_once(start_server, artifacts_dir):
     )
     assert len({r["kernel"] for r in results}) == VISITORS, "visitors shared a kernel"
     assert "Culling 'starting'" not in server.log()
-    # Every visitor but the one who took the preheated kernel waited longer than the
-    # idle timeout for a kernel to start and run the app, and was served.
-    assert sorted(r["page_seconds"] for r in results)[1] > CULL_IDLE
+    # Most visitors waited longer than the idle timeout for a kernel to start and run
+    # the app, and were served (a forked kernel starts in less: the first few may not).
+    pages = sorted(r["page_seconds"] for r in results)
+    assert pages[VISITORS // 2] > CULL_IDLE
     assert peak is not None
     assert server.process.poll() is None, "the server died"
     assert server.fetch("/")[0] == 200
@@ -115,7 +116,6 @@ def test_twenty_visitors_at_once(start_server, artifacts_dir):
 
     per_visitor_rss = (peak[0] - base_rss) / VISITORS
     per_visitor_uss = (peak[1] - base_uss) / VISITORS
-    pages = sorted(r["page_seconds"] for r in results)
     report = (
         f"load test: {VISITORS} visitors at once on {APP}, all answered in {crowd_seconds:.0f} s\n"
         f"page time: min {pages[0]:.2f} s, median {pages[len(pages) // 2]:.2f} s, "

@@ -15,6 +15,7 @@ network (a dead proxy and a host-resolver rule), and Voila runs normally.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -152,6 +153,24 @@ def started_voila(root: Path, prefix: list[str]) -> VoilaServer:
         server.stop()
         raise
     return server
+
+
+@contextlib.contextmanager
+def voila_in_chromium(root: Path) -> Iterator[tuple[VoilaServer, object]]:
+    """Voila on the notebooks in ``root`` and a Chromium to visit them (the benchmarks').
+
+    Both are stopped on leaving the block.
+    """
+    from playwright.sync_api import sync_playwright
+
+    server = started_voila(root, [])
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield server, browser
+            browser.close()
+    finally:
+        server.stop()
 
 
 def write_notebook(folder: Path, name: str, *cells: str) -> Path:

@@ -125,10 +125,12 @@ def test_explorer_and_sky_render_linked(render_notebook):
     assert our_errors(page) == []
 
 
-BRUSH = """
+#: Notebook code: an explorer made with ``ARGUMENTS``, and a report of its first view's
+#: brush, the selection and ``more`` (set by the ``MORE`` statement), with a Sync button.
+BRUSH_REPORT = """
 import ipywidgets
 from astrolearn.ui import ParameterSpaceExplorer
-explorer = ParameterSpaceExplorer("sdss_dr14")
+explorer = ParameterSpaceExplorer(ARGUMENTS)
 report = ipywidgets.HTML()
 # The kernel handles messages in order: once it answers the Sync button, it has handled
 # every key press and drag the browser sent before the click.
@@ -138,9 +140,9 @@ def tell(change=None):
     box = (view.brush.selected_x, view.brush.selected_y)
     box = "none" if box[0] is None or box[1] is None else " ".join(
         f"{value:.6f}" for value in (*box[0], *box[1]))
-    other = explorer.views[1].mark.selected
+    MORE
     report.value = (f"brushed {box} selected {len(explorer.selection.indices)} "
-                    f"other-view {0 if other is None else len(other)} synced {syncs[0]}")
+                    f"{more} synced {syncs[0]}")
 explorer.selection.observe(tell, "indices")
 def answer_sync(_):
     syncs[0] += 1
@@ -149,6 +151,18 @@ sync = ipywidgets.Button(description="Sync")
 sync.on_click(answer_sync)
 display(explorer, report, sync)
 """
+
+
+def brush_report(arguments: str, more: str) -> str:
+    """The notebook code of ``BRUSH_REPORT`` with its two blanks filled."""
+    return BRUSH_REPORT.replace("ARGUMENTS", arguments).replace("MORE", more)
+
+
+BRUSH = brush_report(
+    '"sdss_dr14"',
+    "other = explorer.views[1].mark.selected; "
+    'more = f"other-view {0 if other is None else len(other)}"',
+)
 
 
 def _box_count(x_low, x_high, y_low, y_high, rows=slice(None)) -> int:

@@ -195,8 +195,15 @@ class AppKernelManager(AsyncMappingKernelManager):
             self._kernels[kernel_id].last_activity = utcnow()
 
     def notify_connect(self, kernel_id: str) -> None:
-        """A page connected to its kernel: from now on it is culled as any other."""
+        """A page connected to its kernel: from now on it is culled as any other.
+
+        Its idle time starts now: counted from the end of its page, a page that took
+        longer than the idle timeout to connect (a slow phone; a kernel forked in a
+        moment leaves the whole wait to the page) would be culled before its visitor's
+        first message.
+        """
         self._awaiting_page.pop(kernel_id, None)
+        self.visitor_active(kernel_id)
         super().notify_connect(kernel_id)
 
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
@@ -299,19 +306,28 @@ class NewKernelRate:
 #: Resident memory of one visitor's kernel, measured (benchmarks/bench_apps.py: 194-198
 #: MB with an app loaded), rounded up.
 KERNEL_BYTES = 200 << 20
+#: Memory of one visitor's kernel forked from the warm parent (kernel_fork.py): what it
+#: does not share with the parent, measured with an app loaded and its visitor
+#: connected (benchmarks/bench_memory.py: 49-71 MB of USS and PSS per additional
+#: visitor at 10 and 50 visitors), with room for what training a network adds for a
+#: while. The parent itself (about 40 MB of its own) is in RESERVED_BYTES.
+FORKED_KERNEL_BYTES = 100 << 20
 #: Memory kept for the server process, the operating system and a margin.
 RESERVED_BYTES = 1 << 30
 
 
-def default_max_kernels(available_bytes: int, pooled_kernels: int) -> int:
-    """Visitors' kernels that fit in ``available_bytes`` beside the pooled kernels.
+def default_max_kernels(
+    available_bytes: int, pooled_kernels: int, kernel_bytes: int = KERNEL_BYTES
+) -> int:
+    """Visitors' kernels of ``kernel_bytes`` each that fit in ``available_bytes`` beside
+    the pooled kernels.
 
     Examples
     --------
     >>> default_max_kernels(24 << 30, pooled_kernels=5)
     112
     """
-    fits = (available_bytes - RESERVED_BYTES) // KERNEL_BYTES - pooled_kernels
+    fits = (available_bytes - RESERVED_BYTES) // kernel_bytes - pooled_kernels
     return max(1, fits)
 
 

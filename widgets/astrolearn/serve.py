@@ -144,6 +144,12 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
         "--base-url", default="/", help="URL prefix when served behind a reverse proxy"
     )
     parser.add_argument(
+        "--no-fork",
+        action="store_true",
+        help="start every kernel as a new Python process instead of forking it from a "
+        "warm parent (slower to start, and more memory per visitor)",
+    )
+    parser.add_argument(
         "--apps",
         type=Path,
         metavar="DIR",
@@ -379,6 +385,9 @@ def voila_arguments(args: argparse.Namespace, root: Path) -> list[str]:
     ]
     if preheat:
         options.append(f"--VoilaConfiguration.default_pool_size={args.pool_size}")
+    if not args.no_fork:
+        # Kernels forked from a parent that has imported the apps' stack (kernel_fork.py).
+        options.append("--KernelProvisionerFactory.default_provisioner_name=astrolearn-fork")
     return options
 
 
@@ -689,16 +698,28 @@ def run_serve(args: argparse.Namespace) -> int:
     )
     print(f"astrolearn serve: {len(apps)} apps: {', '.join(apps)}", file=sys.stderr)
     if args.max_kernels is None:
-        from astrolearn.app_kernels import KERNEL_BYTES, available_memory, default_max_kernels
+        from astrolearn.app_kernels import (
+            FORKED_KERNEL_BYTES,
+            KERNEL_BYTES,
+            available_memory,
+            default_max_kernels,
+        )
 
         free = available_memory()
+        each = KERNEL_BYTES if args.no_fork else FORKED_KERNEL_BYTES
         pooled = args.pool_size * len(apps)
-        args.max_kernels = default_max_kernels(free, pooled) if free else 4 * (os.cpu_count() or 1)
+        fits = default_max_kernels(free, pooled, each) if free else 4 * (os.cpu_count() or 1)
+        args.max_kernels = fits
         print(
             f"astrolearn serve: at most {args.max_kernels} visitors' kernels "
-            f"({free >> 20} MiB free, {KERNEL_BYTES >> 20} MiB each; --max-kernels to change)",
+            f"({free >> 20} MiB free, {each >> 20} MiB each; --max-kernels to change)",
             file=sys.stderr,
         )
+    if not args.no_fork:
+        from astrolearn.kernel_fork import fork_server
+
+        # Now, so that it imports the apps' stack while Voila starts.
+        fork_server().start()
     _voila_application(args).launch_instance(argv=voila_arguments(args, root))
     return 0
 

@@ -154,7 +154,7 @@ def write_config(everyone: Path, students: Path, root: Path) -> None:
         item.chmod(0o755 if item.is_dir() else 0o644)
 
 
-def _folder(path: Path, mode: int, uid: int = 0, gid: int = 0) -> None:
+def make_folder(path: Path, mode: int, uid: int = 0, gid: int = 0) -> None:
     """Make ``path`` a real folder with this owner and mode (never through a link)."""
     try:
         os.mkdir(path, mode)
@@ -176,15 +176,15 @@ def layout(root: Path, students: list[str]) -> Path:
         The course's folder in the exchange.
     """
     course = root / COURSE_ID
-    _folder(root, 0o755)
-    _folder(course, 0o755)
-    _folder(course / "outbound", 0o755)
-    _folder(course / "inbound", 0o711)
-    _folder(course / "feedback", 0o711)
-    _folder(course / DUE_DATES, 0o755)
+    make_folder(root, 0o755)
+    make_folder(course, 0o755)
+    make_folder(course / "outbound", 0o755)
+    make_folder(course / "inbound", 0o711)
+    make_folder(course / "feedback", 0o711)
+    make_folder(course / DUE_DATES, 0o755)
     for name in students:
         account = pwd.getpwnam(name)
-        _folder(course / "inbound" / name, 0o700, account.pw_uid, account.pw_gid)
+        make_folder(course / "inbound" / name, 0o700, account.pw_uid, account.pw_gid)
     return course
 
 
@@ -206,7 +206,7 @@ def publish_duedate(course: Path, assignment: str, due: datetime.datetime | None
     swapped in whole, so that a submit never reads half a file.
     """
     folder = course / DUE_DATES
-    _folder(folder, 0o755, os.geteuid(), os.getegid())  # an exchange made before it had one
+    make_folder(folder, 0o755, os.geteuid(), os.getegid())  # an exchange made before it had one
     path = folder / f"{assignment}.txt"
     if due is None:
         path.unlink(missing_ok=True)
@@ -531,15 +531,21 @@ class RefusedSubmission(Exception):
 SECRET = re.compile(rb"[0-9a-f]{128}")
 
 
+def _read_secret(stream) -> str | None:
+    """nbgrader's secret read from the binary ``stream``, or None if it holds anything else."""
+    secret = stream.read(129)
+    return secret.decode() if SECRET.fullmatch(secret) else None
+
+
 def _check_secret(path: str) -> None:
     """Refuse a submission without nbgrader's secret (128 hex digits): nbgrader's
     release_feedback stops at the first secret it cannot use, for the whole class."""
     try:
         with open(path, "rb") as stream:
-            secret = stream.read(129)
+            secret = _read_secret(stream)
     except OSError:
-        secret = b""
-    if not SECRET.fullmatch(secret):
+        secret = None
+    if secret is None:
         raise RefusedSubmission("its submission_secret.txt is not the one nbgrader wrote")
 
 
@@ -993,10 +999,11 @@ def _secret(folder: int, uid: int) -> str | None:
     try:
         with os.fdopen(os.open("submission_secret.txt", _FILE, dir_fd=folder), "rb") as stream:
             info = os.fstat(stream.fileno())
-            secret = stream.read(129) if stat.S_ISREG(info.st_mode) and info.st_uid == uid else b""
+            if stat.S_ISREG(info.st_mode) and info.st_uid == uid:
+                return _read_secret(stream)
     except OSError:
-        return None
-    return secret.decode() if SECRET.fullmatch(secret) else None
+        pass
+    return None
 
 
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW

@@ -67,7 +67,7 @@ def _write(path: Path, text: str) -> None:
 def _settle(run: Path, root: Path, accounts: dict[str, int]) -> None:
     """Write ``run/passwd`` (the image's, with ``accounts`` added) and the nbgrader
     settings of the exchange at ``root`` under ``run/jupyter``."""
-    exchange._folder(run, 0o755)
+    exchange.make_folder(run, 0o755)
     _write(
         run / "passwd",
         IMAGE_PASSWD.read_text()
@@ -118,10 +118,10 @@ def user(name: str, uid: int, root: Path, run: Path, home: Path) -> None:
             f"uid {uid} of {name} already owns {course / 'inbound' / taken[0]}: the hub's "
             "user ids changed. Move the exchange's inbound folders aside, then start again."
         )
-    exchange._folder(course / "inbound" / name, 0o700, uid, GID)
+    exchange.make_folder(course / "inbound" / name, 0o700, uid, GID)
     if os.lstat(home).st_uid != uid:
         _give(home, uid)  # a new volume (root's), or files of an earlier uid
-    exchange._folder(home, 0o700, uid, GID)
+    exchange.make_folder(home, 0o700, uid, GID)
     _settle(run, root, {name: uid})
 
 

@@ -1,4 +1,11 @@
-"""One linked scatter plot (bqplot-gl ScatterGL) with brush, lasso and keyboard selection."""
+"""One linked scatter plot with brush, lasso and keyboard selection.
+
+Up to ``RASTER_ABOVE`` rows the points are WebGL marks (bqplot-gl ScatterGL); above it
+they are two pictures drawn in the kernel (:class:`~astrolearn.ui.points.PointPictures`).
+A browser without a GPU draws WebGL in software: with 100,000 marks a mouse brush took
+it seconds to redraw (benchmarks/bench_linked.py), the pictures a tenth of a second.
+Either way a brush or a range selects on the data arrays.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,8 @@ from bqplot_gl import ScatterGL
 
 from . import _quantities as q
 from ._selection import Selection
-from .palette import DEFAULT_COLOUR, OKABE_ITO, SEQUENTIAL_SCHEME
+from .palette import DEFAULT_COLOUR, OKABE_ITO, SEQUENTIAL_SCHEME, VIRIDIS_STEPS
+from .points import PointPictures
 
 #: Unselected points turn light grey and faint, so the selection stands out in any colouring.
 SELECTED_STYLE = {"opacity": 1.0}
@@ -20,6 +28,16 @@ UNSELECTED_STYLE = {"fill": "#C8C8C8", "stroke": "#C8C8C8", "opacity": 0.35}
 #: (``astrolearn/labextension``): bqplot 0.13 and bqplot-gl 0.1.1 disagree on where the
 #: d3 event lives and on how a lasso is asked about many points.
 TOOLS = {"Box select": "brush", "Lasso": "lasso", "Pan/zoom": "panzoom"}
+#: Above this many rows the points are drawn as pictures. A lasso there would test the
+#: pictures' pixels in the browser, so it is not offered: the box and the range sliders
+#: select on the data. Measured with benchmarks/bench_linked.py (Chromium drawing WebGL
+#: in software, a loaded 2-core machine): at 100,000 rows a mouse brush redrew WebGL
+#: marks in 4-6.5 s, pictures in 0.07-0.16 s; a range slider's step redrew WebGL marks
+#: in 35-50 ms once warm (4 s the first time), pictures in 55-170 ms. At 30,000 rows the
+#: pictures took 65-145 ms for either input. The lessons' tables (10,000 rows at most)
+#: keep WebGL marks and the lasso.
+RASTER_ABOVE = 30_000
+PICTURE_TOOLS = ["Box select", "Pan/zoom"]
 
 
 def plot_array(values: np.ndarray) -> np.ndarray:
@@ -55,6 +73,7 @@ class ScatterView(widgets.VBox):
         self.selection = selection
         self.derived = derived or {}
         self._syncing = False
+        self.pictures: PointPictures | None = None  # made when a table first needs them
         for name in (x, y):
             q.evaluate(selection.table, name, self.derived)  # fail early, naming the quantity
         # The axes asked for: they come back when a later table has them again.
@@ -88,12 +107,22 @@ class ScatterView(widgets.VBox):
         self.tool = widgets.ToggleButtons(options=list(TOOLS), description="Tool")
         self.x_range = widgets.FloatRangeSlider(description="x range", continuous_update=False)
         self.y_range = widgets.FloatRangeSlider(description="y range", continuous_update=False)
-        keyboard = widgets.Accordion(
-            children=[widgets.VBox([self.x_range, self.y_range])],
-            titles=("Select by range (keyboard)",),
+        # A toggle button, not an Accordion: ipywidgets' accordion titles take no focus,
+        # so the keyboard could not open them.
+        self.ranges_button = widgets.ToggleButton(description="Select by range (keyboard)")
+        ranges = widgets.VBox([self.x_range, self.y_range], layout={"display": "none"})
+        self.ranges_button.observe(
+            lambda change: setattr(ranges.layout, "display", "" if change["new"] else "none"),
+            "value",
         )
         super().__init__(
-            [widgets.HBox([self.x_menu, self.y_menu]), self.tool, self.figure, keyboard],
+            [
+                widgets.HBox([self.x_menu, self.y_menu]),
+                self.tool,
+                self.figure,
+                self.ranges_button,
+                ranges,
+            ],
             **kwargs,
         )
         self._syncing = True  # draw once, at the end of __init__
@@ -102,6 +131,8 @@ class ScatterView(widgets.VBox):
         self._syncing = False
         self.tool.observe(self._set_tool, "value")
         self.brush.observe(self._brushed, ["selected_x", "selected_y"])
+        for scale in (self.x_scale, self.y_scale):
+            scale.observe(self._rescaled, ["min", "max"])  # pan/zoom: draw the pictures again
         self.mark.observe(self._marked, "selected")
         self.x_range.observe(self._keyboard_select, "value")
         self.y_range.observe(self._keyboard_select, "value")
@@ -136,6 +167,11 @@ class ScatterView(widgets.VBox):
             self._syncing = False
         self._redraw()
 
+    @property
+    def rasterised(self) -> bool:
+        """True when the points are drawn as pictures (more than ``RASTER_ABOVE`` rows)."""
+        return len(self.selection.table) > RASTER_ABOVE
+
     def _redraw(self) -> None:
         table = self.selection.table
         self.x_values, x_label = _evaluate(table, self.x, self.derived)
@@ -143,16 +179,49 @@ class ScatterView(widgets.VBox):
         self.x_axis.label, self.y_axis.label = x_label, y_label
         # Brighter is up on a magnitude axis, as astronomers draw CMDs.
         self.y_scale.reverse = "mag" in y_label and " − " not in y_label
+        marks = self.x_values, self.y_values
+        if self.rasterised:
+            marks = np.zeros(0), np.zeros(0)  # the pictures draw the points
         with self.mark.hold_sync():
-            self.mark.x = plot_array(self.x_values)
-            self.mark.y = plot_array(self.y_values)
+            self.mark.x, self.mark.y = plot_array(marks[0]), plot_array(marks[1])
             self._set_colours(table)
-        self._set_range_sliders()
-        self._zoom_to_data()
+        self._choose_marks()
+        # Neither a slider set before the other (a box of one new and one old range) nor
+        # a scale set before the other selects or draws anything: both are set first.
+        self._syncing = True
+        try:
+            self._set_range_sliders()
+            self._zoom_to_data()
+        finally:
+            self._syncing = False
+        self._draw_pictures()
         self._show_selection()
 
+    def _choose_marks(self) -> None:
+        """WebGL marks up to ``RASTER_ABOVE`` rows, pictures above (no lasso there)."""
+        if self.rasterised and self.pictures is None:
+            self.pictures = PointPictures(self.x_scale, self.y_scale)
+        marks = self.pictures.marks if self.rasterised else [self.mark]
+        if self.figure.marks != marks:
+            self.figure.marks = marks
+            self.brush.marks = [] if self.rasterised else [self.mark]
+            if self.rasterised and self.tool.value not in PICTURE_TOOLS:
+                self.tool.value = PICTURE_TOOLS[0]
+            self.tool.options = PICTURE_TOOLS if self.rasterised else list(TOOLS)
+
+    def _draw_pictures(self) -> None:
+        if not self.rasterised:
+            return
+        codes, colours = picture_colours(self.selection.table, self.colour, self.derived)
+        self.pictures.show(self.x_values, self.y_values, codes, colours)
+
+    def _rescaled(self, change) -> None:
+        if self.rasterised and not self._syncing:
+            self._draw_pictures()
+            self._show_selection()
+
     def _set_colours(self, table) -> None:
-        if not self.colour:
+        if not self.colour or self.rasterised:
             self.mark.color = None
             return
         classes = q.categories(table, self.colour)
@@ -233,6 +302,11 @@ class ScatterView(widgets.VBox):
 
     def _show_selection(self, change=None) -> None:
         indices = self.selection.indices
+        if self.rasterised:
+            # A new table clears the selection before this view has drawn it (_new_table).
+            if self.pictures is not None:
+                self.pictures.show_selection(indices)
+            return
         self._syncing = True
         try:
             # int32 on the wire: bqplot would cast int64 anyway, and it halves the bytes.
@@ -246,6 +320,26 @@ class ScatterView(widgets.VBox):
             "lasso": self.lasso,
             "panzoom": self.panzoom,
         }[TOOLS[change["new"]]]
+
+
+def picture_colours(table, colour: str, derived) -> tuple[np.ndarray | None, tuple[str, ...]]:
+    """Class of each row and the colour of each class, for :class:`PointPictures`.
+
+    The same colours as the WebGL marks: Okabe–Ito by class; viridis for a continuous
+    column between its 1st and 99th percentiles, here in eight steps.
+    """
+    if not colour:
+        return None, (DEFAULT_COLOUR,)
+    classes = q.categories(table, colour)
+    if classes is not None:
+        codes, labels = classes
+        return codes.astype(np.intp), OKABE_ITO[: max(len(labels), 1)]
+    values, _ = q.evaluate(table, colour, derived)
+    low, high = np.nanpercentile(values, [1, 99])
+    steps = len(VIRIDIS_STEPS)
+    with np.errstate(invalid="ignore"):  # a row without a value takes the lowest colour
+        scaled = np.nan_to_num((values - low) / ((high - low) or 1.0) * steps)
+    return np.clip(scaled, 0, steps - 1).astype(np.intp), VIRIDIS_STEPS
 
 
 def _keep(options: list[str], preferred, avoid=()) -> str:

@@ -26,6 +26,17 @@ OKABE_ITO: tuple[str, ...] = (ORANGE, SKY_BLUE, GREEN, YELLOW, BLUE, VERMILION, 
 
 #: Name of the colour scheme for continuous values (bqplot ``ColorScale(scheme=...)``).
 SEQUENTIAL_SCHEME = "viridis"
+#: Eight even steps of viridis, low to high, for continuous values drawn as a picture.
+VIRIDIS_STEPS: tuple[str, ...] = (
+    "#440154",
+    "#46327e",
+    "#365c8d",
+    "#277f8e",
+    "#1fa187",
+    "#4ac16d",
+    "#a0da39",
+    "#fde725",
+)
 
 #: Colour of selected points and of the selection overlay on the sky.
 SELECTION_COLOUR = VERMILION
