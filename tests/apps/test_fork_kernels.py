@@ -12,6 +12,7 @@ import concurrent.futures
 import json
 import logging
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -236,9 +237,37 @@ def test_a_dead_fork_server_is_replaced_and_the_next_visitor_served(caplog):
     assert [r.message for r in caplog.records if "fork server ended" in r.message]
 
 
-@pytest.mark.parametrize("end", ["killed", "stopped"])
+def ended(pid: int) -> bool:
+    """The process ended (reaped, or a zombie: an orphan waits for whoever adopted it)."""
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def test_a_kernel_is_watched_through_a_descriptor_above_1023():
+    """A busy server holds over a thousand descriptors; select(2) cannot watch those."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft <= 1500:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+    sleeper = subprocess.Popen(["sleep", "120"])
+    pidfd = os.pidfd_open(sleeper.pid)
+    kernel = ForkedKernel(sleeper.pid, os.dup2(pidfd, 1500))
+    os.close(pidfd)
+    try:
+        assert kernel.poll() is None
+        kernel.kill()
+        assert kernel.wait() == -1
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+@pytest.mark.parametrize("end", ["killed", "stopped", "killed after its fork server"])
 def test_the_fork_server_ends_its_kernels_with_its_server(tmp_path, end):
-    """Killed, the server leaves the fork server to notice; stopping, it tells it."""
+    """Killed, the server leaves the fork server to notice; stopping, it tells it. A
+    kernel whose fork server died first watches the server itself."""
     script = textwrap.dedent(
         """
         import asyncio, os, sys
@@ -265,6 +294,10 @@ def test_the_fork_server_ends_its_kernels_with_its_server(tmp_path, end):
     try:
         fork, kernel = map(int, server.stdout.readline().split())
         assert psutil.Process(kernel).ppid() == fork
+        if end == "killed after its fork server":
+            os.kill(fork, signal.SIGKILL)
+            until(lambda: psutil.Process(kernel).ppid() != fork, "the kernel orphaned")
+            assert not ended(kernel), "a kernel outlives its fork server"
         if end == "stopped":
             server.stdin.write("stop\n")
             server.stdin.flush()
@@ -273,7 +306,7 @@ def test_the_fork_server_ends_its_kernels_with_its_server(tmp_path, end):
     finally:
         server.kill()
         server.wait()
-    until(lambda: gone(fork) and gone(kernel), "the fork server and its kernel ended")
+    until(lambda: ended(fork) and ended(kernel), "the fork server and its kernel ended")
 
 
 def test_serve_forks_kernels_and_no_fork_starts_them(app_server, start_server):

@@ -96,12 +96,17 @@ PARENT_CHECK = 1.0
 #: about 10 MB less of a kernel's memory than its default (mimalloc) after an app reads
 #: its data. ipykernel reads its parent's pid on import: a forked kernel's parent is
 #: the fork server, not the server, and with 1 (init) ipykernel neither watches its
-#: parent nor prints a connection banner (the fork server ends its kernels when the
-#: server is gone).
+#: parent nor prints a connection banner (each kernel watches the server itself:
+#: ``_end_with``). The thread pools of OpenMP and BLAS start with numpy's import: one
+#: thread each, whatever the operator's environment says, or no fork would be safe
+#: and every kernel would start the stock way, at twice the memory the cap budgets.
 FORK_SERVER_ENV = {
     "JE_ARROW_MALLOC_CONF": "background_thread:false",
     "ARROW_DEFAULT_MEMORY_POOL": "system",
     "JPY_PARENT_PID": "1",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
 }
 #: Room kept in the fork server's command line for a kernel's (see ``_retitle``).
 TITLE_ROOM = 1024
@@ -163,9 +168,11 @@ def _retitle(argv: list[str]) -> None:
     ctypes.memmove(start, title.ljust(end - start, b" "), end - start)
 
 
-def _run_kernel(request: dict, start_signals: dict) -> int:
+def _run_kernel(request: dict, start_signals: dict, server_pid: int) -> int:
     """In the forked child: become the kernel jupyter asked for; its exit status."""
     import numpy
+
+    _end_with(server_pid)
 
     for number, handler in start_signals.items():
         signal.signal(number, handler)
@@ -196,6 +203,31 @@ def _run_kernel(request: dict, start_signals: dict) -> int:
     return 0
 
 
+def _end_with(server_pid: int) -> None:
+    """End this kernel when the server ends, even if its fork server died before.
+
+    A kernel outlives a fork server that died (its visitor keeps the page), and is then
+    nobody's child: without this, a server that is killed would leave it running.
+    """
+    server = os.pidfd_open(server_pid)  # fails if the server is gone already
+
+    def watch() -> None:
+        _ended(server, None)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="astrolearn-server-watch", daemon=True).start()
+
+
+def _ended(pidfd: int, timeout_ms: int | None) -> bool:
+    """True once the process of ``pidfd`` has ended, waiting up to ``timeout_ms``.
+
+    poll(2), not select(2): a busy server's descriptors pass 1024, select's limit.
+    """
+    watch = select.poll()
+    watch.register(pidfd, select.POLLIN)
+    return bool(watch.poll(timeout_ms))
+
+
 def _register_in_kernel() -> None:
     """What modules do on import only inside a kernel, done now that there is one.
 
@@ -207,8 +239,10 @@ def _register_in_kernel() -> None:
     ipywidgets.register_comm_target()
 
 
-def _fork(request: dict, listener: socket.socket, connection: socket.socket, start_signals):
-    """Fork a kernel for ``request``; (its pid, a pidfd) once it has its own session."""
+def _fork(
+    request: dict, listener: socket.socket, connection: socket.socket, start_signals, server_pid
+) -> int:
+    """Fork a kernel for ``request``; its pid once it has its own session."""
     ready_read, ready_write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the kernel
@@ -220,7 +254,7 @@ def _fork(request: dict, listener: socket.socket, connection: socket.socket, sta
             os.close(ready_read)
             os.setsid()  # its own process group, which the server signals as a whole
             os.close(ready_write)
-            code = _run_kernel(request, start_signals)
+            code = _run_kernel(request, start_signals, server_pid)
         except BaseException:
             traceback.print_exc()
         finally:
@@ -228,14 +262,14 @@ def _fork(request: dict, listener: socket.socket, connection: socket.socket, sta
     os.close(ready_write)
     os.read(ready_read, 1)  # end of file once the child has its session (or died)
     os.close(ready_read)
-    return pid, os.pidfd_open(pid)
+    return pid
 
 
 def serve_forks(listener: socket.socket, server_pid: int) -> None:
     """The fork server's loop: fork a kernel for each request of ``server_pid``.
 
-    Returns when the server is gone, after ending the kernels it forked (they would
-    otherwise outlive it: a forked kernel does not watch the server itself).
+    Returns when the server is gone, after ending the kernels it forked at once (each
+    also watches the server itself, for when this process has died first).
     """
     for name in WARM_MODULES:
         __import__(name)
@@ -260,11 +294,8 @@ def serve_forks(listener: socket.socket, server_pid: int) -> None:
             with connection:
                 _answer(connection, server_pid, listener, children, start_signals)
     finally:
-        for pid in children:
-            with contextlib.suppress(OSError):  # ended already
-                os.killpg(pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+        for pid in list(children):
+            _end(pid, children)
 
 
 def _stop(number: int, frame) -> None:
@@ -276,25 +307,44 @@ def _answer(connection, server_pid: int, listener, children: set[int], start_sig
     connection.settimeout(PARENT_CHECK * 10)
     if _peer(connection) != (server_pid, os.getuid()):
         return  # anyone else gets no answer
+    pid = None
     try:
         request = _read_request(connection)
         if threads() != 1:
             raise RuntimeError(f"{threads()} threads: a fork is not safe")
-        pid, pidfd = _fork(request, listener, connection, start_signals)
+        pid = _fork(request, listener, connection, start_signals, server_pid)
+        children.add(pid)
+        pidfd = os.pidfd_open(pid)
     except (OSError, ValueError, RuntimeError, KeyError, TypeError) as error:
+        if pid is not None:  # forked, but it cannot be handed over
+            _end(pid, children)
         _send(connection, {"error": f"{type(error).__name__}: {error}"})
         return
-    children.add(pid)
     try:
-        _send(connection, {"pid": pid}, pidfd)
+        if not _send(connection, {"pid": pid}, pidfd):
+            # The server stopped waiting and starts this kernel the stock way, on the
+            # same ports: this one must not hold them.
+            _end(pid, children)
     finally:
         os.close(pidfd)
 
 
-def _send(connection: socket.socket, answer: dict, fd: int | None = None) -> None:
-    # If the server stopped waiting, it starts its kernel another way.
-    with contextlib.suppress(OSError):
+def _send(connection: socket.socket, answer: dict, fd: int | None = None) -> bool:
+    """Send ``answer`` (and ``fd``) to the server; False if it stopped waiting."""
+    try:
         socket.send_fds(connection, [json.dumps(answer).encode()], [] if fd is None else [fd])
+    except OSError:
+        return False
+    return True
+
+
+def _end(pid: int, children: set[int]) -> None:
+    """Kill the kernel ``pid`` (its whole session) and reap it."""
+    with contextlib.suppress(OSError):  # ended already
+        os.killpg(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+    children.discard(pid)
 
 
 def _reap(children: set[int]) -> None:
@@ -323,14 +373,14 @@ class ForkedKernel:
 
     def poll(self) -> int | None:
         """None while the kernel runs, else -1 (see the class)."""
-        if self.returncode is None and select.select([self.pidfd], [], [], 0)[0]:
+        if self.returncode is None and _ended(self.pidfd, 0):
             self.returncode = -1
             os.close(self.pidfd)
         return self.returncode
 
     def wait(self) -> int | None:
         if self.returncode is None:
-            select.select([self.pidfd], [], [])
+            _ended(self.pidfd, None)
         return self.poll()
 
     def send_signal(self, number: int) -> None:
@@ -372,6 +422,9 @@ class ForkServer:
                 pass_fds=[listener.fileno()],
                 stdin=subprocess.DEVNULL,
                 env={**os.environ, **FORK_SERVER_ENV},
+                # ``python -m`` puts its folder first on the import path: a private one,
+                # not the operator's (a stray json.py there would reach every kernel).
+                cwd=self.folder,
                 # Its own session: a Ctrl-C in the terminal goes to the server, which
                 # shuts the kernels down; the fork server follows when the server ends.
                 start_new_session=True,
@@ -402,6 +455,7 @@ class ForkServer:
                 )
                 self.start()
                 return None
+            process = self.process  # the one asked; another may replace it meanwhile
         request = json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode()
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
@@ -412,9 +466,8 @@ class ForkServer:
                 message, fds, _flags, _address = socket.recv_fds(client, 65536, 1)
         except OSError as error:
             _log.warning("kernel fork server did not answer (%s); the stock way", error)
-            with self._lock:
-                if self.process is not None and self.process.poll() is None:
-                    self.process.kill()  # hung: the next request starts a new one
+            if process.poll() is None:
+                process.kill()  # hung: the next request starts a new one
             return None
         answer = json.loads(message or b"{}")
         if "pid" not in answer or len(fds) != 1:

@@ -38,6 +38,7 @@ import functools
 import gzip
 import hashlib
 import os
+import posixpath
 import re
 import shutil
 from pathlib import Path
@@ -208,6 +209,13 @@ class PackedFiles:
     year (Voila serves lab extensions with ``no-cache``, a round trip per file per
     visit).
     """
+
+    def parse_url_path(self, url_path: str) -> str:
+        # One spelling per file: jupyter_server's handler of the lab extensions keeps
+        # every spelling it is asked for ("a/./b", "a//b") in a lookup table for good.
+        if posixpath.normpath(url_path) != url_path:
+            raise web.HTTPError(404)
+        return super().parse_url_path(url_path)
 
     def _gzipped(self) -> bytes | None:
         """The gzipped body for this request, or None to send the file as it is."""
