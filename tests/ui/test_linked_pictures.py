@@ -187,8 +187,13 @@ def test_the_hidden_matrix_draws_the_selection_when_opened(explorer, light_curve
 
 
 def test_a_continuous_colour_takes_eight_steps_of_viridis(light_curves):
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
     codes, colours = _scatter.picture_colours(light_curves, "magerr", {})
-    assert colours == VIRIDIS_STEPS
+    # Eight even steps of viridis as matplotlib defines it, the scheme of the WebGL marks.
+    viridis = tuple(to_hex(colormaps["viridis"](step)) for step in np.linspace(0, 1, 8))
+    assert colours == VIRIDIS_STEPS == viridis
     error = column(light_curves, "magerr")
     low, high = np.nanpercentile(error, [1, 99])
     assert (codes[error <= low] == 0).all() and (codes[error >= high] == 7).all()
