@@ -132,8 +132,41 @@ def run_cycle(
     return cycle.run(args)
 
 
+def processes_of(course: Path) -> list[dict]:
+    """Processes still running for ``course``'s grading.
+
+    Other gradings may be running meanwhile (the lessons' tests grade with nbgrader too,
+    in another test worker), so only this course's count: a sandboxed kernel and every
+    process it forks work in the course's folder, and the sandbox's wrapper names it.
+    """
+    import psutil
+
+    def of_this_course(process) -> bool:
+        try:
+            folder = process.cwd()
+        except psutil.Error:
+            folder = ""
+        return folder.startswith(str(course)) or str(course) in " ".join(
+            process.info["cmdline"] or ()
+        )
+
+    return [
+        process.info
+        for process in psutil.process_iter(["pid", "uids", "cmdline"])
+        if of_this_course(process)
+    ]
+
+
 def release_only(course: Path, lessons: Path, name: str) -> int:
     return cycle.release(course, lessons, name)
 
 
-__all__ = ["assignments", "make_course", "reference", "run_cycle", "scores", "with_cells"]
+__all__ = [
+    "assignments",
+    "make_course",
+    "processes_of",
+    "reference",
+    "run_cycle",
+    "scores",
+    "with_cells",
+]

@@ -3,9 +3,12 @@
 Real ``astrolearn grade cycle`` with the course's own time budget, real sandboxed
 kernels. Each submission answers ``n_bright`` right after doing something that a
 grader's machine must survive: asking for 64 GiB of memory, printing for a second
-without pause, printing 300 MB at once. The memory limit stops the first (its answer,
-on the same line's cell, is lost); the output limits keep the others' outputs small
-while their answers still count. The grading table names the memory limit.
+without pause, printing 300 MB at once, forking copies of itself without end. The
+memory limit stops the first (its answer, on the same line's cell, is lost); the output
+limits keep the others' outputs small while their answers still count; the fork bomb
+stops at the process limit, its copies are killed once its cell is done (left running,
+they would take the CPU from the rest of the notebook), and its answer counts. The
+grading table names the memory and process limits, and flags both for review.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import csv
 
 import pytest
 from grading_course import FIXTURE as NAME
-from grading_course import run_cycle, scores, with_cells, write_submissions
+from grading_course import processes_of, run_cycle, scores, with_cells, write_submissions
 
 pytestmark = pytest.mark.timeout(600)
 RIGHT_COUNT = 'n_bright = int(np.sum(members["phot_g_mean_mag"] < 10))\n'
@@ -23,6 +26,16 @@ import time
 end = time.monotonic() + 1
 while time.monotonic() < end:
     print("x" * 100_000)
+"""
+FORK_BOMB = """
+import os
+try:
+    while True:
+        if os.fork() == 0:
+            while True:
+                os.fork()
+except OSError:
+    pass
 """
 FULL = {"bright-members-test": 1.0, "cluster-distance-test": 2.0}
 #: Submission: (what it does before answering, its marks, what the grading table says)
@@ -36,6 +49,7 @@ LIMITED = {
     # takes (64 MiB) is refused unread, with what follows it in that cell.
     "output-flood": (FLOOD, FULL, None),
     "one-huge-print": ('print("x" * 300_000_000)\n', FULL, None),
+    "fork-bomb": (FORK_BOMB, FULL, "process limit hit"),
 }
 
 
@@ -71,3 +85,9 @@ def test_a_submission_that_hits_a_limit_is_stopped_there_and_graded(graded, stud
         assert why in rows[student]["why"] and rows[student]["review"] == "yes", rows[student]
     notebook = course / "autograded" / student / NAME / f"{NAME}.ipynb"
     assert notebook.stat().st_size < 1_000_000, "what was printed is cut"
+
+
+@pytest.mark.slow
+def test_no_copy_of_the_fork_bomb_outlives_its_grading(graded):
+    left = processes_of(graded[0])
+    assert not left, f"a process of the grading is left: {left}"

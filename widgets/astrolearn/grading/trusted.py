@@ -369,6 +369,12 @@ class TrustedExecute(Execute):
                 self._findings.append(
                     {"cell": f"cell {index}", "kind": "memory-limit", "detail": "memory limit hit"}
                 )
+            stopped = _stop_copies(self.km)
+            if stopped:
+                detail = f"process limit hit: {stopped} processes it started were stopped"
+                self._findings.append(
+                    {"cell": f"cell {index}", "kind": "process-limit", "detail": detail}
+                )
             return cell, resources
         names = self._reference.names_for(test)
         answers = self._answers(test, names)
@@ -402,6 +408,61 @@ class TrustedExecute(Execute):
                     self._findings.append(
                         {"cell": test, "kind": "unreadable-answer", "detail": detail}
                     )
+
+
+#: Processes and threads a submission's kernel may keep after a cell: more is a fork bomb
+#: held at the sandbox's process limit, whose copies would take the CPU from the rest of
+#: the notebook. No exercise needs a tenth of it.
+KEPT_TASKS = sandbox.Limits().processes // 2
+
+
+def _stop_copies(km) -> int:
+    """Kill the processes below the learner's kernel when, with it, they hold over
+    ``KEPT_TASKS`` threads; the number killed.
+
+    The sandboxed kernel is the child of the sandbox's process (``unshare``) and the init
+    of its PID namespace: every process it starts stays below it, orphans included.
+    """
+    import psutil
+
+    pid = getattr(getattr(km, "provisioner", None), "pid", None)
+    try:
+        kernel = psutil.Process(pid) if pid else None
+        if kernel is not None and sandbox.HASH_VARIABLE in os.environ:
+            kernel = kernel.children()[0]
+        tree = [kernel, *kernel.children(recursive=True)] if kernel else []
+    except (psutil.Error, IndexError):
+        return 0
+    if sum(_threads(process) for process in tree) <= KEPT_TASKS:
+        return 0
+    killed: set[int] = set()
+    for _ in range(20):  # each round kills those a copy started before it was killed
+        below = [p for p in _children(kernel) if p.pid not in killed]
+        if not below:
+            break
+        for process in below:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
+            killed.add(process.pid)
+    return len(killed)
+
+
+def _children(process) -> list:
+    import psutil
+
+    try:
+        return [p for p in process.children(recursive=True) if p.status() != psutil.STATUS_ZOMBIE]
+    except psutil.Error:
+        return []
+
+
+def _threads(process) -> int:
+    import psutil
+
+    try:
+        return process.num_threads()
+    except psutil.Error:
+        return 0
 
 
 def _dig(message, *keys):
