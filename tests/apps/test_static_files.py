@@ -161,7 +161,7 @@ def test_public_server_serves_aladin_lite_cached_and_gzipped(app_server):
     assert again == 304 and empty == b""
     # A URL with another version is not cached for long.
     ((_, stale, _),) = probe(app_server, [("/astrolearn/static/aladin-lite.js?v=0", {})])
-    assert stale["Cache-Control"] == "no-cache"
+    assert stale["Cache-Control"] == "no-cache" and "Expires" not in stale
 
 
 @pytest.mark.slow
@@ -260,14 +260,18 @@ def test_public_server_packs_voila_code_and_caches_files_named_by_content(app_se
             (code, {}),
             (code, {**gzipped, "Range": "bytes=0-99"}),
             (hashed, gzipped),
+            (code, {"Accept-Encoding": "gzip;q=0, deflate"}),
         ],
     )
-    (status, headers, body), (_, plain_headers, plain), (partial, _, first), (_, cached, _) = (
-        answers
-    )
+    (status, headers, body), (_, plain_headers, plain), (partial, _, first) = answers[:3]
+    (_, cached, _), (_, refused, refused_body) = answers[3:]
     assert status == 200 and headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(body) == plain and len(body) < len(plain) / 2
     assert "Content-Encoding" not in plain_headers and headers["Vary"] == "Accept-Encoding"
+    # A browser that refuses gzip (q=0) gets the file as it is.
+    assert "Content-Encoding" not in refused and refused_body == plain
+    # Ranges are offered only of the file as it is.
+    assert "Accept-Ranges" not in headers and plain_headers["Accept-Ranges"] == "bytes"
     # The two forms are two versions for caches: their tags differ.
     assert headers["Etag"] != plain_headers["Etag"]
     # A part of the file is a part of the file as it is.

@@ -125,30 +125,6 @@ def sky_file(path: str, sky: Path = SKY) -> str | None:
 IMMUTABLE = f"public, max-age={CACHE_SECONDS}, immutable"
 
 
-@functools.cache
-def _aladin_lite_bodies() -> tuple[bytes, bytes]:
-    """Aladin Lite as it is and gzipped (a third of the size), read and packed once."""
-    code = ALADIN_LITE.read_bytes()
-    return code, gzip.compress(code, mtime=0)
-
-
-class AladinLiteFile(web.RequestHandler):
-    """``static/aladin-lite.js``, gzipped for browsers that take it (a third of the size)."""
-
-    def get(self) -> None:
-        current = self.get_argument("v", "") == aladin_lite_version()
-        # A URL without the current version may hold an older file: revalidate it.
-        self.set_header("Cache-Control", IMMUTABLE if current else "no-cache")
-        self.set_header("Content-Type", "text/javascript; charset=utf-8")
-        self.set_header("Vary", "Accept-Encoding")
-        code, packed = _aladin_lite_bodies()
-        if "gzip" in self.request.headers.get("Accept-Encoding", ""):
-            self.set_header("Content-Encoding", "gzip")
-            code = packed
-        # tornado adds an ETag and answers 304 when the browser already has it.
-        self.finish(code)
-
-
 class PageFiles(web.StaticFileHandler):
     """The :data:`PAGE_FILES` (the route names them; nothing else of ``static/``)."""
 
@@ -184,6 +160,31 @@ _PACKED_TYPES = ("text/javascript", "application/javascript", "text/css", "image
 #: A file name that carries a hash of its content (webpack's ``[contenthash]``):
 #: ``remoteEntry.e01ddc1715812041a9e5.js``, ``9834b82ad26e2a37583d.woff2``.
 _HASHED_NAME = re.compile(r"(?:^|[./])[0-9a-f]{8,}\.[a-z0-9]+$")
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` header takes gzip (RFC 9110: ``q=0`` refuses).
+
+    Examples
+    --------
+    >>> accepts_gzip("gzip, deflate, br"), accepts_gzip("br;q=1.0, gzip;q=0")
+    (True, False)
+    >>> accepts_gzip("*;q=0.5"), accepts_gzip("gzip;q=0, *"), accepts_gzip("identity")
+    (True, False, False)
+    """
+    weights = {}
+    for item in accept_encoding.lower().split(","):
+        coding, *parameters = (part.strip() for part in item.split(";"))
+        weight = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights.setdefault(coding, weight)
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
 
 
 @functools.lru_cache(maxsize=1024)
@@ -222,7 +223,7 @@ class PackedFiles:
         if not hasattr(self, "_gzip_body"):
             self._gzip_body = None
             packable = self.get_content_type().split(";")[0] in _PACKED_TYPES
-            accepted = "gzip" in self.request.headers.get("Accept-Encoding", "")
+            accepted = accepts_gzip(self.request.headers.get("Accept-Encoding", ""))
             if packable and accepted and "Range" not in self.request.headers:
                 self._gzip_body = _packed(self.absolute_path)[0]
         return self._gzip_body
@@ -238,6 +239,9 @@ class PackedFiles:
             self.set_header("Vary", "Accept-Encoding")
         if self._gzipped() is not None:
             self.set_header("Content-Encoding", "gzip")
+            # A range of the packed body is not one of the file: ranges are of the file
+            # as it is, asked for without the packing (a Range request is never packed).
+            self.clear_header("Accept-Ranges")
         if _HASHED_NAME.search(self.absolute_path):
             self.set_header("Cache-Control", IMMUTABLE)
 
@@ -254,11 +258,32 @@ class PackedFiles:
         return _packed(abspath)[1]
 
 
+class AladinLiteFile(PackedFiles, web.StaticFileHandler):
+    """``static/aladin-lite.js``, gzipped for browsers that take it (a third of the size).
+
+    Its URL names its version (``?v=``): that answer is kept for a year, an answer to
+    any other URL is checked again on each use (it may hold an older file).
+    """
+
+    def initialize(self) -> None:
+        super().initialize(path=str(STATIC))
+
+    def get_content_type(self) -> str:
+        return "text/javascript; charset=utf-8"
+
+    def get_cache_time(self, path, modified, mime_type) -> int:
+        return 0  # Cache-Control alone says it (set_extra_headers)
+
+    def set_extra_headers(self, path: str) -> None:
+        current = self.get_argument("v", "") == aladin_lite_version()
+        self.set_header("Cache-Control", IMMUTABLE if current else "no-cache")
+
+
 def handlers(base_url: str, sky: Path = SKY) -> list[tuple]:
     """tornado routes serving the prefix beneath ``base_url``."""
     root = base_url.rstrip("/") + f"/{PREFIX}/"
     return [
-        (re.escape(root) + r"static/aladin-lite\.js", AladinLiteFile),
+        (re.escape(root) + r"static/(aladin-lite\.js)", AladinLiteFile),
         (re.escape(root) + rf"static/({'|'.join(map(re.escape, PAGE_FILES))})", PageFiles),
         (re.escape(root) + r"sky/(.*)", SkyFiles, {"sky": sky}),
     ]
