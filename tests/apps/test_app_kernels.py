@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from astrolearn.app_kernels import (
@@ -23,6 +25,7 @@ from astrolearn.app_kernels import (
     NewKernelRate,
     StartSlots,
     address_group,
+    available_memory,
     default_max_kernels,
 )
 
@@ -244,6 +247,60 @@ def test_the_rate_refills_over_a_minute_and_forgets_old_addresses():
 def test_the_default_cap_leaves_room_for_the_server_and_the_pool():
     assert default_max_kernels(RESERVED_BYTES + 10 * KERNEL_BYTES, pooled_kernels=3) == 7
     assert default_max_kernels(RESERVED_BYTES, pooled_kernels=3) == 1, "always one"
+
+
+MEMORY_CGROUPS = Path("/sys/fs/cgroup/memory")
+
+
+@pytest.fixture
+def memory_group():
+    """A real cgroup v1 memory group of 1 GiB (root, where the hierarchy is writable)."""
+    group = MEMORY_CGROUPS / f"astrolearn-test-{os.getpid()}"
+    try:
+        group.mkdir()
+        (group / "memory.limit_in_bytes").write_text(str(1 << 30))
+    except OSError as error:
+        pytest.skip(f"no writable memory cgroup here: {error}")
+    yield group
+    for _ in range(50):  # empty once its processes are gone
+        try:
+            group.rmdir()
+            break
+        except OSError:
+            time.sleep(0.1)
+
+
+def test_the_cap_sees_the_memory_limit_of_its_control_group(memory_group):
+    """A container's limit (Binder's 2 GB) is not in /proc/meminfo: the cap must see it."""
+    measure = "from astrolearn.app_kernels import available_memory; print(available_memory())"
+    inside = f'echo $$ > {memory_group}/cgroup.procs && exec "$0" -c "$1"'
+    result = subprocess.run(
+        ["sh", "-c", inside, sys.executable, measure], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    room = int(result.stdout)
+    assert (1 << 30) - (200 << 20) < room <= 1 << 30, room
+
+
+def test_the_cap_reads_a_cgroup_v2_limit(tmp_path):
+    """cgroup v2 as Linux lays its files out: this machine runs v1, so the layout is
+    written here (the v1 case above is a real group)."""
+    proc, groups = tmp_path / "proc", tmp_path / "cgroup"
+    (proc / "self").mkdir(parents=True)
+    (proc / "self" / "cgroup").write_text("0::/user.slice/binder\n")
+    (proc / "meminfo").write_text("MemTotal: 100000000 kB\nMemAvailable: 90000000 kB\n")
+    pod = groups / "user.slice" / "binder"
+    pod.mkdir(parents=True)
+    (pod / "memory.max").write_text(f"{2 << 30}\n")
+    (pod / "memory.current").write_text(f"{1 << 30}\n")
+    (pod / "memory.stat").write_text(f"anon 1000\ninactive_file {256 << 20}\nfile 5\n")
+    (groups / "user.slice" / "memory.max").write_text("max\n")
+    # 2 GiB, of which 1 GiB is used, a quarter of it page cache the kernel can reclaim.
+    assert available_memory(proc, groups) == (1 << 30) + (256 << 20)
+    (pod / "memory.max").write_text("max\n")
+    assert available_memory(proc, groups) == 90000000 * 1024, "no limit: the machine's"
+    (proc / "meminfo").unlink()
+    assert available_memory(proc, groups) == 0, "unknown"
 
 
 GET_AS = """

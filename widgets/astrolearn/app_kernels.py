@@ -31,6 +31,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -331,13 +332,78 @@ def default_max_kernels(
     return max(1, fits)
 
 
-def available_memory() -> int:
-    """Bytes of memory available to new processes (``MemAvailable``), or 0 if unknown."""
+def available_memory(proc: Path = Path("/proc"), cgroups: Path = Path("/sys/fs/cgroup")) -> int:
+    """Bytes of memory available to new processes, or 0 if unknown.
+
+    The machine's ``MemAvailable``, or less where a control group caps this process's
+    memory: a container's limit (Binder gives 2 GB on a machine of tens), which
+    ``/proc/meminfo`` does not show.
+    """
+    known = [m for m in (_meminfo_available(proc), _cgroup_headroom(proc, cgroups)) if m]
+    return min(known, default=0)
+
+
+def _meminfo_available(proc: Path) -> int | None:
     try:
-        with open("/proc/meminfo") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
+        for line in (proc / "meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+#: A cgroup v1 "no limit" is the largest page-aligned 64-bit value: anything this large.
+_NO_LIMIT = 1 << 60
+
+
+def _cgroup_headroom(proc: Path, cgroups: Path) -> int | None:
+    """The least room left under the memory limits of this process's control group and
+    those above it (cgroup v2 or v1), counting reclaimable page cache as room; None
+    where no limit is set or none can be read."""
+    try:
+        lines = (proc / "self" / "cgroup").read_text().splitlines()
     except OSError:
+        return None
+    rooms = []
+    for line in lines:
+        _id, controllers, path = line.split(":", 2)
+        if controllers == "":  # v2: memory.max, memory.current
+            files, base = ("memory.max", "memory.current", "inactive_file"), cgroups
+        elif "memory" in controllers.split(","):  # v1
+            files = ("memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file")
+            base = cgroups / "memory"
+        else:
+            continue
+        # A container sees its own group at the root (cgroup namespace), a host the path.
+        folder = base / path.lstrip("/")
+        for group in [folder, *folder.parents]:
+            room = _room(group, *files)
+            if room is not None:
+                rooms.append(room)
+            if group == base:
+                break
+    return min(rooms, default=None)
+
+
+def _room(group: Path, limit_file: str, usage_file: str, reclaimable: str) -> int | None:
+    try:
+        limit = (group / limit_file).read_text().strip()
+        if limit == "max" or int(limit) >= _NO_LIMIT:
+            return None
+        used = int((group / usage_file).read_text())
+    except (OSError, ValueError):
+        return None
+    return max(0, int(limit) - used + _stat(group, reclaimable))
+
+
+def _stat(group: Path, key: str) -> int:
+    """One value of the group's ``memory.stat`` (0 when it cannot be read)."""
+    try:
+        for line in (group / "memory.stat").read_text().splitlines():
+            name, _, value = line.partition(" ")
+            if name == key:
+                return int(value)
+    except (OSError, ValueError):
         pass
     return 0
