@@ -12,6 +12,7 @@ import concurrent.futures
 import json
 import logging
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -330,3 +331,63 @@ def test_warm_modules_exist():
     import importlib.util
 
     assert all(importlib.util.find_spec(name) for name in kernel_fork.WARM_MODULES)
+
+
+def test_the_fork_server_holds_the_datasets_the_apps_load():
+    from astrolearn import content
+
+    pages = content.folder("apps").glob("*.md")
+    loaded = {name for page in pages for name in re.findall(LOAD, page.read_text())}
+    assert loaded == set(kernel_fork.APP_DATASETS)
+
+
+LOAD = r"""data\.load\(["']([a-z0-9_]+)["']\)"""
+HELD = textwrap.dedent(
+    """
+    import json, sys
+    from astrolearn import data
+    from astrolearn.data import catalog
+    held = sorted(catalog._TABLES)
+    table = data.load("sdss_dr17")
+    print(json.dumps({
+        "held": held, "rows": len(table), "columns": table.colnames,
+        "units": {name: str(table[name].unit) for name in table.colnames},
+        "sum": float(table["ra"].sum()), "citation": table.meta["citation"],
+        "parquet_read_here": "pyarrow.dataset" in sys.modules,
+    }))
+    """
+)
+
+
+def test_a_forked_kernel_copies_the_apps_data_from_its_parent():
+    async def scenario():
+        manager, client = await started()
+        try:
+            return await run(client, HELD)
+        finally:
+            await stopped(manager, client)
+
+    found = in_own_loop(scenario())
+    assert found["held"] == sorted(kernel_fork.APP_DATASETS)
+    assert not found["parquet_read_here"], "the kernel read no Parquet file itself"
+    from astrolearn.data import catalog
+
+    read = catalog._read_file("sdss_dr17")  # the file, read here
+    assert found["rows"] == len(read) and found["columns"] == read.colnames
+    assert found["units"] == {name: str(read[name].unit) for name in read.colnames}
+    assert found["sum"] == float(read["ra"].sum()) and found["citation"] == read.meta["citation"]
+
+
+@pytest.mark.parametrize(
+    "reader", ["import sys; sys.exit(3)", "print('not a pickle')", "import time; time.sleep(60)"]
+)
+def test_a_failed_read_ahead_leaves_each_kernel_to_read_its_data(reader, monkeypatch, caplog):
+    from astrolearn.data import catalog
+
+    monkeypatch.setattr(catalog, "_TABLES", {})
+    monkeypatch.setattr(kernel_fork, "FORK_LIMIT", 2)
+    process = subprocess.Popen([sys.executable, "-c", reader], stdout=subprocess.PIPE)
+    with caplog.at_level(logging.WARNING, "astrolearn.kernel_fork"):
+        kernel_fork._keep_datasets(process)
+    assert process.poll() is not None, "the reader is not left running"
+    assert catalog._TABLES == {} and "not read ahead" in caplog.text

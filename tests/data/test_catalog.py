@@ -250,8 +250,8 @@ def test_corrupted_file_is_detected(tmp_path, monkeypatch):
     raw[len(raw) // 2] ^= 0xFF
     copy.write_bytes(bytes(raw))
     monkeypatch.setattr(catalog, "FILES", tmp_path)
+    monkeypatch.setattr(catalog, "_TABLES", {})
     catalog._verified.cache_clear()
-    catalog._read.cache_clear()
     try:
         with pytest.raises(data.CorruptDataError, match="corrupted"):
             data.load("gaia_pleiades")
@@ -261,7 +261,6 @@ def test_corrupted_file_is_detected(tmp_path, monkeypatch):
             data.load("gaia_pleiades")
     finally:
         catalog._verified.cache_clear()
-        catalog._read.cache_clear()
 
 
 def test_every_dataset_loads_with_the_network_cut():

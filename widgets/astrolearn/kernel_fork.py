@@ -51,7 +51,6 @@ from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 #: What the fork server imports before it forks: the kernel itself, with what it
 #: imports as it starts (its debugger, its history database), and everything the apps
 #: import at their start (apps/*.md), with the readers of their data and pictures.
-#: The data themselves stay out: reading them starts pyarrow's threads.
 WARM_MODULES = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
@@ -83,6 +82,26 @@ WARM_MODULES = (
     "astrolearn.ui.points",
     "astrolearn.ui.sky_bands",
 )
+#: The bundled datasets the apps load (apps/*.md), which the fork server holds before
+#: it forks: a kernel's ``data.load`` then copies them from memory every kernel shares,
+#: instead of reading a Parquet file, which added 40 MB to each visitor's kernel (the
+#: reader's code and buffers). Another process reads them: pyarrow's reader starts
+#: thread pools, and the fork server must keep a single thread.
+APP_DATASETS = (
+    "gaia_100pc",
+    "gaia_ngc188",
+    "sdss_dr17",
+    "sdss_quasars",
+    "sdss_star_quasar",
+    "ztf_snia_lightcurves",
+    "ztf_snia_metadata",
+)
+_READ_DATASETS = (
+    "import pickle, sys\n"
+    "from astrolearn import data\n"
+    "tables = {name: data.load(name) for name in sys.argv[1:]}\n"
+    "sys.stdout.buffer.write(pickle.dumps(tables))\n"
+)
 #: Seconds the server waits for a kernel from the fork server. The first request
 #: waits while the fork server imports the stack (a few seconds; more on a busy machine).
 FORK_LIMIT = 120
@@ -100,7 +119,12 @@ PARENT_CHECK = 1.0
 #: ``_end_with``). The thread pools of OpenMP and BLAS start with numpy's import: one
 #: thread each, whatever the operator's environment says, or no fork would be safe
 #: and every kernel would start the stock way, at twice the memory the cap budgets.
+#: glibc's allocator serves blocks of 128 KiB and more (numpy's arrays) from mappings of
+#: their own, returned when freed; by default it raises that bound as such blocks are
+#: freed, and a kernel then keeps its freed arrays' memory: 20 MB per kernel once an app
+#: has drawn (benchmarks/bench_memory.py). A fixed bound keeps it at 128 KiB.
 FORK_SERVER_ENV = {
+    "MALLOC_MMAP_THRESHOLD_": str(128 << 10),
     "JE_ARROW_MALLOC_CONF": "background_thread:false",
     "ARROW_DEFAULT_MEMORY_POOL": "system",
     "JPY_PARENT_PID": "1",
@@ -271,8 +295,15 @@ def serve_forks(listener: socket.socket, server_pid: int) -> None:
     Returns when the server is gone, after ending the kernels it forked at once (each
     also watches the server itself, for when this process has died first).
     """
+    # Read while this process imports the stack (each takes seconds on a busy machine).
+    reader = subprocess.Popen(
+        [sys.executable, "-c", _READ_DATASETS, *APP_DATASETS],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+    )
     for name in WARM_MODULES:
         __import__(name)
+    _keep_datasets(reader)
     gc.collect()
     gc.freeze()
     start_signals = {
@@ -296,6 +327,23 @@ def serve_forks(listener: socket.socket, server_pid: int) -> None:
     finally:
         for pid in list(children):
             _end(pid, children)
+
+
+def _keep_datasets(reader: subprocess.Popen) -> None:
+    """Hold the tables ``reader`` read (our own child, running our own code)."""
+    import pickle
+
+    from astrolearn.data import catalog
+
+    try:
+        tables, _ = reader.communicate(timeout=FORK_LIMIT)
+        if reader.returncode != 0:
+            raise ChildProcessError(f"exit status {reader.returncode}")
+        catalog.keep(pickle.loads(tables))
+    except Exception as error:  # each kernel then reads its data, as a stock one does
+        reader.kill()
+        reader.wait()
+        _log.warning("the apps' datasets were not read ahead: %s", error)
 
 
 def _stop(number: int, frame) -> None:

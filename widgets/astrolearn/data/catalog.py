@@ -79,8 +79,29 @@ def _verified(name: str) -> Path:
     return file
 
 
-@functools.cache
+#: The tables read so far, by dataset name: each file is read once per process.
+_TABLES: dict[str, Any] = {}
+
+
 def _read(name: str):
+    table = _TABLES.get(name)
+    if table is None:
+        table = _TABLES[name] = _read_file(name)
+    return table
+
+
+def keep(tables: dict[str, Any]) -> None:
+    """Take ``tables``, as :func:`load` returned them in another process, as the content
+    of their datasets here: later loads copy them instead of reading their files.
+
+    For a process that must not read Parquet itself: pyarrow's reader starts thread
+    pools, and the kernel fork server (``astrolearn.kernel_fork``) forks only while it
+    has a single thread.
+    """
+    _TABLES.update(tables)
+
+
+def _read_file(name: str):
     from astropy.table import Table
 
     file = _verified(name)
