@@ -282,6 +282,10 @@ def _fork(
         except BaseException:
             traceback.print_exc()
         finally:
+            # Not sys.exit: the exit handlers here were registered by the fork server's
+            # imports, for its objects (weakref finalizers of its temporary files, say),
+            # which it and the other kernels still use. Nothing of a kernel is saved at
+            # exit: its visitor's work lives in the page.
             os._exit(code)
     os.close(ready_write)
     os.read(ready_read, 1)  # end of file once the child has its session (or died)
