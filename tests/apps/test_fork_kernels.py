@@ -15,6 +15,7 @@ import os
 import re
 import resource
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -213,6 +214,36 @@ def test_the_fork_server_answers_only_its_server():
     assert answer == "", "the kernel got no answer"
     assert after <= before, "and nothing was forked for it"
     assert oct(fork_server().folder.stat().st_mode & 0o777) == "0o700"
+
+
+def test_a_kernel_the_server_stopped_waiting_for_is_ended(tmp_path, capfd):
+    """The server gave up on an answer and starts that kernel the stock way, on the same
+    ports: the forked one must not live on holding them."""
+    forks = kernel_fork.ForkServer()  # its own, so that its log is this test's
+    forks.start()
+    try:
+        request = {
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", str(tmp_path / "k.json")],
+            "env": dict(os.environ),
+            "cwd": str(tmp_path),
+        }
+        with socket.socket(socket.AF_UNIX) as asked:
+            asked.connect(str(forks.path))
+            asked.sendall(json.dumps(request).encode())
+            asked.shutdown(socket.SHUT_WR)
+        # Closed before the answer: the fork server forks, then cannot hand it over.
+        found = re.compile(r"kernel (\d+) ended: the server stopped waiting")
+        log = ""
+        deadline = time.monotonic() + PATIENCE
+        while not found.search(log) and time.monotonic() < deadline:
+            time.sleep(0.2)
+            log += capfd.readouterr().err
+        match = found.search(log)
+        assert match, log[-2000:]
+        assert gone(int(match[1])), "ended and reaped at once"
+        assert not psutil.Process(forks.process.pid).children(), "no kernel left"
+    finally:
+        forks.stop()
 
 
 def test_a_dead_fork_server_is_replaced_and_the_next_visitor_served(caplog):

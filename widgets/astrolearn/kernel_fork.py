@@ -377,6 +377,7 @@ def _answer(connection, server_pid: int, listener, children: set[int], start_sig
             # The server stopped waiting and starts this kernel the stock way, on the
             # same ports: this one must not hold them.
             _end(pid, children)
+            _log.warning("kernel %s ended: the server stopped waiting for it", pid)
     finally:
         os.close(pidfd)
 
