@@ -422,16 +422,20 @@ def _stop_copies(km) -> int:
 
     The sandboxed kernel is the child of the sandbox's process (``unshare``) and the init
     of its PID namespace: every process it starts stays below it, orphans included.
+    Run after every cell: a kernel that started nothing costs a read or two of /proc.
     """
     import psutil
 
     pid = getattr(getattr(km, "provisioner", None), "pid", None)
+    kernel = pid
+    if pid and sandbox.HASH_VARIABLE in os.environ:
+        kernel = next(iter(_child_pids(pid)), None)
+    if not kernel or not _child_pids(kernel):
+        return 0
     try:
-        kernel = psutil.Process(pid) if pid else None
-        if kernel is not None and sandbox.HASH_VARIABLE in os.environ:
-            kernel = kernel.children()[0]
-        tree = [kernel, *kernel.children(recursive=True)] if kernel else []
-    except (psutil.Error, IndexError):
+        kernel = psutil.Process(kernel)
+        tree = [kernel, *kernel.children(recursive=True)]
+    except psutil.Error:
         return 0
     if sum(_threads(process) for process in tree) <= KEPT_TASKS:
         return 0
@@ -445,6 +449,15 @@ def _stop_copies(km) -> int:
                 process.kill()
             killed.add(process.pid)
     return len(killed)
+
+
+def _child_pids(pid: int) -> list[int]:
+    """The children of process ``pid`` (of every thread of it), from /proc."""
+    found: list[int] = []
+    with contextlib.suppress(OSError, ValueError):  # ended meanwhile
+        for task in os.listdir(f"/proc/{pid}/task"):
+            found += map(int, Path(f"/proc/{pid}/task/{task}/children").read_text().split())
+    return found
 
 
 def _children(process) -> list:
