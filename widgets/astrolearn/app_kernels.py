@@ -309,9 +309,9 @@ class NewKernelRate:
 KERNEL_BYTES = 200 << 20
 #: Memory of one visitor's kernel forked from the warm parent (kernel_fork.py): what it
 #: does not share with the parent, measured with an app loaded and its visitor
-#: connected (benchmarks/bench_memory.py: 49-71 MB of USS and PSS per additional
+#: connected (benchmarks/bench_memory.py: 41-49 MB of USS and PSS per additional
 #: visitor at 10 and 50 visitors), with room for what training a network adds for a
-#: while. The parent itself (about 40 MB of its own) is in RESERVED_BYTES.
+#: while. The parent itself (about 100 MB of its own) is in RESERVED_BYTES.
 FORKED_KERNEL_BYTES = 100 << 20
 #: Memory kept for the server process, the operating system and a margin.
 RESERVED_BYTES = 1 << 30

@@ -1,10 +1,11 @@
 """App kernels forked from a warm parent, so that visitors share what every kernel imports.
 
 Each visitor's kernel imports the same stack (ipykernel, numpy, astropy, scikit-learn,
-bqplot, ipywidgets, astrolearn's widgets): about 150 MB that a started kernel keeps
-private. Here one process, the *fork server*, imports that stack once, freezes its
-objects out of the garbage collector (``gc.freeze``: a collection would otherwise
-write to every object and copy its page) and forks a kernel on request. A forked
+bqplot, ipywidgets, astrolearn's widgets) and reads the same data: 150-200 MB that a
+started kernel keeps private. Here one process, the *fork server*, imports that stack
+and holds the apps' data once, freezes its objects out of the garbage collector
+(``gc.freeze``: a collection would otherwise write to every object and copy its page)
+and forks a kernel on request. A forked
 kernel shares those pages with the fork server and every other kernel until it
 writes to them (copy-on-write), so each visitor costs only what its app adds.
 
