@@ -159,6 +159,18 @@ def test_pan_and_zoom_draw_the_pictures_at_the_new_limits(explorer, light_curves
     assert (base[chosen > 0] > 0).all()  # the selected points are among all points
 
 
+def test_a_pan_step_draws_each_picture_once(explorer):
+    # The browser sends a scale's new min and max in one message (bqplot's PanZoom).
+    view = explorer.views[0]
+    drawn = []
+    for mark in view.pictures.marks:
+        mark.observe(lambda change: drawn.append(change["owner"]), "image")
+    view.x_scale.set_state({"min": 52100.0, "max": 53100.0})
+    assert drawn == view.pictures.marks
+    view.x_scale.set_state({"min": 52100.0, "max": 53100.0})  # no change: nothing drawn
+    assert drawn == view.pictures.marks
+
+
 def test_class_colours_mix_where_classes_overlap(explorer, light_curves):
     view = explorer.views[0]
     picture = rgba(view.pictures.base.image.value)

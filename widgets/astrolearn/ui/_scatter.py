@@ -19,7 +19,7 @@ from bqplot_gl import ScatterGL
 from . import _quantities as q
 from ._selection import Selection
 from .palette import DEFAULT_COLOUR, OKABE_ITO, SEQUENTIAL_SCHEME, VIRIDIS_STEPS
-from .points import PointPictures
+from .points import PointPictures, scale_limits
 
 #: Unselected points turn light grey and faint, so the selection stands out in any colouring.
 SELECTED_STYLE = {"opacity": 1.0}
@@ -216,7 +216,13 @@ class ScatterView(widgets.VBox):
         self.pictures.show(self.x_values, self.y_values, codes, colours)
 
     def _rescaled(self, change) -> None:
-        if self.rasterised and not self._syncing:
+        # A pan or zoom sets a scale's min and max in one message, which notifies twice:
+        # the pictures are drawn once, at the first, which already sees both.
+        if (
+            self.rasterised
+            and not self._syncing
+            and scale_limits(self.x_scale, self.y_scale) != self.pictures.limits
+        ):
             self._draw_pictures()
             self._show_selection()
 
