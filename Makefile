@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 LOCK := constraints.txt
 # LATEST=1 installs the newest releases instead of the lock (make test-latest).
 VERSIONS = $(if $(LATEST),--upgrade --upgrade-strategy eager,--constraint $(LOCK))
+# Two workers, each test folder whole in one (tests/conftest.py); PARALLEL= runs serially.
+PARALLEL ?= --numprocesses=2 --no-loadscope-reorder
 
 .PHONY: serve test test-latest lock lint system venv clean
 
@@ -27,7 +29,7 @@ serve: $(STAMP)
 ## Install the system parts the tests need when root, then run the whole test suite.
 test: $(STAMP)
 	bash tools/install-system.sh
-	ASTROLEARN_VERSIONS=$(if $(LATEST),latest,locked) $(BIN)/python -m pytest
+	ASTROLEARN_VERSIONS=$(if $(LATEST),latest,locked) $(BIN)/python -m pytest $(PARALLEL)
 
 ## The suite on the newest releases (own venv); a failure names the upgrade that broke it.
 test-latest:

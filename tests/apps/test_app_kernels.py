@@ -10,6 +10,7 @@ which is longer than the one-second idle timeout the tests set.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import subprocess
@@ -58,7 +59,11 @@ def test_slots_let_a_few_start_queue_some_and_refuse_the_rest():
         assert not slots.full() and slots.waiting == 0
         return events
 
-    assert asyncio.run(scenario()) == [
+    # In a thread of its own: once a test of this worker has used the session's
+    # Playwright (sync API), an event loop stays running in the main thread.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        events = thread.submit(asyncio.run, scenario()).result()
+    assert events == [
         "first starts",
         "first done",
         "second starts",
