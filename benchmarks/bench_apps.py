@@ -158,6 +158,8 @@ def visit(browser, url: str, via: str | None = None) -> tuple[float, float, floa
 
 def serve_command(pool: int, apps: Path | None = None) -> list[str]:
     command = [sys.executable, "-m", "astrolearn.cli", "serve", "--port=0", f"--pool-size={pool}"]
+    # Every visit comes from loopback: the limits per address would soon refuse them.
+    command += ["--new-kernels-per-minute=1000", "--max-kernels-per-address=1000"]
     return command + ([f"--apps={apps}"] if apps else [])
 
 
