@@ -39,9 +39,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-#: ``make test`` runs the suite in two workers (pytest-xdist), each test folder (or
-#: top-level test file) whole in one worker, so that a folder's session fixtures (the
-#: book's build, the graded lessons, the hubs) are made once. The vo tests join the
+#: ``make test PARALLEL=...`` (see the Makefile) runs two workers (pytest-xdist), each
+#: test folder (or top-level test file) whole in one, so that a folder's session fixtures
+#: (the book's build, the graded lessons, the hubs) are made once. The vo tests join the
 #: classroom's worker: both stop and start the one local DaCHS server.
 SHARED_WORKER = {"vo": "classroom"}
 #: The groups, heaviest first (seconds in one serial run, 2026-12-08: 684, 538, 346,
