@@ -171,6 +171,16 @@ def test_a_pan_step_draws_each_picture_once(explorer):
     assert drawn == view.pictures.marks
 
 
+@pytest.mark.parametrize("state", [{"min": 52500.0, "max": 52500.0}, {"min": None}])
+def test_a_scale_without_width_is_refused_and_the_next_pan_draws(explorer, state):
+    # A browser (or a visitor's own comm message) may send any scale state.
+    view = explorer.views[0]
+    with pytest.raises(ValueError, match="different min and max"):
+        view.x_scale.set_state(state)
+    view.x_scale.set_state({"min": 52100.0, "max": 53100.0})
+    assert [list(mark.x) for mark in view.pictures.marks] == [[52100.0, 53100.0]] * 2
+
+
 def test_class_colours_mix_where_classes_overlap(explorer, light_curves):
     view = explorer.views[0]
     picture = rgba(view.pictures.base.image.value)
